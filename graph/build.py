@@ -1,0 +1,65 @@
+"""Validated models -> networkx graph.
+
+The graph is a ``MultiDiGraph``: relations have a direction (a strand *raised* a topic) and
+two nodes may be joined by more than one relation; each edge's key is its relation.
+Node data: ``type``, ``label``, ``refs``, ``description`` and the node's attributes
+flattened beside them (the schema reserves the core names). Edge data: ``relation``,
+``refs``, ``basis``, ``rationale`` and the edge's attributes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from graph.schema import Dataset
+from graph.store import load_dataset
+
+
+def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
+    """Build the graph from a validated dataset.
+
+    >>> from graph.schema import Node, Edge
+    >>> a = Node(id="strand:a", type="strand", label="A", refs=["2"])
+    >>> t = Node(id="topic:t", type="topic", label="T", refs=["4"])
+    >>> e = Edge(source="strand:a", target="topic:t", relation="raised", refs=["4"], basis="stated")
+    >>> G = build_graph(Dataset((a, t), (e,)))
+    >>> G.nodes["topic:t"]["label"], list(G.edges(keys=True))
+    ('T', [('strand:a', 'topic:t', 'raised')])
+    """
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(
+        (
+            node.id,
+            {
+                **node.attributes,
+                "type": node.type.value,
+                "label": node.label,
+                "refs": list(node.refs),
+                "description": node.description,
+            },
+        )
+        for node in dataset.nodes
+    )
+    graph.add_edges_from(
+        (
+            edge.source,
+            edge.target,
+            edge.relation.value,
+            {
+                **edge.attributes,
+                "relation": edge.relation.value,
+                "refs": list(edge.refs),
+                "basis": edge.basis,
+                "rationale": edge.rationale,
+            },
+        )
+        for edge in dataset.edges
+    )
+    return graph
+
+
+def load_graph(data_dir: Path | str) -> nx.MultiDiGraph:
+    """Read, validate and build the graph of a data directory (raises DataError if invalid)."""
+    return build_graph(load_dataset(data_dir))

@@ -1,0 +1,329 @@
+"""The data model: nodes, edges, scenes and the type and relation vocabulary.
+
+This module is the one source of truth for what a valid graph is. The JSON
+Schema files in ``data/`` are generated from these models
+(``python -m graph schema``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+
+class NodeType(StrEnum):
+    STAKEHOLDER = "stakeholder"
+    STRAND = "strand"
+    PLACE = "place"
+    TOPIC = "topic"
+    THEME = "theme"
+    LEVEL = "level"
+    BARRIER = "barrier"
+    STAGE = "stage"
+    ORGANISATION = "organisation"
+    INITIATIVE = "initiative"
+    MESSAGE = "message"
+    QUOTE = "quote"
+
+
+#: What each node type means, in the users' words (shown in the app and README).
+NODE_TYPE_DOCS: dict[NodeType, str] = {
+    NodeType.STAKEHOLDER: "A group of people the report counts or quotes by role "
+    "(e.g. frontline practitioners and managers, directors of children's services).",
+    NodeType.STRAND: "A strand of engagement: an event, panel, group, piece of research or "
+    "channel through which the Centre heard from the sector (section 2, Appendix 1 columns).",
+    NodeType.PLACE: "A place named in the report (the cities that hosted practitioner events).",
+    NodeType.TOPIC: "A topic of practice stakeholders want more evidence about (Appendix 1 row).",
+    NodeType.THEME: "A main theme or cluster grouping topics in Appendix 1.",
+    NodeType.LEVEL: "A level of the knowledge and skills framework: frontline, organisation, system.",
+    NodeType.BARRIER: "One of the five barriers to evidence-informed change (section 6.1).",
+    NodeType.STAGE: "A stage of the evidence cycle: identify, generate, share, scale (section 6.1).",
+    NodeType.ORGANISATION: "A body the report names: national bodies, councils, charities, regulators.",
+    NodeType.INITIATIVE: "A programme, tool, framework or way of working the report names.",
+    NodeType.MESSAGE: "A key message: what stakeholders want (section 3, kind 'want'), ways to make "
+    "evidence useful (section 5, kind 'usability'), the Centre's commitments (section 6, kind "
+    "'commitment') and the overarching points on topics (section 4, kind 'overarching').",
+    NodeType.QUOTE: "A quotation from the report, with its attribution.",
+}
+
+
+class Relation(StrEnum):
+    RAISED = "raised"
+    NOT_PRIORITISED = "not_prioritised"
+    IN_THEME = "in_theme"
+    AT_LEVEL = "at_level"
+    PART_OF = "part_of"
+    INVOLVED = "involved"
+    HELD_IN = "held_in"
+    LOCATED_IN = "located_in"
+    ATTRIBUTED_TO = "attributed_to"
+    SPEAKS_TO = "speaks_to"
+    ADDRESSES = "addresses"
+    WORKS_ON = "works_on"
+    MENTIONS = "mentions"
+    ALSO_LISTED_AS = "also_listed_as"
+    NEXT_STAGE = "next_stage"
+    CONTRIBUTES_TO = "contributes_to"
+    ECHOES = "echoes"
+    FUNDS = "funds"
+    RUNS = "runs"
+    COORDINATES_WITH = "coordinates_with"
+    FACES = "faces"
+    FRAMES = "frames"
+    BASED_ON = "based_on"
+    DEVELOPED = "developed"
+    GUIDED = "guided"
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    """What a relation means, how it reads in a sentence, and which types it may join."""
+
+    doc: str
+    verb: str
+    pairs: frozenset[tuple[NodeType, NodeType]]
+
+
+def _pairs(sources: str, targets: str) -> frozenset[tuple[NodeType, NodeType]]:
+    return frozenset((NodeType(s), NodeType(t)) for s in sources.split() for t in targets.split())
+
+
+T = NodeType
+RELATIONS: dict[Relation, RelationRule] = {
+    Relation.RAISED: RelationRule(
+        "A strand raised the topic (a tick in Appendix 1; `qualifier` keeps any note such as 'Families').",
+        "raised",
+        _pairs("strand", "topic"),
+    ),
+    Relation.NOT_PRIORITISED: RelationRule(
+        "A strand marked the topic 'Not priority' in Appendix 1. Never counts as raising it.",
+        "did not prioritise",
+        _pairs("strand", "topic"),
+    ),
+    Relation.IN_THEME: RelationRule(
+        "The topic is listed under this main theme or cluster.", "is in the theme", _pairs("topic", "theme")
+    ),
+    Relation.AT_LEVEL: RelationRule(
+        "The theme sits at this level of the framework.", "sits at the level", _pairs("theme", "level")
+    ),
+    Relation.PART_OF: RelationRule(
+        "The source is one part of the target (an event of a series, a wave of a programme, a group within a group).",
+        "is part of",
+        _pairs("strand", "strand")
+        | _pairs("initiative", "initiative")
+        | _pairs("stakeholder", "stakeholder")
+        | _pairs("organisation", "organisation"),
+    ),
+    Relation.INVOLVED: RelationRule(
+        "The strand involved these people or organisations.",
+        "involved",
+        _pairs("strand", "stakeholder organisation"),
+    ),
+    Relation.HELD_IN: RelationRule("The strand took place here.", "was held in", _pairs("strand", "place")),
+    Relation.LOCATED_IN: RelationRule(
+        "The organisation is based in this place.", "is based in", _pairs("organisation", "place")
+    ),
+    Relation.ATTRIBUTED_TO: RelationRule(
+        "Who said the quote (a role, an organisation or the strand it came from).",
+        "was said by",
+        _pairs("quote", "stakeholder organisation strand"),
+    ),
+    Relation.SPEAKS_TO: RelationRule(
+        "The quote or message bears on the target.",
+        "speaks to",
+        _pairs("quote message", "message topic theme barrier stage initiative organisation"),
+    ),
+    Relation.ADDRESSES: RelationRule(
+        "The source helps overcome the barrier.",
+        "addresses",
+        _pairs("message initiative organisation stage", "barrier"),
+    ),
+    Relation.WORKS_ON: RelationRule(
+        "The organisation or initiative works on the topic or theme.",
+        "works on",
+        _pairs("organisation initiative", "topic theme"),
+    ),
+    Relation.MENTIONS: RelationRule(
+        "The topic's wording names the initiative or organisation.",
+        "mentions",
+        _pairs("topic", "initiative organisation"),
+    ),
+    Relation.ALSO_LISTED_AS: RelationRule(
+        "The same topic appears again under another level or cluster of Appendix 1.",
+        "is also listed as",
+        _pairs("topic", "topic"),
+    ),
+    Relation.NEXT_STAGE: RelationRule(
+        "The evidence cycle moves from this stage to the next.", "leads to", _pairs("stage", "stage")
+    ),
+    Relation.CONTRIBUTES_TO: RelationRule(
+        "The source does its work in this stage of the evidence cycle.",
+        "contributes to",
+        _pairs("message initiative organisation strand", "stage"),
+    ),
+    Relation.ECHOES: RelationRule(
+        "One key message repeats or builds on another.", "echoes", _pairs("message", "message")
+    ),
+    Relation.FUNDS: RelationRule(
+        "The organisation funds the target.", "funds", _pairs("organisation", "organisation initiative")
+    ),
+    Relation.RUNS: RelationRule(
+        "The organisation runs or leads the target.",
+        "runs",
+        _pairs("organisation", "initiative strand"),
+    ),
+    Relation.COORDINATES_WITH: RelationRule(
+        "The two should co-ordinate or already work together.",
+        "co-ordinates with",
+        _pairs("organisation initiative", "organisation initiative"),
+    ),
+    Relation.FACES: RelationRule("The stakeholders face this barrier.", "faces", _pairs("stakeholder", "barrier")),
+    Relation.FRAMES: RelationRule(
+        "A framework that structures the target.", "frames", _pairs("initiative", "level theme")
+    ),
+    Relation.BASED_ON: RelationRule(
+        "The source builds on the target (a framework on a standard, a wave on an earlier wave).",
+        "is based on",
+        _pairs("initiative", "initiative"),
+    ),
+    Relation.DEVELOPED: RelationRule(
+        "The strand produced this framework, tool or idea.", "developed", _pairs("strand", "initiative")
+    ),
+    Relation.GUIDED: RelationRule(
+        "The framework or tool guided the discussions of the strand.", "guided", _pairs("initiative", "strand")
+    ),
+}
+del T
+
+LEVELS = ("frontline", "organisation", "system")
+MESSAGE_KINDS = ("want", "usability", "commitment", "overarching")
+RESERVED_KEYS = frozenset(
+    {"id", "type", "label", "refs", "description", "source", "target", "relation", "basis", "rationale"}
+)
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+NodeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_ID_RE.pattern)]
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Scalar = str | int | float | bool
+AttributeValue = Scalar | list[Scalar]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    clash = sorted(RESERVED_KEYS & set(attributes))
+    if clash:
+        raise ValueError(f"attribute name(s) {', '.join(clash)} are reserved for the element's own fields")
+    for key in attributes:
+        if not key.strip():
+            raise ValueError("attribute names must not be empty")
+    level = attributes.get("level")
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"level {level!r} is not one of {', '.join(LEVELS)}")
+    count = attributes.get("count")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+        raise ValueError(f"count must be a whole number of 0 or more, not {count!r}")
+    return attributes
+
+
+class Node(_Model):
+    """One thing in the graph: a topic, a strand, a barrier, an organisation...
+
+    >>> Node(id="topic:trauma", type="topic", label="Trauma", refs=["Appendix 1 / Frontline"]).label
+    'Trauma'
+    """
+
+    id: NodeId = Field(description="Stable unique slug, e.g. 'topic:trauma'.")
+    type: NodeType
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    refs: list[Ref] = Field(min_length=1, description="Where in the report this comes from, e.g. '3.2'.")
+    description: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _check_attributes(value)
+
+    @model_validator(mode="after")
+    def _kind_of_message(self) -> Node:
+        if self.type is NodeType.MESSAGE and self.attributes.get("kind") not in MESSAGE_KINDS:
+            raise ValueError(f"a message needs attributes.kind, one of {', '.join(MESSAGE_KINDS)}")
+        return self
+
+
+class Edge(_Model):
+    """A link between two nodes, with the report's references and its basis.
+
+    >>> Edge(source="strand:event-coventry", target="topic:trauma", relation="raised",
+    ...      refs=["Appendix 1 / Frontline"], basis="stated").key
+    'strand:event-coventry|raised|topic:trauma'
+    """
+
+    source: NodeId
+    target: NodeId
+    relation: Relation
+    refs: list[Ref] = Field(min_length=1)
+    basis: Literal["stated", "inferred"] = Field(
+        description="'stated': the report says it; 'inferred': a curator's reading (give a rationale)."
+    )
+    rationale: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _check_attributes(value)
+
+    @model_validator(mode="after")
+    def _rationale_for_inferred(self) -> Edge:
+        if self.basis == "inferred" and not self.rationale:
+            raise ValueError("an inferred edge needs a one-line rationale")
+        if self.source == self.target:
+            raise ValueError("an edge may not join a node to itself")
+        return self
+
+    @property
+    def key(self) -> str:
+        return edge_key(self.source, self.relation, self.target)
+
+
+def edge_key(source: str, relation: str, target: str) -> str:
+    """The unique key of an edge: one relation of a kind between two nodes."""
+    return f"{source}|{relation}|{target}"
+
+
+class NodesFile(_Model):
+    """The shape of data/nodes.json."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    schema_: str | None = Field(default=None, alias="$schema")
+    nodes: list[Node]
+
+
+class EdgesFile(_Model):
+    """The shape of data/edges.json."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    schema_: str | None = Field(default=None, alias="$schema")
+    edges: list[Edge]
+
+
+def allowed_pairs(relation: Relation | str) -> frozenset[tuple[NodeType, NodeType]]:
+    return RELATIONS[Relation(relation)].pairs
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated set of nodes and edges, as read from (or to be written to) a data directory."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]

@@ -1,0 +1,136 @@
+"""Checks raw data (as parsed from JSON) against the schema and the relation rules.
+
+Pure: no file access. Every problem is collected, each with file, element and field,
+so a user sees all that is wrong at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.errors import Problem
+from graph.schema import RELATIONS, Edge, Node
+
+_FRIENDLY = {
+    "extra_forbidden": "unknown field",
+    "missing": "is required",
+    "string_too_short": "must not be empty",
+    "too_short": "must not be empty",
+}
+
+
+def _message(detail: dict[str, Any]) -> str:
+    kind = detail["type"]
+    if kind == "enum":
+        expected = detail.get("ctx", {}).get("expected", "")
+        return f"{detail.get('input')!r} is not allowed; use one of {expected}"
+    if kind in _FRIENDLY:
+        return _FRIENDLY[kind]
+    message = detail["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _element(kind: str, index: int, raw: Any) -> str:
+    ident = f"id '{raw.get('id')}'" if isinstance(raw, dict) and raw.get("id") else None
+    if kind == "edges" and isinstance(raw, dict):
+        ident = f"{raw.get('source')} -{raw.get('relation')}-> {raw.get('target')}"
+    return f"{kind}[{index}]" + (f" ({ident})" if ident else "")
+
+
+def _problems_from(error: ValidationError, file: str, element: str) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        field = ".".join(str(part) for part in detail["loc"])
+        problems.append(Problem(file, element, field, _message(detail)))
+    return problems
+
+
+def parse_nodes(raw_nodes: Sequence[Any], file: str = "nodes.json") -> tuple[list[Node], list[Problem]]:
+    """Validate each raw node; return the valid ones and the problems (duplicate ids included)."""
+    nodes: list[Node] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_nodes):
+        element = _element("nodes", index, raw)
+        if not isinstance(raw, dict):
+            problems.append(Problem(file, element, "", f"must be an object, not {type(raw).__name__}"))
+            continue
+        try:
+            node = Node.model_validate(raw)
+        except ValidationError as error:
+            problems.extend(_problems_from(error, file, element))
+            continue
+        if node.id in first_seen:
+            problems.append(
+                Problem(file, element, "id", f"duplicate id '{node.id}' (first at nodes[{first_seen[node.id]}])")
+            )
+            continue
+        first_seen[node.id] = index
+        nodes.append(node)
+    return nodes, problems
+
+
+def parse_edges(
+    raw_edges: Sequence[Any], nodes: Sequence[Node], file: str = "edges.json", *, known_ids: set[str] | None = None
+) -> tuple[list[Edge], list[Problem]]:
+    """Validate each raw edge, its endpoints and the relation rule for its endpoint types.
+
+    ``known_ids`` are ids that exist but failed validation: edges to them are not reported
+    as dangling, so one bad node does not bury the report in follow-on errors.
+    """
+    types = {node.id: node.type for node in nodes}
+    known = known_ids or set()
+    edges: list[Edge] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_edges):
+        element = _element("edges", index, raw)
+        if not isinstance(raw, dict):
+            problems.append(Problem(file, element, "", f"must be an object, not {type(raw).__name__}"))
+            continue
+        try:
+            edge = Edge.model_validate(raw)
+        except ValidationError as error:
+            problems.extend(_problems_from(error, file, element))
+            continue
+        found = _endpoint_problems(edge, types, known, file, element)
+        if found:
+            problems.extend(found)
+            continue
+        if edge.key in first_seen:
+            problems.append(Problem(file, element, "", f"duplicate edge (first at edges[{first_seen[edge.key]}])"))
+            continue
+        first_seen[edge.key] = index
+        edges.append(edge)
+    return edges, problems
+
+
+def _endpoint_problems(edge: Edge, types: dict, known: set[str], file: str, element: str) -> list[Problem]:
+    problems = []
+    for end in ("source", "target"):
+        node_id = getattr(edge, end)
+        if node_id not in types and node_id not in known:
+            problems.append(Problem(file, element, end, f"no node has the id '{node_id}'"))
+    if problems or edge.source not in types or edge.target not in types:
+        return problems or [Problem(file, element, "", "joins a node that is itself invalid")]
+    pair = (types[edge.source], types[edge.target])
+    rule = RELATIONS[edge.relation]
+    if pair not in rule.pairs:
+        allowed = ", ".join(sorted(f"{s.value}->{t.value}" for s, t in rule.pairs))
+        problems.append(
+            Problem(
+                file,
+                element,
+                "relation",
+                f"'{edge.relation.value}' may not join {pair[0].value} -> {pair[1].value} (allowed: {allowed})",
+            )
+        )
+    return problems
+
+
+def raw_ids(raw_nodes: Sequence[Any]) -> set[str]:
+    """Ids present in raw nodes, valid or not."""
+    return {raw["id"].strip() for raw in raw_nodes if isinstance(raw, dict) and isinstance(raw.get("id"), str)}

@@ -1,0 +1,248 @@
+"""The shipped data, tied back to the report (What Works Centre for Children's Social Care,
+stakeholder engagement during the 'gestation phase', October 2017 - June 2018).
+
+tests/fixtures/appendix1.tsv is Appendix 1 of the report as printed (one row per topic,
+a column per strand), so the ticks can be checked one by one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from graph.build import build_graph
+from graph.schema import EdgesFile, NodesFile
+from graph.store import EDGES_FILE, NODES_FILE, dump_edges, dump_nodes, load_dataset
+from tests.conftest import DATA_DIR
+
+FIXTURE = Path(__file__).parent / "fixtures" / "appendix1.tsv"
+SECTIONS = (
+    {"Cover", "1", "2", "3", "4", "5", "6", "7", "Appendix 1"}
+    | {f"{major}.{minor}" for major, count in ((3, 8), (5, 8), (6, 3)) for minor in range(1, count + 1)}
+    | {f"Appendix 1 / {level}" for level in ("Frontline", "Organisation", "System")}
+)
+COLUMN_STRANDS = {
+    "CYP panel": "strand:cyp-panel",
+    "Practice insights": "strand:practice-insights",
+    "Event Bristol": "strand:event-bristol",
+    "Event Coventry": "strand:event-coventry",
+    "Event Leeds": "strand:event-leeds",
+    "Event London": "strand:event-london",
+    "Advisory group": "strand:advisory-group",
+    "Practitioner panel": "strand:practitioner-panel",
+    "Key stakeholders (inc site visits)": "strand:key-stakeholders",
+}
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def graph(dataset):
+    return build_graph(dataset)
+
+
+@pytest.fixture(scope="module")
+def appendix():
+    with FIXTURE.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text).strip()
+
+
+def _topic_for(graph, row) -> str:
+    matches = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d["type"] == "topic" and d.get("report_text") == _clean(row["category"]) and d.get("level") == row["level"]
+    ]
+    assert len(matches) == 1, (row["category"], matches)
+    return matches[0]
+
+
+def test_shipped_data_files_are_in_canonical_form(dataset):
+    assert (DATA_DIR / NODES_FILE).read_text(encoding="utf-8") == dump_nodes(dataset.nodes)
+    assert (DATA_DIR / EDGES_FILE).read_text(encoding="utf-8") == dump_edges(dataset.edges)
+
+
+def test_committed_json_schema_matches_the_models():
+    for name, model in (("nodes.schema.json", NodesFile), ("edges.schema.json", EdgesFile)):
+        committed = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+        generated = model.model_json_schema(by_alias=True)
+        committed.pop("title")
+        generated.pop("title")
+        assert committed == generated, f"{name} is stale: run python -m graph schema"
+
+
+def test_every_node_and_edge_cites_a_section_of_the_report(dataset):
+    for item in (*dataset.nodes, *dataset.edges):
+        assert item.refs and set(item.refs) <= SECTIONS, item
+
+
+def test_every_appendix_topic_is_a_node_with_its_level_and_theme(graph, appendix):
+    assert Counter(row["level"] for row in appendix) == {"frontline": 53, "organisation": 8, "system": 18}
+    for row in appendix:
+        topic = _topic_for(graph, row)
+        (theme,) = [v for _, v, k in graph.out_edges(topic, keys=True) if k == "in_theme"]
+        assert graph.nodes[theme]["report_text"] == row["theme"]
+        assert graph.nodes[theme]["level"] == row["level"]
+
+
+def test_every_tick_is_a_raised_edge_and_nothing_else_is(graph, appendix):
+    expected = set()
+    for row in appendix:
+        topic = _topic_for(graph, row)
+        for column, strand in COLUMN_STRANDS.items():
+            cell = row[column].strip()
+            if cell.startswith("✓"):
+                qualifier = cell[1:].strip().strip("()") or None
+                expected.add((strand, topic, qualifier))
+    raised = {(u, v, d.get("qualifier")) for u, v, k, d in graph.edges(keys=True, data=True) if k == "raised"}
+    assert len(expected) == 138
+    assert raised == expected
+
+
+def test_not_priority_is_recorded_but_never_as_raised(graph):
+    supervision = "topic:models-of-supervision--organisation"
+    assert graph.has_edge("strand:advisory-group", supervision, "not_prioritised")
+    assert not graph.has_edge("strand:advisory-group", supervision, "raised")
+    assert [k for *_, k in graph.edges(keys=True) if k == "not_prioritised"] == ["not_prioritised"]
+
+
+def test_qualifiers_are_kept(graph):
+    assert (
+        graph.edges[
+            "strand:practice-insights", "topic:effective-communication-with-children-young-people-and", "raised"
+        ]["qualifier"]
+        == "Families, SWs"
+    )
+    assert (
+        graph.edges["strand:cyp-panel", "topic:recruitment-retention-and-resilience", "raised"]["qualifier"]
+        == "reduce turnover"
+    )
+
+
+def test_topics_listed_twice_are_linked(graph):
+    pairs = {(u, v) for u, v, k in graph.edges(keys=True) if k == "also_listed_as"}
+    assert {(graph.nodes[u]["level"], graph.nodes[v]["level"]) for u, v in pairs} == {
+        ("organisation", "system"),
+        ("frontline", "system"),
+    }
+    assert len(pairs) == 4
+
+
+def test_unticked_topics_exist_and_have_no_raised_edge(graph):
+    for label in ("Standards of evidence", "Preventing entry to care"):
+        (topic,) = [n for n, d in graph.nodes(data=True) if d["label"] == label]
+        assert not [k for *_, k in graph.in_edges(topic, keys=True) if k == "raised"]
+
+
+def test_engagement_strands_and_their_counts(graph):
+    counts = {n: d.get("count") for n, d in graph.nodes(data=True) if d["type"] in ("strand", "stakeholder")}
+    assert counts["strand:cyp-panel"] == 20
+    assert counts["strand:practitioner-panel"] == 14
+    assert counts["strand:advisory-group"] == 15
+    assert counts["strand:practitioner-events"] == 160
+    assert counts["strand:online"] == 850
+    groups = [
+        "children-young-people-families",
+        "frontline-practitioners-managers",
+        "senior-managers-strategic-leaders",
+        "partner-organisation-representatives",
+        "national-organisations",
+    ]
+    assert [counts[f"stakeholder:{g}"] for g in groups] == [25, 137, 54, 33, 39]
+    assert sum(counts[f"stakeholder:{g}"] for g in groups) == 288  # "nearly 300 stakeholders"
+    events = {u for u, v, k in graph.edges(keys=True) if k == "part_of" and v == "strand:practitioner-events"}
+    places = {graph.nodes[v]["label"] for u in events for _, v, k in graph.out_edges(u, keys=True) if k == "held_in"}
+    assert places == {"Coventry", "Bristol", "Leeds", "London"}
+    assert graph.nodes["organisation:local-areas"]["count"] == 64
+
+
+def test_five_barriers_and_the_evidence_cycle(graph):
+    barriers = {d["label"] for _, d in graph.nodes(data=True) if d["type"] == "barrier"}
+    assert barriers == {"Existence", "Relevance", "Access", "Interest", "Conditions"}
+    cycle = {
+        (graph.nodes[u]["label"], graph.nodes[v]["label"]) for u, v, k in graph.edges(keys=True) if k == "next_stage"
+    }
+    assert {("Identify", "Generate"), ("Generate", "Share"), ("Share", "Scale")} <= cycle
+
+
+def test_eight_wants_and_eight_ways_to_make_evidence_useful(graph):
+    kinds = Counter((d.get("kind"), d.get("section")[0]) for _, d in graph.nodes(data=True) if d["type"] == "message")
+    assert kinds[("want", "3")] == 8 and kinds[("usability", "5")] == 8
+    sections = sorted(d["section"] for _, d in graph.nodes(data=True) if d.get("kind") in ("want", "usability"))
+    assert sections == [f"3.{i}" for i in range(1, 9)] + [f"5.{i}" for i in range(1, 9)]
+
+
+def test_named_organisations_and_initiatives_are_present(graph):
+    labels = {d["label"] for _, d in graph.nodes(data=True) if d["type"] in ("organisation", "initiative")}
+    for name in [
+        "NSPCC",
+        "Action for Children",
+        "The Children's Society",
+        "Family Rights Group",
+        "ADASS",
+        "BASW",
+        "LGA",
+        "Principal Social Work Network",
+        "Children's Improvement Board",
+        "Social Work England",
+        "Leeds City Council",
+        "London Borough of Lambeth",
+        "East Sussex County Council",
+        "Department for Education",
+        "Step Up",
+        "Frontline",
+        "Teaching partnerships",
+        "MASH",
+        "Graded Care Profile",
+        "Pioneer Partners",
+        "Pioneer Partners Wave 1",
+    ]:
+        assert name in labels, name
+
+
+def test_pioneer_wave_1_works_on_its_four_topics(graph):
+    wave_topics = {
+        d["wave_topic"]
+        for _, _, k, d in graph.out_edges("initiative:pioneer-wave-1", keys=True, data=True)
+        if k == "works_on"
+    }
+    assert wave_topics == {
+        "Safely preventing children from entering care",
+        "Supervision and decision making",
+        "Workforce wellbeing",
+        "'Front door' arrangements",
+    }
+
+
+def test_quotes_have_attribution_and_speak_to_something(graph):
+    quotes = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
+    assert len(quotes) >= 10
+    for quote in quotes:
+        assert graph.nodes[quote]["attribution"]
+        assert any(k == "speaks_to" for *_, k in graph.out_edges(quote, keys=True)), quote
+
+
+def test_what_the_report_does_not_name_is_only_linked_by_inference(graph):
+    unnamed = [n for n, d in graph.nodes(data=True) if d.get("named_in_report") is False]
+    assert unnamed
+    for n in unnamed:
+        for *_, d in (*graph.in_edges(n, data=True), *graph.out_edges(n, data=True)):
+            assert d["basis"] == "inferred" and d["rationale"], n
+
+
+def test_the_graph_is_connected(graph):
+    import networkx as nx
+
+    assert nx.is_weakly_connected(graph)

@@ -1,0 +1,108 @@
+"""Reading and writing data files: located errors, deterministic and atomic writes."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from graph.errors import DataError
+from graph.store import dump_edges, dump_nodes, fingerprint, load_dataset, save_dataset, write_text_atomic
+from tests.conftest import write_json
+
+
+def test_round_trip_keeps_everything(data_dir: Path, tiny_dataset):
+    loaded = load_dataset(data_dir)
+    assert sorted(loaded.nodes, key=lambda n: n.id) == sorted(tiny_dataset.nodes, key=lambda n: n.id)
+    assert sorted(loaded.edges, key=lambda e: e.key) == sorted(tiny_dataset.edges, key=lambda e: e.key)
+
+
+def test_writes_are_deterministic_sorted_and_end_with_newline(tiny_dataset):
+    reversed_nodes = tuple(reversed(tiny_dataset.nodes))
+    text = dump_nodes(reversed_nodes)
+    assert text == dump_nodes(tiny_dataset.nodes)
+    assert text.endswith("}\n") and '\n  "nodes": [\n    {' in text
+    ids = [n["id"] for n in json.loads(text)["nodes"]]
+    assert ids == sorted(ids)
+    assert dump_edges(tiny_dataset.edges) == dump_edges(tuple(reversed(tiny_dataset.edges)))
+
+
+def test_non_ascii_is_written_as_utf8(tmp_path: Path):
+    from tests.conftest import node
+
+    text = dump_nodes((node("topic:x", "topic", "Café – ‘quoted’"),))
+    assert "Café – ‘quoted’" in text
+
+
+def test_invalid_json_names_line_and_column(data_dir: Path):
+    (data_dir / "edges.json").write_text('{"edges": [\n  {"source": }\n]}', encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir)
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("edges.json") and "line 2, column 14" in problem.message
+
+
+def test_missing_file_is_reported(tmp_path: Path):
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path)
+    assert {p.message for p in caught.value.problems} == {"file not found"}
+    assert len(caught.value.problems) == 2
+
+
+def test_not_utf8_is_reported(data_dir: Path):
+    (data_dir / "nodes.json").write_bytes(b'{"nodes": ["\xff"]}')
+    with pytest.raises(DataError, match="not UTF-8"):
+        load_dataset(data_dir)
+
+
+def test_wrong_top_level_shape_is_reported(data_dir: Path):
+    write_json(data_dir / "nodes.json", {"things": []})
+    with pytest.raises(DataError, match="expected an object with a 'nodes' list"):
+        load_dataset(data_dir)
+
+
+def test_problems_in_both_files_are_reported_together(data_dir: Path):
+    write_json(data_dir / "nodes.json", {"nodes": [{"id": "strand:a", "type": "strand", "label": "", "refs": ["2"]}]})
+    write_json(
+        data_dir / "edges.json",
+        {"edges": [{"source": "x", "target": "y", "relation": "raised", "refs": ["4"], "basis": "stated"}]},
+    )
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir)
+    files = {Path(p.file).name for p in caught.value.problems}
+    assert files == {"nodes.json", "edges.json"}
+
+
+def test_deeply_nested_json_is_a_clear_error(data_dir: Path):
+    (data_dir / "nodes.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(DataError, match="nested too deeply"):
+        load_dataset(data_dir)
+
+
+def test_atomic_write_leaves_no_temporary_file(tmp_path: Path):
+    target = tmp_path / "x.json"
+    write_text_atomic(target, "one\n")
+    write_text_atomic(target, "two\n")
+    assert target.read_text() == "two\n"
+    assert os.listdir(tmp_path) == ["x.json"]
+
+
+def test_failed_atomic_write_keeps_the_old_file(tmp_path: Path, monkeypatch):
+    target = tmp_path / "x.json"
+    target.write_text("old\n")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_text_atomic(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert os.listdir(tmp_path) == ["x.json"]
+
+
+def test_fingerprint_changes_with_content(data_dir: Path, tiny_dataset):
+    before = fingerprint(data_dir)
+    assert fingerprint(data_dir) == before
+    save_dataset(data_dir, tiny_dataset.__class__(tiny_dataset.nodes[:2], tiny_dataset.edges[:1]))
+    assert fingerprint(data_dir) != before
