@@ -327,3 +327,43 @@ class Dataset:
 
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
+
+
+class View(_Model):
+    """What the explorer shows: filters, focus, and one highlighted analysis result.
+
+    Empty filter lists mean "no filter". A view is what a shareable link and a scene store.
+    """
+
+    types: list[NodeType] = Field(default_factory=list)
+    levels: list[Literal["frontline", "organisation", "system"]] = Field(default_factory=list)
+    themes: list[NodeId] = Field(default_factory=list)
+    strands: list[NodeId] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    focus: NodeId | None = None
+    depth: int = Field(default=1, ge=1, le=3)
+    only_neighbourhood: bool = False
+    path: list[NodeId] = Field(default_factory=list, max_length=2, description="Two node ids: find paths between them.")
+    overlap: list[NodeId] = Field(
+        default_factory=list, max_length=2, description="Two node ids: highlight their overlap."
+    )
+    gap: str | None = Field(default=None, description="A gap to highlight: '<kind>:<node id>' or 'structural:<i>'.")
+    community: int | None = Field(default=None, ge=0)
+
+
+class Scene(_Model):
+    """A saved view with a caption, for presenting in a workshop."""
+
+    id: NodeId
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    caption: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    view: View = Field(default_factory=View)
+    refs: list[Ref] = Field(default_factory=list)
+
+
+class ScenesFile(_Model):
+    """The shape of data/scenes.json."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    schema_: str | None = Field(default=None, alias="$schema")
+    scenes: list[Scene]

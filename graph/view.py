@@ -1,0 +1,140 @@
+"""What part of the graph a view shows, and what it highlights. Pure functions over the graph.
+
+A view (graph.schema.View) filters by node type, level, theme, strand and relation, and may
+focus on a node, a path, an overlap pair, a gap or a community. ``apply_view`` turns it into
+plain sets of node ids and edge keys for the renderer, and a sentence saying what is shown.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from graph.schema import View
+
+EdgeKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The result of applying a view: what to draw and what to highlight."""
+
+    nodes: frozenset[str]
+    edges: frozenset[EdgeKey]
+    highlight_nodes: frozenset[str] = frozenset()
+    highlight_edges: frozenset[EdgeKey] = frozenset()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def filter_nodes(graph: nx.MultiDiGraph, view: View) -> set[str]:
+    """Node ids that pass the view's type, level, theme and strand filters.
+
+    Level, theme and strand filters narrow the topics (and themes and strands themselves);
+    nodes of other types stay. A topic passes the strand filter if one of the strands raised it.
+
+    >>> from graph.schema import View
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("t1", type="topic", level="frontline"); G.add_node("t2", type="topic", level="system")
+    >>> sorted(filter_nodes(G, View(levels=["system"])))
+    ['t2']
+    """
+    types = {t.value for t in view.types}
+    levels = set(view.levels)
+    themes = set(view.themes)
+    strands = set(view.strands)
+    keep = set()
+    for node, data in graph.nodes(data=True):
+        kind = data.get("type")
+        if types and kind not in types:
+            continue
+        if levels and kind in ("topic", "theme") and data.get("level") not in levels:
+            continue
+        if themes and kind == "theme" and node not in themes:
+            continue
+        if themes and kind == "topic" and not _has_neighbour(graph.out_edges(node, keys=True), themes, "in_theme"):
+            continue
+        if strands and kind == "strand" and node not in strands:
+            continue
+        if strands and kind == "topic" and not _raised_by(graph, node, strands):
+            continue
+        keep.add(node)
+    return keep
+
+
+def _has_neighbour(out_edges: Iterable[EdgeKey], targets: set[str], relation: str) -> bool:
+    return any(key == relation and target in targets for _, target, key in out_edges)
+
+
+def _raised_by(graph: nx.MultiDiGraph, topic: str, strands: set[str]) -> bool:
+    return any(key == "raised" and source in strands for source, _, key in graph.in_edges(topic, keys=True))
+
+
+def edges_among(graph: nx.MultiDiGraph, nodes: set[str], relations: Iterable[str] = ()) -> set[EdgeKey]:
+    """Edges with both ends in ``nodes`` (and of the given relations, if any are given)."""
+    wanted = {str(r) for r in relations}
+    return {(u, v, k) for u, v, k in graph.edges(nodes, keys=True) if v in nodes and (not wanted or k in wanted)}
+
+
+def neighbourhood(graph: nx.MultiDiGraph, centre: str, depth: int, allowed: set[str] | None = None) -> set[str]:
+    """Nodes within ``depth`` links of ``centre`` (either direction), staying inside ``allowed``."""
+    seen = {centre}
+    frontier = {centre}
+    for _ in range(depth):
+        following = set()
+        for node in frontier:
+            for other in (*graph.successors(node), *graph.predecessors(node)):
+                if other not in seen and (allowed is None or other in allowed):
+                    following.add(other)
+        seen |= following
+        frontier = following
+    return seen
+
+
+def apply_view(
+    graph: nx.MultiDiGraph,
+    view: View,
+    *,
+    highlight: Iterable[str] = (),
+    highlight_edges: Iterable[EdgeKey] = (),
+) -> Shown:
+    """Turn a view into the nodes and edges to draw and highlight.
+
+    ``highlight`` and ``highlight_edges`` come from an analysis result (an overlap pair and its
+    shared neighbours, a path, a gap): they are always drawn, even where a filter would hide them.
+    The focus node's neighbourhood (to ``view.depth``) is highlighted too.
+    """
+    relations = [r.value for r in view.relations]
+    nodes = filter_nodes(graph, view)
+    if relations:
+        edges = edges_among(graph, nodes, relations)
+        nodes = {u for u, _, _ in edges} | {v for _, v, _ in edges}
+    extra = {n for n in highlight if n in graph}
+    lit_nodes = set(extra)
+    lit_edges = {e for e in highlight_edges if graph.has_edge(*e)}
+    notes = []
+    focus = view.focus if view.focus in graph else None
+    if focus:
+        around = neighbourhood(graph, focus, view.depth, nodes | extra | {focus})
+        lit_nodes |= around
+        if view.only_neighbourhood:
+            nodes = around
+            notes.append(f"Showing only what lies within {view.depth} link(s) of the selected node.")
+        nodes.add(focus)
+    nodes |= extra | {n for e in lit_edges for n in e[:2]}
+    edges = edges_among(graph, nodes, relations) | lit_edges
+    if focus:
+        ring = {e for e in edges if e[0] in lit_nodes and e[1] in lit_nodes}
+        lit_edges |= {e for e in ring if focus in e[:2]} if view.depth == 1 else ring
+    return Shown(frozenset(nodes), frozenset(edges), frozenset(lit_nodes), frozenset(lit_edges), tuple(notes))
+
+
+def path_edges(graph: nx.MultiDiGraph, path: list[str]) -> set[EdgeKey]:
+    """The edges that join consecutive nodes of a path (either direction)."""
+    keys = set()
+    for a, b in itertools.pairwise(path):
+        keys |= {(a, b, k) for k in graph.get_edge_data(a, b, default={})}
+        keys |= {(b, a, k) for k in graph.get_edge_data(b, a, default={})}
+    return keys
