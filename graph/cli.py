@@ -13,9 +13,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from graph.errors import DataError, GraphError
+from graph.schema import NodeType, Relation
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -123,6 +125,195 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _node_ref(value: dict[str, Any]) -> str:
+    return f"{value['label']} ({value['id']})"
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from graph.analysis.gaps import gaps
+
+    result = gaps(_load(args), seed=args.seed)
+
+    def text(value: dict) -> None:
+        for kind, items in value.items():
+            print(f"\n{kind.replace('_', ' ').capitalize()} ({len(items)})")
+            for item in items:
+                name = item.get("label") or " / ".join(c["label"] for c in item.get("communities", []))
+                print(f"  - {name}: {item['reason']}")
+
+    def rows(value: dict) -> list[dict]:
+        return [
+            {
+                "kind": kind,
+                "id": item.get("id", ""),
+                "label": item.get("label", ""),
+                "reason": item["reason"],
+                "refs": item.get("refs", []),
+            }
+            for kind, items in value.items()
+            for item in items
+        ]
+
+    _emit(args, result, text, rows)
+    return EXIT_OK
+
+
+def cmd_overlaps(args: argparse.Namespace) -> int:
+    from graph.analysis.overlaps import overlaps
+
+    result = overlaps(_load(args), args.type, relations=args.relation or None, limit=args.limit)
+
+    def text(value: list) -> None:
+        if not value:
+            print(f"No two {args.type} nodes share a neighbour.")
+        for item in value:
+            print(f"{item['score']:.2f}  {item['a']['label']}  <->  {item['b']['label']}\n      {item['reason']}")
+
+    def rows(value: list) -> list[dict]:
+        return [
+            {"a": i["a"], "b": i["b"], "score": round(i["score"], 4), "shared": i["shared"], "reason": i["reason"]}
+            for i in value
+        ]
+
+    _emit(args, result, text, rows)
+    return EXIT_OK
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    from graph.analysis.duplicates import duplicates
+
+    result = duplicates(_load(args), threshold=args.threshold)
+
+    def text(value: list) -> None:
+        if not value:
+            print("No candidate duplicates.")
+        for item in value:
+            print(
+                f"{item['score']:.0f}  "
+                + "  |  ".join(_node_ref(n) for n in item["nodes"])
+                + f"\n      {item['reason']}"
+            )
+
+    def rows(value: list) -> list[dict]:
+        return [
+            {"kind": i.get("kind", ""), "nodes": i["nodes"], "score": i["score"], "reason": i["reason"]} for i in value
+        ]
+
+    _emit(args, result, text, rows)
+    return EXIT_OK
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    from graph.analysis.paths import shortest_paths
+    from graph.analysis.search import resolve_node
+
+    graph = _load(args)
+    a, b = resolve_node(graph, args.source), resolve_node(graph, args.target)
+    result = shortest_paths(graph, a, b, k=args.k, max_length=args.max_length)
+
+    def text(value: dict) -> None:
+        for index, path in enumerate(value["paths"], start=1):
+            print(f"{index}. " + " -> ".join(step["label"] for step in path))
+        print()
+        print(value["explanation"])
+
+    def rows(value: dict) -> list[dict]:
+        return [
+            {"path": i, "step": j, "id": n["id"], "label": n["label"]}
+            for i, p in enumerate(value["paths"], 1)
+            for j, n in enumerate(p)
+        ]
+
+    _emit(args, result, text, rows)
+    return EXIT_OK
+
+
+def cmd_neighbours(args: argparse.Namespace) -> int:
+    from graph.analysis.paths import neighbourhood
+    from graph.analysis.search import resolve_node
+
+    graph = _load(args)
+    result = neighbourhood(graph, resolve_node(graph, args.node), depth=args.depth)
+
+    def text(value: dict) -> None:
+        for item in sorted(value["nodes"], key=lambda n: (n["distance"], n["type"], n["label"])):
+            print(f"{item['distance']}  {item['type']:<13} {item['label']} ({item['id']})")
+
+    _emit(args, result, text, lambda value: value["nodes"])
+    return EXIT_OK
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from graph.analysis.metrics import centrality, consensus
+
+    graph = _load(args)
+    if args.by == "consensus":
+        result = consensus(graph)[: args.limit]
+
+        def text(value: list) -> None:
+            for item in value:
+                print(f"{item['count']:>2}  {item['label']}  [{item.get('level') or ''}]")
+
+        def rows(value: list) -> list[dict]:
+            return [
+                {
+                    "id": i["id"],
+                    "label": i["label"],
+                    "level": i.get("level"),
+                    "theme": i.get("theme"),
+                    "count": i["count"],
+                    "strands": i["strands"],
+                }
+                for i in value
+            ]
+
+    else:
+        result = centrality(graph, top=None)
+        result = sorted(result, key=lambda i: (-i[args.by], i["label"]))[: args.limit]
+
+        def text(value: list) -> None:
+            for item in value:
+                print(f"{item[args.by]:>8.4g}  {item['type']:<13} {item['label']}")
+
+        rows = None  # type: ignore[assignment]
+    _emit(args, result, text, rows)
+    return EXIT_OK
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    from graph.analysis.metrics import barrier_matrix, coverage_matrix
+
+    graph = _load(args)
+    result = coverage_matrix(graph) if args.kind == "coverage" else barrier_matrix(graph)
+
+    def grid(value: dict) -> list[dict]:
+        cells = {(c["row"], c["column"]): c["value"] for c in value["cells"]}
+        return [
+            {"": row["label"], **{col["label"]: cells.get((row["id"], col["id"]), "") for col in value["columns"]}}
+            for row in value["rows"]
+        ]
+
+    def text(value: dict) -> None:
+        _print_markdown_table(grid(value))
+
+    _emit(args, result, text, grid)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from graph.analysis.briefing import briefing_markdown
+
+    text = briefing_markdown(_load(args), top=args.top)
+    if args.output:
+        from graph.store import write_text_atomic
+
+        write_text_atomic(Path(args.output), text)
+        print(f"Wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 # ----------------------------------------------------------------- parser
 
 
@@ -134,6 +325,16 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
 
 def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json", "csv", "markdown")) -> None:
     parser.add_argument("--format", choices=choices, default="text", help="output format (default: text)")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,6 +356,73 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("schema", help="write the JSON Schema files for nodes.json and edges.json")
     _add_data(sub)
     sub.set_defaults(func=cmd_schema)
+
+    sub = commands.add_parser(
+        "gaps", help="topics nobody raised or works on, barriers nothing addresses, missing voices, structural gaps"
+    )
+    _add_data(sub)
+    _add_format(sub)
+    sub.add_argument("--seed", type=int, default=0, help="seed for community detection (default: 0)")
+    sub.set_defaults(func=cmd_gaps)
+
+    sub = commands.add_parser(
+        "overlaps", help="pairs of nodes of a type whose neighbourhoods overlap, by Jaccard score"
+    )
+    _add_data(sub)
+    _add_format(sub)
+    sub.add_argument("--type", required=True, choices=[t.value for t in NodeType], help="node type to compare")
+    sub.add_argument(
+        "--relation",
+        action="append",
+        choices=[r.value for r in Relation],
+        help="count only these relations (repeatable)",
+    )
+    sub.add_argument("--limit", type=_positive, default=None, help="at most this many pairs")
+    sub.set_defaults(func=cmd_overlaps)
+
+    sub = commands.add_parser(
+        "duplicates", help="candidate duplicate nodes: similar labels, topics listed twice, identical links"
+    )
+    _add_data(sub)
+    _add_format(sub)
+    sub.add_argument("--threshold", type=float, default=90.0, help="label similarity from 0 to 100 (default: 90)")
+    sub.set_defaults(func=cmd_duplicates)
+
+    sub = commands.add_parser("path", help="shortest paths between two nodes, explained in words")
+    _add_data(sub)
+    _add_format(sub)
+    sub.add_argument("source", help="id or label (fuzzy)")
+    sub.add_argument("target", help="id or label (fuzzy)")
+    sub.add_argument("--k", type=_positive, default=3, help="at most this many paths (default: 3)")
+    sub.add_argument("--max-length", type=_positive, default=8, help="longest path in links (default: 8)")
+    sub.set_defaults(func=cmd_path)
+
+    sub = commands.add_parser("neighbours", help="the neighbourhood of a node to a depth")
+    _add_data(sub)
+    _add_format(sub)
+    sub.add_argument("node", help="id or label (fuzzy)")
+    sub.add_argument("--depth", type=_positive, default=1, help="links away (default: 1)")
+    sub.set_defaults(func=cmd_neighbours)
+
+    sub = commands.add_parser("rank", help="topics by consensus, or nodes by degree or betweenness")
+    _add_data(sub)
+    _add_format(sub)
+    sub.add_argument("--by", choices=["consensus", "degree", "betweenness"], default="consensus")
+    sub.add_argument("--limit", type=_positive, default=20, help="at most this many (default: 20)")
+    sub.set_defaults(func=cmd_rank)
+
+    sub = commands.add_parser("matrix", help="topic-by-strand coverage (Appendix 1) or barrier-by-response matrix")
+    _add_data(sub)
+    _add_format(sub, ("text", "json", "csv", "markdown"))
+    sub.add_argument("kind", choices=["coverage", "barriers"])
+    sub.set_defaults(func=cmd_matrix)
+
+    sub = commands.add_parser("report", help="a markdown briefing: headline figures, consensus, gaps, overlaps")
+    _add_data(sub)
+    sub.add_argument("--format", choices=["markdown"], default="markdown")
+    sub.add_argument("--top", type=_positive, default=10, help="items per section (default: 10)")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    sub.set_defaults(func=cmd_report)
 
     return parser
 

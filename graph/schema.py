@@ -86,6 +86,7 @@ class RelationRule:
     doc: str
     verb: str
     pairs: frozenset[tuple[NodeType, NodeType]]
+    inverse: str = ""  # how the relation reads from the target's side ("was raised by")
 
 
 def _pairs(sources: str, targets: str) -> frozenset[tuple[NodeType, NodeType]]:
@@ -98,17 +99,25 @@ RELATIONS: dict[Relation, RelationRule] = {
         "A strand raised the topic (a tick in Appendix 1; `qualifier` keeps any note such as 'Families').",
         "raised",
         _pairs("strand", "topic"),
+        inverse="was raised by",
     ),
     Relation.NOT_PRIORITISED: RelationRule(
         "A strand marked the topic 'Not priority' in Appendix 1. Never counts as raising it.",
         "did not prioritise",
         _pairs("strand", "topic"),
+        inverse="was not prioritised by",
     ),
     Relation.IN_THEME: RelationRule(
-        "The topic is listed under this main theme or cluster.", "is in the theme", _pairs("topic", "theme")
+        "The topic is listed under this main theme or cluster.",
+        "is in the theme",
+        _pairs("topic", "theme"),
+        inverse="includes",
     ),
     Relation.AT_LEVEL: RelationRule(
-        "The theme sits at this level of the framework.", "sits at the level", _pairs("theme", "level")
+        "The theme sits at this level of the framework.",
+        "sits at the level",
+        _pairs("theme", "level"),
+        inverse="has the theme",
     ),
     Relation.PART_OF: RelationRule(
         "The source is one part of the target (an event of a series, a wave of a programme, a group within a group).",
@@ -117,84 +126,109 @@ RELATIONS: dict[Relation, RelationRule] = {
         | _pairs("initiative", "initiative")
         | _pairs("stakeholder", "stakeholder")
         | _pairs("organisation", "organisation"),
+        inverse="has as a part",
     ),
     Relation.INVOLVED: RelationRule(
         "The strand involved these people or organisations.",
         "involved",
         _pairs("strand", "stakeholder organisation"),
+        inverse="took part in",
     ),
-    Relation.HELD_IN: RelationRule("The strand took place here.", "was held in", _pairs("strand", "place")),
+    Relation.HELD_IN: RelationRule(
+        "The strand took place here.", "was held in", _pairs("strand", "place"), inverse="hosted"
+    ),
     Relation.LOCATED_IN: RelationRule(
-        "The organisation is based in this place.", "is based in", _pairs("organisation", "place")
+        "The organisation is based in this place.", "is based in", _pairs("organisation", "place"), inverse="is home to"
     ),
     Relation.ATTRIBUTED_TO: RelationRule(
         "Who said the quote (a role, an organisation or the strand it came from).",
         "was said by",
         _pairs("quote", "stakeholder organisation strand"),
+        inverse="said",
     ),
     Relation.SPEAKS_TO: RelationRule(
         "The quote or message bears on the target.",
         "speaks to",
         _pairs("quote message", "message topic theme barrier stage initiative organisation"),
+        inverse="is spoken to by",
     ),
     Relation.ADDRESSES: RelationRule(
         "The source helps overcome the barrier.",
         "addresses",
         _pairs("message initiative organisation stage", "barrier"),
+        inverse="is addressed by",
     ),
     Relation.WORKS_ON: RelationRule(
         "The organisation or initiative works on the topic or theme.",
         "works on",
         _pairs("organisation initiative", "topic theme"),
+        inverse="is worked on by",
     ),
     Relation.MENTIONS: RelationRule(
         "The topic's wording names the initiative or organisation.",
         "mentions",
         _pairs("topic", "initiative organisation"),
+        inverse="is mentioned by",
     ),
     Relation.ALSO_LISTED_AS: RelationRule(
         "The same topic appears again under another level or cluster of Appendix 1.",
         "is also listed as",
         _pairs("topic", "topic"),
+        inverse="is also listed as",
     ),
     Relation.NEXT_STAGE: RelationRule(
-        "The evidence cycle moves from this stage to the next.", "leads to", _pairs("stage", "stage")
+        "The evidence cycle moves from this stage to the next.", "leads to", _pairs("stage", "stage"), inverse="follows"
     ),
     Relation.CONTRIBUTES_TO: RelationRule(
         "The source does its work in this stage of the evidence cycle.",
         "contributes to",
         _pairs("message initiative organisation strand", "stage"),
+        inverse="is helped by",
     ),
     Relation.ECHOES: RelationRule(
-        "One key message repeats or builds on another.", "echoes", _pairs("message", "message")
+        "One key message repeats or builds on another.", "echoes", _pairs("message", "message"), inverse="is echoed by"
     ),
     Relation.FUNDS: RelationRule(
-        "The organisation funds the target.", "funds", _pairs("organisation", "organisation initiative")
+        "The organisation funds the target.",
+        "funds",
+        _pairs("organisation", "organisation initiative"),
+        inverse="is funded by",
     ),
     Relation.RUNS: RelationRule(
         "The organisation runs or leads the target.",
         "runs",
         _pairs("organisation", "initiative strand"),
+        inverse="is run by",
     ),
     Relation.COORDINATES_WITH: RelationRule(
         "The two should co-ordinate or already work together.",
         "co-ordinates with",
         _pairs("organisation initiative", "organisation initiative"),
+        inverse="co-ordinates with",
     ),
-    Relation.FACES: RelationRule("The stakeholders face this barrier.", "faces", _pairs("stakeholder", "barrier")),
+    Relation.FACES: RelationRule(
+        "The stakeholders face this barrier.", "faces", _pairs("stakeholder", "barrier"), inverse="is faced by"
+    ),
     Relation.FRAMES: RelationRule(
-        "A framework that structures the target.", "frames", _pairs("initiative", "level theme")
+        "A framework that structures the target.", "frames", _pairs("initiative", "level theme"), inverse="is framed by"
     ),
     Relation.BASED_ON: RelationRule(
         "The source builds on the target (a framework on a standard, a wave on an earlier wave).",
         "is based on",
         _pairs("initiative", "initiative"),
+        inverse="is the basis of",
     ),
     Relation.DEVELOPED: RelationRule(
-        "The strand produced this framework, tool or idea.", "developed", _pairs("strand", "initiative")
+        "The strand produced this framework, tool or idea.",
+        "developed",
+        _pairs("strand", "initiative"),
+        inverse="was developed by",
     ),
     Relation.GUIDED: RelationRule(
-        "The framework or tool guided the discussions of the strand.", "guided", _pairs("initiative", "strand")
+        "The framework or tool guided the discussions of the strand.",
+        "guided",
+        _pairs("initiative", "strand"),
+        inverse="was guided by",
     ),
 }
 del T
