@@ -1,0 +1,222 @@
+"""Helpers the formats share: the graph as sorted flat rows, cell text, colours, ids from labels."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.schema import Dataset, Edge, Node, edge_key
+
+#: How list values (refs, list attributes) are joined in GraphML, GEXF and CSV cells.
+LIST_SEPARATOR = "; "
+#: Kumu's own separator for several values in one cell.
+KUMU_SEPARATOR = "|"
+#: A cell starting with one of these may run as a formula in a spreadsheet (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Prefix given to an attribute whose name a format keeps for itself (e.g. an attribute named 'x').
+ATTRIBUTE_PREFIX = "attribute_"
+
+_NODE_CORE = frozenset({"type", "label", "refs", "description"})
+_EDGE_CORE = frozenset({"relation", "refs", "basis", "rationale"})
+# Characters XML 1.0 cannot carry at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_HEX_COLOUR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_WHOLE_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)$")
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    id: str
+    type: str
+    label: str
+    refs: tuple[str, ...]
+    description: str | None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EdgeRow:
+    source: str
+    target: str
+    relation: str
+    refs: tuple[str, ...]
+    basis: str
+    rationale: str | None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return edge_key(self.source, self.relation, self.target)
+
+
+def node_rows(G: nx.MultiDiGraph) -> list[NodeRow]:
+    """The graph's nodes, sorted by id; attributes are the node data beyond the core fields."""
+    rows = []
+    for node_id, data in sorted(G.nodes(data=True), key=lambda item: str(item[0])):
+        attributes = {k: v for k, v in data.items() if k not in _NODE_CORE and v is not None}
+        rows.append(
+            NodeRow(
+                id=str(node_id),
+                type=str(data.get("type", "")),
+                label=str(data.get("label", node_id)),
+                refs=tuple(str(ref) for ref in data.get("refs") or ()),
+                description=data.get("description"),
+                attributes=dict(sorted(attributes.items())),
+            )
+        )
+    return rows
+
+
+def edge_rows(G: nx.MultiDiGraph) -> list[EdgeRow]:
+    """The graph's edges, sorted by (source, relation, target)."""
+    rows = []
+    for source, target, key, data in G.edges(keys=True, data=True):
+        attributes = {k: v for k, v in data.items() if k not in _EDGE_CORE and v is not None}
+        rows.append(
+            EdgeRow(
+                source=str(source),
+                target=str(target),
+                relation=str(data.get("relation", key)),
+                refs=tuple(str(ref) for ref in data.get("refs") or ()),
+                basis=str(data.get("basis", "")),
+                rationale=data.get("rationale"),
+                attributes=dict(sorted(attributes.items())),
+            )
+        )
+    return sorted(rows, key=lambda row: (row.source, row.relation, row.target))
+
+
+def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
+    """The validated models behind a graph built by ``graph.build.build_graph``."""
+    nodes = tuple(
+        Node(
+            id=row.id,
+            type=row.type,
+            label=row.label,
+            refs=list(row.refs),
+            description=row.description,
+            attributes=row.attributes,
+        )
+        for row in node_rows(G)
+    )
+    edges = tuple(
+        Edge(
+            source=row.source,
+            target=row.target,
+            relation=row.relation,
+            refs=list(row.refs),
+            basis=row.basis,
+            rationale=row.rationale,
+            attributes=row.attributes,
+        )
+        for row in edge_rows(G)
+    )
+    return Dataset(nodes, edges)
+
+
+def joined(value: Any, separator: str = LIST_SEPARATOR) -> Any:
+    """A list as one text value; anything else unchanged."""
+    if isinstance(value, (list, tuple)):
+        return separator.join(str(item) for item in value)
+    return value
+
+
+def split_values(text: str) -> list[str]:
+    """Split a cell holding several values: on '|' (Kumu) if present, else on ';'."""
+    separator = KUMU_SEPARATOR if KUMU_SEPARATOR in text else ";"
+    return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+def defuse_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def undo_defuse(text: str) -> str:
+    """Remove the apostrophe ``defuse_formula`` added (so exports import back unchanged)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
+def xml_safe(value: Any) -> str:
+    """Text XML 1.0 can carry: characters it cannot are replaced with U+FFFD."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def renamed(name: str, reserved: Iterable[str]) -> str:
+    """An attribute's name in a format that keeps ``reserved`` names for itself."""
+    return ATTRIBUTE_PREFIX + name if name in reserved else name
+
+
+def original_name(name: str, reserved: Iterable[str]) -> str:
+    """Undo ``renamed``."""
+    if name.startswith(ATTRIBUTE_PREFIX) and name[len(ATTRIBUTE_PREFIX) :] in reserved:
+        return name[len(ATTRIBUTE_PREFIX) :]
+    return name
+
+
+def rgb(colour: Any) -> tuple[int, int, int] | None:
+    """'#rrggbb' or '#rgb' as (r, g, b); None for anything else (no colour is written)."""
+    if not isinstance(colour, str) or not _HEX_COLOUR.match(colour.strip()):
+        return None
+    digits = colour.strip()[1:]
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def node_colour(styles: Mapping[str, Mapping[str, Any]] | None, node_type: str) -> tuple[int, int, int] | None:
+    if not styles:
+        return None
+    return rgb((styles.get(node_type) or {}).get("color"))
+
+
+def node_position(positions: Mapping[Any, Any] | None, node_id: str) -> tuple[float, float] | None:
+    if not positions or node_id not in positions:
+        return None
+    x, y = positions[node_id][:2]
+    return float(x), float(y)
+
+
+def value_type(values: Iterable[Any]) -> type:
+    """One type for all values of an attribute: bool, int, float, or str when they are mixed."""
+    kinds = {type(value) for value in values}
+    if kinds == {bool}:
+        return bool
+    if kinds <= {int}:
+        return int
+    if kinds <= {int, float}:
+        return float
+    return str
+
+
+def is_whole_number(text: str) -> bool:
+    return bool(_WHOLE_NUMBER.match(text))
+
+
+def is_finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def slug_id(node_type: str | None, label: str) -> str:
+    """An id from type and label, e.g. ('topic', 'Trauma-informed practice') -> 'topic:trauma-informed-practice'.
+
+    >>> slug_id("topic", "Café & Co.")
+    'topic:cafe-co'
+    """
+    prefix = re.sub(r"[^a-z0-9_]+", "-", (node_type or "node").lower()).strip("-") or "node"
+    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_label).strip("-")
+    if not slug:
+        slug = hashlib.sha1(label.encode("utf-8")).hexdigest()[:10]
+    return f"{prefix}:{slug}"[:120].rstrip("-")

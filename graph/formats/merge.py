@@ -1,0 +1,474 @@
+"""Plan how an import changes the data: what it adds, changes and leaves alone, and every problem.
+
+Rules (the README should carry them):
+- A row is the existing node with the same id; failing that, the one with the same label
+  and type (case-insensitive), or the same label alone when the row gives no type.
+  So re-importing a file, ours or the Centre's, creates no duplicates.
+- An import adds and updates; it never deletes and never clears: a field the file leaves
+  out (no column, blank cell) keeps its current value.
+- From/To (source/target) may be an id or a label (case-insensitive), of a node in the
+  import or already in the data.
+- Attribute values read as text take the shape the existing data gives that attribute
+  (a list, a whole number...); a whole number is read as a number otherwise.
+- Nothing is written unless the whole merged dataset validates: ``plan.merged`` raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from graph.errors import DataError, Problem
+from graph.formats._common import is_finite, is_whole_number, split_values
+from graph.formats.batch import MAX_NUMBER_DIGITS, ImportBatch, ImportedRow
+from graph.schema import Dataset, Edge, Node, edge_key
+from graph.store import dump_model
+from graph.validate import parse_edges, parse_nodes
+
+REFS_REQUIRED = (
+    "is required: every node and edge must cite the report section or source "
+    "(a 'Refs' column or 'refs' list; separate several with ';' or '|')"
+)
+BASIS_REQUIRED = "is required: 'stated' (the report says it) or 'inferred' (a curator's reading; give a rationale)"
+_INDEX = re.compile(r"^(?:nodes|edges)\[(\d+)\]")
+_TRUE, _FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
+_DEFAULT_SHAPES = {("node", "tags"): "list", ("edge", "tags"): "list", ("node", "count"): "int"}
+
+
+@dataclass(frozen=True)
+class NodeChange:
+    before: Node
+    after: Node
+    element: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return _changed_fields(self.before, self.after)
+
+
+@dataclass(frozen=True)
+class EdgeChange:
+    before: Edge
+    after: Edge
+    element: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return _changed_fields(self.before, self.after)
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What importing ``file`` would do. ``merged`` is the dataset to save, if there are no problems."""
+
+    file: str
+    added_nodes: tuple[Node, ...] = ()
+    changed_nodes: tuple[NodeChange, ...] = ()
+    unchanged_nodes: tuple[Node, ...] = ()
+    added_edges: tuple[Edge, ...] = ()
+    changed_edges: tuple[EdgeChange, ...] = ()
+    unchanged_edges: tuple[Edge, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    result: Dataset | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.result is not None
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added_nodes or self.changed_nodes or self.added_edges or self.changed_edges)
+
+    @property
+    def merged(self) -> Dataset:
+        """The existing data with the import applied. Raises DataError listing every problem if any."""
+        if not self.ok or self.result is None:
+            raise DataError(self.problems)
+        return self.result
+
+    def summary(self) -> str:
+        return (
+            f"nodes: {len(self.added_nodes)} new, {len(self.changed_nodes)} changed, {len(self.unchanged_nodes)} unchanged; "
+            f"edges: {len(self.added_edges)} new, {len(self.changed_edges)} changed, {len(self.unchanged_edges)} unchanged; "
+            f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+        )
+
+
+@dataclass
+class _Planned:
+    row: ImportedRow | None
+    raw: Any
+    before: Node | Edge | None
+
+
+def plan_merge(existing: Dataset, batch: ImportBatch) -> MergePlan:
+    """Match the batch against ``existing``, validate the merged result, and say what would change.
+
+    >>> from graph.formats.imports import parse_import
+    >>> trauma = Node(id="topic:trauma", type="topic", label="Trauma", refs=["4.2"])
+    >>> batch = parse_import(b"Label,Type,Refs\\ntrauma,topic,4.2\\nNeglect,topic,4.3\\n", "t.csv")
+    >>> plan = plan_merge(Dataset((trauma,), ()), batch)
+    >>> [n.id for n in plan.added_nodes], [n.id for n in plan.unchanged_nodes]
+    (['topic:neglect'], ['topic:trauma'])
+    """
+    merger = _Merger(existing, batch)
+    merger.plan_nodes()
+    merger.plan_edges()
+    return merger.plan()
+
+
+class _Merger:
+    """The state of one plan_merge call (kept together so each step reads at a glance)."""
+
+    def __init__(self, existing: Dataset, batch: ImportBatch):
+        self.existing = existing
+        self.batch = batch
+        self.file = batch.file
+        self.problems: list[Problem] = list(batch.problems)
+        self.notes: list[str] = list(batch.notes)
+        self.shapes = _attribute_shapes(existing)
+        self.aliases: dict[str, str] = {}
+        self.node_plans: list[_Planned] = []
+        self.edge_plans: list[_Planned] = []
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[str, Edge] = {}
+        self.invalid_ids: set[str] = set()
+
+    # nodes -----------------------------------------------------------------------------
+    def plan_nodes(self) -> None:
+        by_id = {node.id: node for node in self.existing.nodes}
+        by_label_type: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for node in self.existing.nodes:
+            by_label_type[(_fold(node.label), node.type.value)].append(node.id)
+            by_label[_fold(node.label)].append(node.id)
+        claimed: dict[str, str] = {}
+        seen: dict[tuple[str, Any], list[str]] = {}  # (label, type) of rows already planned -> their ids
+        for row in self.batch.nodes:
+            data = _normalised(row.data)
+            if not isinstance(data, dict):
+                self.node_plans.append(_Planned(row, data, None))
+                continue
+            before = self._match(row, data, by_id, by_label_type, by_label)
+            if before is False:
+                continue
+            if before is not None and (row.generated_id or data.get("id") != before.id):
+                data.pop("label", None)  # matched by label: a difference of case or spacing is not a rename
+            same = (_fold(data["label"]), data.get("type")) if isinstance(data.get("label"), str) else None
+            earlier = seen.get(same, []) if row.generated_id else []
+            if len(earlier) > 1:
+                listed = ", ".join(sorted(earlier))
+                self._problem(
+                    row, "label", f"'{data['label']}' matches more than one node of this import ({listed}); give the id"
+                )
+                continue
+            node_id = before.id if before else earlier[0] if earlier else self._new_id(row, data, by_id, claimed)
+            if same is not None and isinstance(node_id, str) and node_id not in seen.get(same, []):
+                seen.setdefault(same, []).append(node_id)
+            if isinstance(node_id, str):
+                if node_id in claimed:
+                    self._problem(
+                        row, "label" if row.generated_id else "id", f"repeats {claimed[node_id]} (the same node)"
+                    )
+                    continue
+                claimed[node_id] = row.element
+                if isinstance(data.get("id"), str):
+                    self.aliases[data["id"]] = node_id
+            raw = self._merged_raw(before, data, "node")
+            if node_id is not None:
+                raw["id"] = node_id
+            self.node_plans.append(_Planned(row, raw, before))
+        self._validate_nodes()
+
+    def _match(
+        self, row: ImportedRow, data: dict, by_id: dict, by_label_type: dict, by_label: dict
+    ) -> Node | Literal[False] | None:
+        """The existing node this row is, None for a new node, False when it cannot tell (a problem)."""
+        node_id = data.get("id")
+        if isinstance(node_id, str) and not row.generated_id and node_id in by_id:
+            return by_id[node_id]
+        label, node_type = data.get("label"), data.get("type")
+        if not isinstance(label, str):
+            return None
+        if isinstance(node_type, str):
+            candidates = by_label_type.get((_fold(label), node_type), [])
+        else:
+            candidates = by_label.get(_fold(label), [])
+        if len(candidates) > 1:
+            listed = ", ".join(sorted(candidates))
+            self._problem(row, "label", f"'{label}' matches more than one existing node ({listed}); give the id")
+            return False
+        if not candidates:
+            return None
+        if isinstance(node_id, str) and not row.generated_id:
+            self.notes.append(
+                f"{row.element}: no node has the id '{node_id}'; matched '{candidates[0]}' by label and type"
+            )
+        return by_id[candidates[0]]
+
+    def _new_id(self, row: ImportedRow, data: dict, by_id: dict, claimed: dict) -> Any:
+        node_id = data.get("id")
+        if not row.generated_id or not isinstance(node_id, str):
+            return node_id
+        candidate, number = node_id, 2
+        while candidate in by_id or candidate in claimed:
+            candidate, number = f"{node_id}-{number}", number + 1
+        return candidate
+
+    def _validate_nodes(self) -> None:
+        replaced = {plan.before.id: plan for plan in self.node_plans if plan.before is not None}
+        merged: list[_Planned] = [
+            replaced.get(node.id) or _Planned(None, dump_model(node), node) for node in self.existing.nodes
+        ]
+        merged += [plan for plan in self.node_plans if plan.before is None]
+        raws = [plan.raw for plan in merged]
+        valid, found = parse_nodes(raws, self.file)
+        self._relocate(found, merged, "node")
+        self.nodes = {node.id: node for node in valid}
+        self.invalid_ids = {
+            raw["id"] for raw in raws if isinstance(raw, dict) and isinstance(raw.get("id"), str)
+        } - set(self.nodes)
+
+    # edges -----------------------------------------------------------------------------
+    def plan_edges(self) -> None:
+        by_key = {edge.key: edge for edge in self.existing.edges}
+        labels: dict[str, list[str]] = defaultdict(list)
+        for node in self.nodes.values():
+            labels[_fold(node.label)].append(node.id)
+        for plan in self.node_plans:  # invalid new nodes too, so their edges are not also "not found"
+            raw = plan.raw
+            if isinstance(raw, dict) and raw.get("id") in self.invalid_ids and isinstance(raw.get("label"), str):
+                labels[_fold(raw["label"])].append(raw["id"])
+        claimed: dict[str, str] = {}
+        for row in self.batch.edges:
+            data = _normalised(row.data)
+            if not isinstance(data, dict):
+                self.edge_plans.append(_Planned(row, data, None))
+                continue
+            sources = self._resolve(row, data, "source", labels)
+            targets = self._resolve(row, data, "target", labels)
+            for source in sources:
+                for target in targets:
+                    self._plan_edge(row, {**data, "source": source, "target": target}, by_key, claimed)
+        self._validate_edges()
+
+    def _resolve(self, row: ImportedRow, data: dict, end: str, labels: dict[str, list[str]]) -> list[Any]:
+        """The node ids an edge end names (several for Kumu's 'A|B'); [] after reporting a problem."""
+        value = data.get(end)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self._problem(row, end, "is required")
+            return []
+        if not isinstance(value, str):
+            return [value]  # validation says it must be text, located
+        node_id, why = self._resolve_one(value.strip(), labels)
+        if node_id is not None:
+            return [node_id]
+        if "|" in value and self.batch.format in ("csv", "xlsx"):
+            parts = [self._resolve_one(part.strip(), labels) for part in value.split("|") if part.strip()]
+            if all(part_id is not None for part_id, _ in parts):
+                return [part_id for part_id, _ in parts]
+        self._problem(row, end, why)
+        return []
+
+    def _resolve_one(self, text: str, labels: dict[str, list[str]]) -> tuple[str | None, str]:
+        """(the node id ``text`` names, "") or (None, why it names none)."""
+        if text in self.aliases:
+            return self.aliases[text], ""
+        if text in self.nodes or text in self.invalid_ids:
+            return text, ""
+        matches = sorted(set(labels.get(_fold(text), [])))
+        if len(matches) == 1:
+            return matches[0], ""
+        if matches:
+            return None, f"'{text}' is the label of more than one node ({', '.join(matches)}); give the id"
+        return None, f"no node has the id or label '{text}'"
+
+    def _plan_edge(self, row: ImportedRow, data: dict, by_key: dict[str, Edge], claimed: dict[str, str]) -> None:
+        relation = data.get("relation")
+        key = edge_key(data["source"], relation, data["target"]) if isinstance(relation, str) else None
+        if key is not None and key in claimed:
+            self._problem(row, "", f"repeats {claimed[key]} (the same edge)")
+            return
+        if key is not None:
+            claimed[key] = row.element
+        before = by_key.get(key) if key else None
+        self.edge_plans.append(_Planned(row, self._merged_raw(before, data, "edge"), before))
+
+    def _validate_edges(self) -> None:
+        replaced = {plan.before.key: plan for plan in self.edge_plans if plan.before is not None}
+        merged: list[_Planned] = [
+            replaced.get(edge.key) or _Planned(None, dump_model(edge), edge) for edge in self.existing.edges
+        ]
+        merged += [plan for plan in self.edge_plans if plan.before is None]
+        valid, found = parse_edges(
+            [plan.raw for plan in merged], list(self.nodes.values()), self.file, known_ids=self.invalid_ids
+        )
+        self._relocate(found, merged, "edge")
+        self.edges = {edge.key: edge for edge in valid}
+
+    # shared ----------------------------------------------------------------------------
+    def _merged_raw(self, before: Node | Edge | None, data: dict, scope: str) -> dict[str, Any]:
+        raw = dump_model(before) if before is not None else {}
+        raw.update({key: value for key, value in data.items() if key != "attributes"})
+        given = data.get("attributes")
+        if given is None:
+            return raw
+        if not isinstance(given, dict):
+            raw["attributes"] = given  # validation says what is wrong with it
+            return raw
+        attributes = dict(before.attributes) if before is not None else {}
+        for name, value in given.items():
+            attributes[name] = _shaped(value, self.shapes.get((scope, name)), self.batch.text_values)
+        raw["attributes"] = attributes
+        return raw
+
+    def _relocate(self, found: list[Problem], merged: list[_Planned], scope: str) -> None:
+        """Re-point problems from 'nodes[12]' of the merged list to the row of the import they came from."""
+        for problem in found:
+            match = _INDEX.match(problem.element)
+            plan = merged[int(match.group(1))] if match else None
+            message = _friendly(problem.field, problem.message)
+            if plan is not None and plan.row is not None:
+                column = _column(plan.row, problem.field, message)
+                self.problems.append(Problem(self.file, plan.row.element, column, message))
+            elif not message.startswith("joins a node that is itself invalid"):
+                before = plan.before if plan is not None else None
+                what = before.id if isinstance(before, Node) else before.key if isinstance(before, Edge) else ""
+                where = f"existing {scope} {what}".strip()
+                self.problems.append(Problem(self.file, where, problem.field, f"{message} (after this import)"))
+
+    def _problem(self, row: ImportedRow, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, row.element, _column(row, field_name), message))
+
+    def plan(self) -> MergePlan:
+        added_nodes, changed_nodes, unchanged_nodes = _sorted_out(
+            self.node_plans, self.nodes, lambda raw: raw.get("id")
+        )
+        added_edges, changed_edges, unchanged_edges = _sorted_out(self.edge_plans, self.edges, _raw_key)
+        result = None
+        if not self.problems:
+            nodes = [self.nodes[node.id] for node in self.existing.nodes] + added_nodes
+            edges = [self.edges[edge.key] for edge in self.existing.edges] + added_edges
+            result = Dataset(tuple(nodes), tuple(edges))
+        return MergePlan(
+            file=self.file,
+            added_nodes=tuple(added_nodes),
+            changed_nodes=tuple(NodeChange(b, a, e) for b, a, e in changed_nodes),
+            unchanged_nodes=tuple(unchanged_nodes),
+            added_edges=tuple(added_edges),
+            changed_edges=tuple(EdgeChange(b, a, e) for b, a, e in changed_edges),
+            unchanged_edges=tuple(unchanged_edges),
+            problems=tuple(self.problems),
+            notes=tuple(self.notes),
+            result=result,
+        )
+
+
+def _sorted_out(plans: list[_Planned], valid: dict, ident: Any) -> tuple[list, list, list]:
+    added, changed, unchanged = [], [], []
+    for plan in plans:
+        model = valid.get(ident(plan.raw)) if isinstance(plan.raw, dict) else None
+        if model is None or plan.row is None:
+            continue
+        if plan.before is None:
+            added.append(model)
+        elif model == plan.before:
+            unchanged.append(model)
+        else:
+            changed.append((plan.before, model, plan.row.element))
+    return added, changed, unchanged
+
+
+def _raw_key(raw: dict[str, Any]) -> str | None:
+    parts = (raw.get("source"), raw.get("relation"), raw.get("target"))
+    return edge_key(*parts) if all(isinstance(part, str) for part in parts) else None
+
+
+def _normalised(data: Any) -> Any:
+    """Vocabulary words in their canonical form: 'Topic' -> 'topic', 'Not prioritised' -> 'not_prioritised'."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for name in ("type", "relation", "basis"):
+        if isinstance(data.get(name), str):
+            data[name] = re.sub(r"[\s\-]+", "_", data[name].strip().lower())
+    return data
+
+
+def _fold(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _column(row: ImportedRow, field_name: str, message: str = "") -> str:
+    """The file's column for one of our fields ('refs' -> 'Reference(s)'), else the field itself."""
+    if field_name in row.columns:
+        return row.columns[field_name]
+    parts = field_name.split(".")
+    if parts[0] == "attributes" and len(parts) > 1:
+        return row.columns.get(f"attributes.{parts[1]}", field_name)
+    if field_name == "attributes":  # the schema checks attributes as a whole; its message names the one at fault
+        for target, column in row.columns.items():
+            name = target.removeprefix("attributes.")
+            if target.startswith("attributes.") and re.search(rf"(^|\W){re.escape(name)}(\W|$)", message):
+                return column
+    return row.columns.get(parts[0], field_name)
+
+
+def _friendly(field_name: str, message: str) -> str:
+    head = field_name.split(".")[0]
+    if head == "refs" and (message == "is required" or message.startswith("List should have at least 1 item")):
+        return REFS_REQUIRED
+    if head == "basis" and message == "is required":
+        return BASIS_REQUIRED
+    return message
+
+
+def _changed_fields(before: Node | Edge, after: Node | Edge) -> tuple[str, ...]:
+    old, new = before.model_dump(), after.model_dump()
+    names = [name for name in old if name != "attributes" and old[name] != new[name]]
+    for name in sorted(set(old["attributes"]) | set(new["attributes"])):
+        if old["attributes"].get(name) != new["attributes"].get(name):
+            names.append(f"attributes.{name}")
+    return tuple(names)
+
+
+def _attribute_shapes(existing: Dataset) -> dict[tuple[str, str], str]:
+    """How the existing data stores each attribute: 'list', 'int', 'float', 'bool' or 'str'."""
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for scope, items in (("node", existing.nodes), ("edge", existing.edges)):
+        for item in items:
+            for name, value in item.attributes.items():
+                kinds[(scope, name)].add("list" if isinstance(value, list) else type(value).__name__)
+    shapes = dict(_DEFAULT_SHAPES)
+    for key, found in kinds.items():
+        shapes[key] = "list" if "list" in found else (next(iter(found)) if len(found) == 1 else "str")
+    return shapes
+
+
+def _shaped(value: Any, shape: str | None, text_values: bool) -> Any:
+    """A value read as text, in the shape the existing data uses for its attribute."""
+    if not text_values:
+        return value
+    if shape == "list":
+        return split_values(value) if isinstance(value, str) else value if isinstance(value, list) else [value]
+    if shape == "str" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if shape == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if shape == "bool" and text.lower() in _TRUE | _FALSE:
+        return text.lower() in _TRUE
+    if shape == "float":
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return number if is_finite(number) else text
+    if shape in ("int", None) and is_whole_number(text) and len(text.lstrip("-")) <= MAX_NUMBER_DIGITS:
+        return int(text)
+    return text

@@ -1,0 +1,199 @@
+"""Kumu workbook export and xlsx imports."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from graph.build import build_graph
+from graph.errors import DataError
+from graph.formats import batch as limits
+from graph.formats import kumu, parse_import, to_kumu_xlsx
+from graph.schema import Dataset, Node
+
+
+def _sheets(data: bytes) -> dict[str, list[tuple]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    sheets = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+    workbook.close()
+    return sheets
+
+
+def _workbook(sheets: dict[str, list[list]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_sheets_and_headers_are_what_kumu_imports(graph):
+    sheets = _sheets(to_kumu_xlsx(graph))
+    assert list(sheets) == ["Elements", "Connections"]
+    assert sheets["Elements"][0] == ("ID", "Label", "Type", "Description", "Tags", "Refs", "count", "kind", "level")
+    assert sheets["Connections"][0] == (
+        "ID", "From", "To", "Type", "Direction", "Description", "Tags", "Basis", "Refs", "Rationale", "qualifier",
+    )  # fmt: skip
+    assert len(sheets["Elements"]) == graph.number_of_nodes() + 1
+    assert len(sheets["Connections"]) == graph.number_of_edges() + 1
+
+
+def test_nodes_sharing_a_label_stay_two_elements_because_kumu_matches_by_id(graph):
+    elements = _sheets(to_kumu_xlsx(graph))["Elements"]
+    shared = [row for row in elements if row[1] == "Trauma-informed practice"]
+    assert sorted(row[0] for row in shared) == ["topic:trauma", "topic:trauma-system"]
+    connections = _sheets(to_kumu_xlsx(graph))["Connections"]
+    assert ("strand:coventry", "topic:trauma-system") in {(row[1], row[2]) for row in connections[1:]}
+
+
+def test_connection_rows_read_as_sentences_and_use_kumu_separators(graph):
+    connections = _sheets(to_kumu_xlsx(graph))["Connections"]
+    row = next(r for r in connections if r[3] == "speaks_to")
+    assert row[0] == "message:want -speaks_to-> topic:trauma"
+    assert row[4] == "directed"
+    assert row[5].endswith("speaks to Trauma-informed practice")
+    assert row[8] == "3.1|3.2"
+    elements = {r[0]: r for r in _sheets(to_kumu_xlsx(graph))["Elements"]}
+    assert elements["topic:trauma"][4] == "practice|trauma"
+    assert elements["message:want"][6] == 3  # a number stays a number
+
+
+def test_formula_like_text_is_stored_as_text_never_as_a_formula(graph):
+    workbook = openpyxl.load_workbook(io.BytesIO(to_kumu_xlsx(graph)))
+    cells = {row[0].value: row[1] for row in workbook["Elements"].iter_rows(min_row=2)}
+    label = cells["message:want"]
+    assert label.value == graph.nodes["message:want"]["label"]
+    assert label.value.startswith("=")
+    assert label.data_type == "s" and label.quotePrefix
+    assert cells["organisation:centre"].quotePrefix and cells["organisation:centre"].value == "+Centre"
+    assert not cells["topic:trauma"].quotePrefix
+
+
+def test_unicode_and_control_characters(graph):
+    elements = {r[0]: r for r in _sheets(to_kumu_xlsx(graph))["Elements"]}
+    assert elements["place:coventry"][1] == graph.nodes["place:coventry"]["label"]
+    G = build_graph(Dataset((Node(id="topic:x", type="topic", label="bell\x07here", refs=["1"]),), ()))
+    assert _sheets(to_kumu_xlsx(G))["Elements"][1][1] == "bell\ufffdhere"
+
+
+def test_the_same_graph_gives_the_same_bytes(graph):
+    assert to_kumu_xlsx(graph) == to_kumu_xlsx(graph)
+
+
+def test_empty_graph_has_both_sheets_with_headers(empty_graph):
+    sheets = _sheets(to_kumu_xlsx(empty_graph))
+    assert sheets["Elements"] == [("ID", "Label", "Type", "Description", "Tags", "Refs")]
+    assert len(sheets["Connections"]) == 1
+
+
+def test_import_reads_every_sheet_by_its_header_and_skips_ignored_ones():
+    data = _workbook(
+        {
+            "People": [
+                ["Label", "Type", "Refs"],
+                ["Trauma", "topic", "4"],
+                [None, None, None],
+                ["Neglect", "topic", 4.5],
+            ],
+            "Links": [["From", "To", "Type", "Basis", "Refs"], ["A", "Trauma", "raised", "stated", "4"]],
+            "Notes (ignore)": [["Label"], ["not read"]],
+            "Other": [["Whatever"], ["x"]],
+        }
+    )
+    batch = parse_import(data, "centre.xlsx")
+    assert [(row.element, row.data["label"]) for row in batch.nodes] == [
+        ("People row 2", "Trauma"),
+        ("People row 4", "Neglect"),
+    ]
+    assert batch.nodes[1].data["refs"] == ["4.5"]
+    assert batch.edges[0].element == "Links row 2"
+    assert any("Other" in note for note in batch.notes)
+
+
+def test_import_reads_values_not_formulas_and_reports_error_cells():
+    data = _workbook(
+        {"Elements": [["Label", "Type", "Refs", "score"], ["A", "topic", "1", "=1/0"], ["B", "topic", "1", "#REF!"]]}
+    )
+    batch = parse_import(data, "x.xlsx")
+    assert "attributes" not in batch.nodes[0].data  # a formula never computed has no value
+    assert [(p.element, p.field) for p in batch.problems] == [("Elements row 3", "score")]
+
+
+def test_a_workbook_without_a_usable_sheet_is_refused():
+    with pytest.raises(DataError, match="no sheet has 'Label'"):
+        parse_import(_workbook({"Sheet": [["Name"], ["x"]]}), "x.xlsx")
+
+
+def test_truncated_workbook_is_refused(graph):
+    data = to_kumu_xlsx(graph)
+    with pytest.raises(DataError, match=r"not an \.xlsx workbook"):
+        parse_import(data[: len(data) // 2], "cut.xlsx")
+
+
+def test_zip_that_is_not_a_workbook_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(DataError, match=r"no xl/workbook\.xml"):
+        parse_import(out.getvalue(), "x.xlsx")
+
+
+def test_zip_bomb_is_refused_from_its_declared_sizes_before_opening(monkeypatch):
+    monkeypatch.setattr(kumu, "MAX_XLSX_UNPACKED_BYTES", 1_000_000)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"\0" * 2_000_000)
+    assert len(out.getvalue()) < 10_000
+    with pytest.raises(DataError, match="unpacks to 2,000,000 bytes; the limit is 1,000,000"):
+        parse_import(out.getvalue(), "bomb.xlsx")
+
+
+def test_zip_with_too_many_entries_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for index in range(limits.MAX_XLSX_ENTRIES + 1):
+            archive.writestr(f"part{index}.xml", b"")
+    with pytest.raises(DataError, match=f"the limit is {limits.MAX_XLSX_ENTRIES}"):
+        parse_import(out.getvalue(), "many.xlsx")
+
+
+def test_old_xls_or_encrypted_workbook_gets_a_hint():
+    with pytest.raises(DataError, match=r"save it as \.xlsx"):
+        parse_import(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.xlsx")
+
+
+def test_a_sheet_with_data_far_below_a_gap_is_refused_past_the_row_limit(monkeypatch):
+    monkeypatch.setattr(kumu, "MAX_SHEET_ROWS", 500)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Elements"
+    sheet.append(["Label", "Type", "Refs"])
+    sheet.append(["Trauma", "topic", "4"])
+    sheet.cell(5000, 1).value = "Far away"
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(DataError, match="more than 500 rows"):
+        parse_import(out.getvalue(), "gap.xlsx")
+
+
+def test_data_after_a_long_blank_gap_is_still_read():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Label", "Type", "Refs"])
+    sheet.append(["Trauma", "topic", "4"])
+    sheet.append(["Neglect", "topic", "4"])
+    sheet.move_range("A3:C3", rows=3000)
+    out = io.BytesIO()
+    workbook.save(out)
+    batch = parse_import(out.getvalue(), "gap.xlsx")
+    assert [(row.element, row.data["label"]) for row in batch.nodes] == [
+        ("Sheet row 2", "Trauma"),
+        ("Sheet row 3003", "Neglect"),
+    ]
