@@ -314,6 +314,100 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXPORT_FORMATS = {
+    "graphml": ".graphml",
+    "gexf": ".gexf",
+    "cytoscape": ".cyjs",
+    "csv": ".csv",
+    "xlsx": ".xlsx",
+    "json": ".json",
+    "html": ".html",
+    "png": ".png",
+    "markdown": ".md",
+}
+
+
+def export_bytes(graph, fmt: str, *, title: str = "Children's social care knowledge graph") -> dict[str, bytes]:
+    """The files an export produces, by suffix ('' for the main file)."""
+    from graph import formats
+    from graph.layout import compute_layout
+    from graph.render import NODE_STYLES
+
+    if fmt == "markdown":
+        from graph.analysis.briefing import briefing_markdown
+
+        return {"": briefing_markdown(graph).encode("utf-8")}
+    if fmt == "csv":
+        tables = formats.to_csv(graph)
+        return {"-nodes": tables["nodes.csv"].encode("utf-8"), "-edges": tables["edges.csv"].encode("utf-8")}
+    if fmt in ("xlsx", "json"):
+        data = formats.to_kumu_xlsx(graph) if fmt == "xlsx" else formats.to_json(graph)
+        return {"": data if isinstance(data, bytes) else data.encode("utf-8")}
+    positions = compute_layout(graph)
+    if fmt == "html":
+        from graph.render import standalone_html
+
+        return {"": standalone_html(graph, positions, title=title).encode("utf-8")}
+    if fmt == "png":
+        from graph.picture import render_png
+
+        return {"": render_png(graph, positions, title=title)}
+    writer = {"graphml": formats.to_graphml, "gexf": formats.to_gexf, "cytoscape": formats.to_cytoscape}[fmt]
+    data = writer(graph, positions=positions, styles=NODE_STYLES)
+    return {"": data if isinstance(data, bytes) else data.encode("utf-8")}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from graph.store import write_bytes_atomic
+
+    graph = _load(args)
+    files = export_bytes(graph, args.format)
+    suffix = EXPORT_FORMATS[args.format]
+    base = Path(args.output) if args.output else Path(f"knowledge-graph{suffix}")
+    if base.suffix.lower() == suffix:
+        base = base.with_suffix("")
+    if not base.parent.is_dir():
+        raise GraphError(f"cannot write {base}{suffix}: the folder {base.parent} does not exist")
+    for part, data in files.items():
+        path = base.parent / f"{base.name}{part}{suffix}"
+        write_bytes_atomic(path, data)
+        print(f"Wrote {path} ({len(data):,} bytes)")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from graph.formats import MAX_IMPORT_BYTES, parse_import, plan_merge
+    from graph.store import load_dataset, read_bytes
+
+    data = read_bytes(args.file, MAX_IMPORT_BYTES)
+    batch = parse_import(data, Path(args.file).name)
+    existing = load_dataset(args.data)
+    plan = plan_merge(existing, batch)
+    for note in plan.notes:
+        print(f"Note: {note}")
+    print(f"{args.file}: {plan.summary()}")
+    if plan.problems:
+        raise DataError(plan.problems)
+    if args.dry_run:
+        print("Dry run: nothing written.")
+        return EXIT_OK
+    if not plan.has_changes:
+        print("Nothing to change.")
+        return EXIT_OK
+    from graph.edit import apply_batch
+    from graph.store import fingerprint
+
+    apply_batch(
+        args.data,
+        plan.merged,
+        editor=args.editor,
+        action=f"import {Path(args.file).name}",
+        expected_version=fingerprint(args.data),
+    )
+    print(f"Saved to {args.data}.")
+    return EXIT_OK
+
+
 # ----------------------------------------------------------------- parser
 
 
@@ -423,6 +517,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--top", type=_positive, default=10, help="items per section (default: 10)")
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     sub.set_defaults(func=cmd_report)
+
+    sub = commands.add_parser(
+        "export", help="write the graph for Gephi, Cytoscape, Excel, Kumu, a browser, slides or a paper"
+    )
+    _add_data(sub)
+    sub.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
+    sub.add_argument(
+        "-o", "--output", metavar="FILE", help="file to write (csv writes FILE-nodes.csv and FILE-edges.csv)"
+    )
+    sub.set_defaults(func=cmd_export)
+
+    sub = commands.add_parser("import", help="merge nodes and edges from CSV, Kumu xlsx, GraphML, GEXF or JSON")
+    _add_data(sub)
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    sub.add_argument(
+        "--editor", default=os.environ.get("USER") or "command line", help="name recorded in the change log"
+    )
+    sub.set_defaults(func=cmd_import)
 
     return parser
 
