@@ -12,12 +12,16 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from graph.errors import DataError, Problem
-from graph.schema import Dataset, Edge, Node
-from graph.validate import parse_edges, parse_nodes, raw_ids
+from filelock import FileLock, Timeout
+
+from graph.errors import DataError, GraphError, Problem
+from graph.schema import Dataset, Edge, Node, Scene
+from graph.validate import parse_edges, parse_nodes, parse_scenes, raw_ids
 
 NODES_FILE = "nodes.json"
 EDGES_FILE = "edges.json"
@@ -44,6 +48,23 @@ def read_json(path: Path) -> Any:
     return parse_json_text(text, name)
 
 
+def read_bytes(path: Path | str, max_bytes: int) -> bytes:
+    """Read a file someone hands us (an import), refusing one over ``max_bytes``."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DataError([Problem(name, "", "", f"file is {size:,} bytes; the limit is {max_bytes:,}")])
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(name, "", "", "file not found")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(name, "", "", "is a directory, not a file")]) from None
+    except OSError as error:
+        raise DataError([Problem(name, "", "", f"cannot read the file ({error.strerror})")]) from None
+
+
 def parse_json_text(text: str, name: str) -> Any:
     """Parse JSON text; errors name the line and column."""
     try:
@@ -54,6 +75,8 @@ def parse_json_text(text: str, name: str) -> Any:
         ) from None
     except RecursionError:
         raise DataError([Problem(name, "", "", "JSON is nested too deeply")]) from None
+    except ValueError as error:  # e.g. an integer with more digits than Python will convert
+        raise DataError([Problem(name, "", "", f"invalid JSON: {error}")]) from None
 
 
 def _list_in(document: Any, key: str, name: str) -> tuple[list[Any], list[Problem]]:
@@ -111,17 +134,17 @@ def edge_sort_key(edge: Edge) -> tuple[str, str, str]:
 
 def dump_nodes(nodes: list[Node] | tuple[Node, ...]) -> str:
     """nodes.json text: sorted by id, UTF-8, 2-space indent, trailing newline."""
-    body = {"$schema": f"./{NODES_SCHEMA_FILE}", "nodes": [_dump(n) for n in sorted(nodes, key=node_sort_key)]}
+    body = {"$schema": f"./{NODES_SCHEMA_FILE}", "nodes": [dump_model(n) for n in sorted(nodes, key=node_sort_key)]}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 def dump_edges(edges: list[Edge] | tuple[Edge, ...]) -> str:
     """edges.json text: sorted by (source, relation, target)."""
-    body = {"$schema": f"./{EDGES_SCHEMA_FILE}", "edges": [_dump(e) for e in sorted(edges, key=edge_sort_key)]}
+    body = {"$schema": f"./{EDGES_SCHEMA_FILE}", "edges": [dump_model(e) for e in sorted(edges, key=edge_sort_key)]}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def _dump(model: Node | Edge) -> dict[str, Any]:
+def dump_model(model: Node | Edge) -> dict[str, Any]:
     data = model.model_dump(mode="json", exclude_none=True)
     if not data.get("attributes"):
         data.pop("attributes", None)
@@ -137,23 +160,15 @@ def save_dataset(data_dir: Path | str, dataset: Dataset) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same directory, fsync, then rename over ``path``."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_directory(path.parent)
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Binary twin of write_text_atomic (exports such as xlsx and png)."""
+    """Write bytes atomically: a reader sees the old file or the new one, never a torn one.
+
+    The new file keeps the old one's permissions (or the usual ones for a new file), so a
+    write never makes the data private to one user by accident.
+    """
     path = Path(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -161,12 +176,22 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, _mode_for(path))
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
     _fsync_directory(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -180,6 +205,21 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def stamp(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
+    """A cheap change detector (modification time and size of each data file).
+
+    Used to decide when to recompute the content ``fingerprint``, which reads the files.
+    """
+    result = []
+    for file_name in (NODES_FILE, EDGES_FILE):
+        try:
+            info = (Path(data_dir) / file_name).stat()
+            result.append((file_name, info.st_mtime_ns, info.st_size))
+        except OSError:
+            result.append((file_name, -1, -1))
+    return tuple(result)
 
 
 def fingerprint(data_dir: Path | str) -> str:
@@ -211,3 +251,194 @@ def write_schema_files(data_dir: Path | str) -> list[Path]:
         write_text_atomic(path, json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
         written.append(path)
     return written
+
+
+# ---- change log, lock and versions
+# Used by graph/edit.py. Everything here that writes must run while holding data_lock().
+
+
+LOCK_FILE = ".kg.lock"
+PENDING_FILE = ".kg.pending.json"
+CHANGELOG_FILE = "changes.jsonl"
+SCENES_FILE = "scenes.json"
+LOCK_TIMEOUT_SECONDS = 15.0
+STALE_TEMP_SECONDS = 60.0
+_REPLACEABLE = (NODES_FILE, EDGES_FILE, SCENES_FILE)
+
+
+@contextlib.contextmanager
+def data_lock(data_dir: Path | str, timeout: float | None = None) -> Iterator[None]:
+    """Hold the data directory's cross-process lock: one writer at a time, across processes and threads."""
+    wait = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+    lock = FileLock(Path(data_dir) / LOCK_FILE, timeout=wait)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise GraphError(
+            f"The data is busy: another change has been saving for over {wait:g} seconds. Try again in a moment."
+        ) from None
+    except OSError as error:
+        raise GraphError(f"Cannot lock the data folder for editing ({error.strerror}).") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def scenes_fingerprint(data_dir: Path | str) -> str:
+    """The version of the scenes file (it changes apart from the graph data)."""
+    digest = hashlib.sha256(SCENES_FILE.encode())
+    try:
+        digest.update((Path(data_dir) / SCENES_FILE).read_bytes())
+    except OSError:
+        digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def file_digest(data_dir: Path | str, file_name: str) -> str | None:
+    """sha256 of one file's bytes, or None when it does not exist."""
+    try:
+        return hashlib.sha256((Path(data_dir) / file_name).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def replace_data_file(data_dir: Path | str, file_name: str, text: str) -> bool:
+    """Atomically replace nodes.json, edges.json or scenes.json with ``text``; skip if it already holds it."""
+    if file_name not in _REPLACEABLE:
+        raise ValueError(f"not a data file: {file_name}")
+    path = Path(data_dir) / file_name
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    except FileNotFoundError:
+        pass
+    write_text_atomic(path, text)
+    return True
+
+
+def write_pending(data_dir: Path | str, journal: dict[str, Any]) -> None:
+    """Record a change about to be written, so a crash half way through can be finished later."""
+    write_text_atomic(Path(data_dir) / PENDING_FILE, json.dumps(journal, ensure_ascii=False) + "\n")
+
+
+def read_pending(data_dir: Path | str) -> dict[str, Any] | None:
+    """The change a writer recorded but did not finish, or None."""
+    path = Path(data_dir) / PENDING_FILE
+    if not path.exists():
+        return None
+    journal = read_json(path)
+    if not isinstance(journal, dict):
+        raise DataError([Problem(str(path), "", "", "expected an object")])
+    return journal
+
+
+def clear_pending(data_dir: Path | str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(Path(data_dir) / PENDING_FILE)
+    _fsync_directory(Path(data_dir))
+
+
+def set_pending_aside(data_dir: Path | str) -> Path:
+    """Keep an unfinishable journal for a person to look at, out of the way of new changes."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    target = Path(data_dir) / f".kg.pending.{stamp}.set-aside.json"
+    os.replace(Path(data_dir) / PENDING_FILE, target)
+    _fsync_directory(Path(data_dir))
+    return target
+
+
+def remove_stale_temp_files(data_dir: Path | str, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Delete temporary files a killed writer left behind (only ours, and only old ones)."""
+    now = time.time()
+    removed = []
+    for name in (*_REPLACEABLE, PENDING_FILE):
+        for path in Path(data_dir).glob(f".{name}.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                if now - path.stat().st_mtime >= older_than:
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
+def append_changelog(data_dir: Path | str, entry: dict[str, Any]) -> None:
+    """Append one entry as a JSON line and fsync. A torn last line (a crash mid-append) is cut off first."""
+    path = Path(data_dir) / CHANGELOG_FILE
+    line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    created = not path.exists()
+    _cut_torn_tail(path)
+    with open(path, "ab") as handle:
+        handle.write(line)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if created:
+        _fsync_directory(path.parent)
+
+
+def _cut_torn_tail(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size == 0:
+        return
+    with open(path, "rb+") as handle:
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return
+        handle.seek(0)
+        handle.truncate(handle.read().rfind(b"\n") + 1)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_changelog(data_dir: Path | str) -> list[dict[str, Any]]:
+    """Every entry of the change log, oldest first ([] when there is none).
+
+    An unfinished last line (a write in progress, or one a crash cut short) is left out.
+    """
+    path = Path(data_dir) / CHANGELOG_FILE
+    if not path.exists():
+        return []
+    *lines, _unfinished = path.read_bytes().split(b"\n")
+    entries = []
+    problems = []
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            problems.append(Problem(str(path), f"line {number}", "", f"not a JSON entry ({error})"))
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            problems.append(Problem(str(path), f"line {number}", "id", "expected an object with an 'id'"))
+            continue
+        entries.append(entry)
+    if problems:
+        raise DataError(problems)
+    return entries
+
+
+def load_scenes(data_dir: Path | str) -> list[Scene]:
+    """Read and validate scenes.json, in its saved order ([] when there is no file)."""
+    path = Path(data_dir) / SCENES_FILE
+    if not path.exists():
+        return []
+    raw, problems = _list_in(read_json(path), "scenes", str(path))
+    scenes, found = parse_scenes(raw, str(path))
+    problems.extend(found)
+    if problems:
+        raise DataError(problems)
+    return scenes
+
+
+def dump_scenes(scenes: Sequence[Scene]) -> str:
+    """scenes.json text: in the given order (a presentation's order), UTF-8, 2-space indent."""
+    body = {"scenes": [scene.model_dump(mode="json", exclude_none=True) for scene in scenes]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def save_scenes(data_dir: Path | str, scenes: Sequence[Scene]) -> None:
+    """Write scenes.json atomically, keeping the given order."""
+    write_text_atomic(Path(data_dir) / SCENES_FILE, dump_scenes(scenes))

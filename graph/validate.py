@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.errors import Problem
-from graph.schema import RELATIONS, Edge, Node
+from graph.schema import RELATIONS, Edge, Node, Scene
 
 _FRIENDLY = {
     "extra_forbidden": "unknown field",
@@ -134,3 +134,28 @@ def _endpoint_problems(edge: Edge, types: dict, known: set[str], file: str, elem
 def raw_ids(raw_nodes: Sequence[Any]) -> set[str]:
     """Ids present in raw nodes, valid or not."""
     return {raw["id"].strip() for raw in raw_nodes if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
+
+
+def parse_scenes(raw_scenes: Sequence[Any], file: str = "scenes.json") -> tuple[list[Scene], list[Problem]]:
+    """Validate each raw scene (duplicate ids included); return the valid ones, in order, and the problems."""
+    scenes: list[Scene] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_scenes):
+        element = _element("scenes", index, raw)
+        if not isinstance(raw, dict):
+            problems.append(Problem(file, element, "", f"must be an object, not {type(raw).__name__}"))
+            continue
+        try:
+            scene = Scene.model_validate(raw)
+        except ValidationError as error:
+            problems.extend(_problems_from(error, file, element))
+            continue
+        if scene.id in first_seen:
+            problems.append(
+                Problem(file, element, "id", f"duplicate id '{scene.id}' (first at scenes[{first_seen[scene.id]}])")
+            )
+            continue
+        first_seen[scene.id] = index
+        scenes.append(scene)
+    return scenes, problems
