@@ -14,8 +14,22 @@ import networkx as nx
 
 from graph.schema import RELATIONS, Relation
 
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$:"})
+
 CORE_NODE_KEYS = ("type", "label", "refs", "description")
 CORE_EDGE_KEYS = ("relation", "refs", "basis", "rationale")
+
+
+def escape_markdown(text: object) -> str:
+    r"""Make text from the data safe to show with a markdown widget: it reads as typed.
+
+    Every character markdown (or the HTML inside it) could act on is backslash-escaped, so
+    no link, image, emphasis or tag can come from the data.
+
+    >>> print(escape_markdown("<b>[x](javascript:alert(1))</b>"))
+    \<b\>\[x\]\(javascript\:alert\(1\)\)\</b\>
+    """
+    return str(text).translate(_MARKDOWN_SPECIALS).replace("\n", "  \n")
 
 
 def _verb(relation: str, *, inverse: bool = False) -> str:

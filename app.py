@@ -1,0 +1,652 @@
+"""The explorer: widgets in, graph.* calls, results out.
+
+Run with ``streamlit run app.py``. ``KG_DATA_DIR`` points it at another data directory.
+Every widget that shapes the view is bound to the URL, so a copied link reopens the same view.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from graph import store
+from graph.analysis.duplicates import duplicates
+from graph.analysis.gaps import communities, gaps
+from graph.analysis.metrics import centrality, consensus, coverage_matrix, stats
+from graph.analysis.overlaps import overlaps
+from graph.analysis.paths import shortest_paths
+from graph.build import build_graph
+from graph.component import graph_view, select_node, selected_node
+from graph.errors import DataError
+from graph.layout import compute_layout
+from graph.panels import edge_table, escape_markdown, node_details, node_table
+from graph.render import legend, vis_payload
+from graph.schema import LEVELS, NODE_TYPE_DOCS, RELATIONS, NodeType, View
+from graph.view import apply_view, path_edges
+
+DATA_DIR = Path(os.environ.get("KG_DATA_DIR") or Path(__file__).resolve().parent / "data")
+GRAPH_KEY = "graph"
+TABS = ["Details", "Paths", "Overlaps", "Gaps", "Gap map", "Table", "About"]
+SIZE_BY = {
+    "links": "Number of links",
+    "betweenness": "Brokerage (betweenness)",
+    "consensus": "Strands that raised a topic",
+    "none": "All the same",
+}
+OVERLAP_TYPES = ["organisation", "initiative", "strand", "stakeholder", "topic", "message"]
+GAP_KINDS = {
+    "unraised_topics": "Topics no strand raised",
+    "unaddressed_topics": "Topics no organisation or initiative works on",
+    "unaddressed_barriers": "Barriers nothing addresses",
+    "missing_voices": "Where children, young people and families were not heard",
+    "isolated_nodes": "Weakly connected nodes",
+    "structural_gaps": "Communities with few links between them",
+}
+E = escape_markdown  # every piece of text from the data goes through this before markdown
+
+st.set_page_config(page_title="Children's social care knowledge graph", page_icon="🕸️", layout="wide")
+
+
+# ------------------------------------------------------------------ cached data, keyed on the files' content
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _fingerprint(data_dir: str, stamp: tuple) -> str:
+    return store.fingerprint(data_dir)
+
+
+def data_version(data_dir: Path) -> str:
+    """The content hash of the data files, recomputed only when their size or time changes."""
+    return _fingerprint(str(data_dir), store.stamp(data_dir))
+
+
+@st.cache_resource(show_spinner="Loading the graph…", max_entries=2)
+def load(data_dir: str, version: str):
+    return build_graph(store.load_dataset(data_dir))
+
+
+@st.cache_data(show_spinner="Laying out the graph…", max_entries=2)
+def positions(data_dir: str, version: str) -> dict[str, tuple[float, float]]:
+    return compute_layout(load(data_dir, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def node_metrics(data_dir: str, version: str) -> dict[str, dict[str, float]]:
+    graph = load(data_dir, version)
+    rows = centrality(graph)
+    return {
+        "links": {row["id"]: row["degree"] for row in rows},
+        "betweenness": {row["id"]: row["betweenness"] for row in rows},
+        "consensus": {row["id"]: row["count"] for row in consensus(graph)},
+    }
+
+
+@st.cache_data(show_spinner="Finding gaps…", max_entries=2)
+def gap_report(data_dir: str, version: str) -> dict:
+    return gaps(load(data_dir, version))
+
+
+@st.cache_data(show_spinner="Comparing neighbourhoods…", max_entries=16)
+def overlap_report(data_dir: str, version: str, node_type: str) -> list[dict]:
+    return overlaps(load(data_dir, version), node_type)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def duplicate_report(data_dir: str, version: str) -> list[dict]:
+    return duplicates(load(data_dir, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def community_list(data_dir: str, version: str) -> list[list[str]]:
+    return communities(load(data_dir, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def coverage(data_dir: str, version: str) -> dict:
+    return coverage_matrix(load(data_dir, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def summary(data_dir: str, version: str) -> dict:
+    return stats(load(data_dir, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def node_options(data_dir: str, version: str) -> dict[str, str]:
+    """Every node id -> a unique display name ('Label (type)'), in label order.
+
+    The name is what a shared link carries, so it must be unique: two nodes with the same
+    label and type are told apart by their level, or failing that their id.
+    """
+    graph = load(data_dir, version)
+    ordered = sorted(graph.nodes, key=lambda n: (str(graph.nodes[n].get("label", n)).lower(), n))
+    names = {n: f"{graph.nodes[n].get('label', n)} ({graph.nodes[n].get('type', '')})" for n in ordered}
+    counts = Counter(names.values())
+    for node, name in names.items():
+        if counts[name] > 1:
+            level = graph.nodes[node].get("level")
+            names[node] = f"{name[:-1]}, {level})" if level else f"{name[:-1]}, {node})"
+    if len(set(names.values())) < len(names):
+        names = {node: f"{name[:-1]}, {node})" if counts[name] > 1 else name for node, name in names.items()}
+    return names
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def drawing(
+    data_dir: str, version: str, view_json: str, lit_nodes: tuple, lit_edges: tuple, size_by: str, scale: float
+):
+    """The vis-network payload for a view (cached: the same view gives the same payload)."""
+    graph = load(data_dir, version)
+    view = View.model_validate_json(view_json)
+    shown = apply_view(graph, view, highlight=lit_nodes, highlight_edges=[tuple(e) for e in lit_edges])
+    lit = shown.highlight_nodes or None
+    metric = node_metrics(data_dir, version).get(size_by)
+    payload = vis_payload(
+        graph,
+        positions(data_dir, version),
+        node_ids=sorted(shown.nodes),
+        highlight=sorted(lit) if lit else None,
+        size_by=metric,
+        metric=SIZE_BY.get(size_by) if metric else None,
+        label_scale=scale,
+    )
+    return payload, len(shown.nodes), len(shown.edges), list(shown.notes)
+
+
+# ------------------------------------------------------------------ state shared by the panels
+
+
+def _pair(text: str | None) -> list[str]:
+    return [part for part in (text or "").split("|") if part][:2]
+
+
+def current_view() -> View:
+    state = st.session_state
+    return View(
+        types=state.get("types", []),
+        levels=state.get("levels", []),
+        themes=state.get("themes", []),
+        strands=state.get("strands", []),
+        relations=state.get("relations", []),
+        focus=state.get("focus"),
+        depth=state.get("depth", 1),
+        only_neighbourhood=state.get("only", False),
+        overlap=_pair(state.get("overlap_pair")),
+        gap=state.get("gap_item"),
+        community=state.get("community"),
+    )
+
+
+def focus_on(node_id: str | None) -> None:
+    """Select a node everywhere: the select box, the drawing and the URL."""
+    st.session_state["focus"] = node_id
+    select_node(GRAPH_KEY, node_id)
+
+
+def _clicked() -> None:
+    st.session_state["focus"] = selected_node(GRAPH_KEY)
+
+
+def _picked() -> None:
+    select_node(GRAPH_KEY, st.session_state.get("focus"))
+
+
+# ------------------------------------------------------------------ the page
+
+
+def sidebar(graph, options: dict[str, str]) -> tuple[str, bool]:
+    with st.sidebar:
+        st.header("Explore")
+        st.selectbox(
+            "Find a node",
+            options=list(options),
+            index=None,
+            format_func=lambda n: options.get(n, n),
+            placeholder="Type to search…",
+            key="focus",
+            on_change=_picked,
+            bind="query-params",
+            help="Type part of a name. Choosing a node selects it in the graph and shows its details.",
+        )
+        st.slider(
+            "Neighbourhood depth",
+            1,
+            3,
+            1,
+            key="depth",
+            bind="query-params",
+            help="How many links away from the selected node to highlight.",
+        )
+        st.toggle("Show only the neighbourhood", key="only", bind="query-params")
+
+        with st.expander("Filters", expanded=False):
+            st.multiselect(
+                "Node types",
+                [t.value for t in NodeType],
+                key="types",
+                bind="query-params",
+                format_func=lambda t: t.capitalize(),
+                placeholder="All types",
+            )
+            st.multiselect(
+                "Levels",
+                list(LEVELS),
+                key="levels",
+                bind="query-params",
+                format_func=lambda t: t.capitalize(),
+                placeholder="All levels",
+            )
+            themes = [n for n in options if graph.nodes[n].get("type") == "theme"]
+            st.multiselect(
+                "Themes",
+                themes,
+                key="themes",
+                bind="query-params",
+                format_func=lambda n: graph.nodes[n]["label"],
+                placeholder="All themes",
+            )
+            strands = [n for n in options if graph.nodes[n].get("type") == "strand"]
+            st.multiselect(
+                "Strands of engagement",
+                strands,
+                key="strands",
+                bind="query-params",
+                format_func=lambda n: graph.nodes[n]["label"],
+                placeholder="All strands",
+            )
+            st.multiselect(
+                "Relations",
+                [r.value for r in RELATIONS],
+                key="relations",
+                bind="query-params",
+                format_func=lambda r: RELATIONS[r].verb,
+                placeholder="All relations",
+            )
+
+        with st.expander("Display", expanded=False):
+            size_by = st.selectbox(
+                "Size nodes by", list(SIZE_BY), format_func=SIZE_BY.get, key="size", bind="query-params"
+            )
+            large = st.toggle("Large labels (projector)", key="large", bind="query-params")
+    return size_by or "links", large
+
+
+def analysis_highlight(graph) -> tuple[list[str], list[tuple[str, str, str]], str]:
+    """Nodes and edges lit by the chosen path, overlap, gap or community, and a caption."""
+    state = st.session_state
+    path = state.get("path_result")
+    if path and path.get("paths"):
+        nodes = [step["id"] for p in path["paths"] for step in p]
+        edges = sorted({e for p in path["paths"] for e in path_edges(graph, [s["id"] for s in p])})
+        return nodes, edges, "Highlighted: the paths found in the Paths panel."
+    pair = _pair(state.get("overlap_pair"))
+    if len(pair) == 2 and all(n in graph for n in pair):
+        shared = set(graph.successors(pair[0])) | set(graph.predecessors(pair[0]))
+        shared &= set(graph.successors(pair[1])) | set(graph.predecessors(pair[1]))
+        return [*pair, *sorted(shared)], [], "Highlighted: an overlapping pair and what they share."
+    gap = state.get("gap_item")
+    if gap:
+        members = [n for n in gap.split("|") if n in graph]
+        return members, [], "Highlighted: the gap chosen in the Gaps panel."
+    community = state.get("community")
+    if community is not None:
+        return [], [], ""
+    return [], [], ""
+
+
+def detail_panel(graph) -> None:
+    focus = st.session_state.get("focus")
+    if not focus or focus not in graph:
+        st.info("Click a node in the graph, or choose one under **Find a node**, to see its details here.")
+        return
+    d = node_details(graph, focus)
+    st.subheader(E(d["label"]), anchor=False)
+    st.caption(f"{E(d['type'])} · id `{E(d['id'])}` · report sections: {E(', '.join(d['refs']))}")
+    if d["description"]:
+        st.markdown(E(d["description"]))
+    if d["attributes"]:
+        st.dataframe(
+            pd.DataFrame([{"attribute": k, "value": _text(v)} for k, v in d["attributes"].items()]),
+            hide_index=True,
+            width="stretch",
+        )
+    for quote in d["quotes"]:
+        st.markdown(f"> {E(quote['text'])}  \n> — {E(quote['attribution'])}")
+    st.markdown(f"**Links:** {d['stated']} stated in the report, {d['inferred']} inferred by a careful reader.")
+    for group in d["groups"]:
+        with st.expander(f"{group['heading']} ({len(group['links'])})", expanded=len(d["groups"]) <= 3):
+            for link in group["links"]:
+                c1, c2 = st.columns([5, 1])
+                basis = "stated" if link["basis"] == "stated" else "inferred"
+                extra = "; ".join(f"{k}: {_text(v)}" for k, v in link["attributes"].items())
+                line = f"{E(link['label'])} · _{basis}_ · {E(', '.join(link['refs']))}"
+                if extra:
+                    line += f" · {E(extra)}"
+                if link["rationale"]:
+                    line += f"  \n  ↳ {E(link['rationale'])}"
+                c1.markdown(line)
+                c2.button(
+                    "Go",
+                    key=f"go-{group['heading']}-{link['id']}",
+                    on_click=focus_on,
+                    args=(link["id"],),
+                    help=f"Select {link['label']}",
+                )
+
+
+def _text(value) -> str:
+    return "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def paths_panel(graph, options: dict[str, str]) -> None:
+    st.markdown("How is one thing connected to another? Choose two nodes.")
+    fmt = lambda n: options.get(n, n)  # noqa: E731
+    a = st.selectbox(
+        "From",
+        list(options),
+        index=None,
+        format_func=fmt,
+        key="path_from",
+        bind="query-params",
+        persist_state="session",
+        placeholder="Type to search…",
+    )
+    b = st.selectbox(
+        "To",
+        list(options),
+        index=None,
+        format_func=fmt,
+        key="path_to",
+        bind="query-params",
+        persist_state="session",
+        placeholder="Type to search…",
+    )
+    k = st.slider("Paths to show", 1, 5, 3, key="path_k", persist_state="session")
+    if a and b and a != b and a in graph and b in graph:
+        result = shortest_paths(graph, a, b, k=k)
+        st.session_state["path_result"] = result
+        st.markdown(E(result["explanation"]))
+        st.button("Clear the highlighted paths", on_click=_clear_paths)
+    else:
+        st.session_state["path_result"] = None
+
+
+def _clear_paths() -> None:
+    st.session_state["path_from"] = None
+    st.session_state["path_to"] = None
+    st.session_state["path_result"] = None
+
+
+def overlaps_panel(data_dir: str, version: str, graph) -> None:
+    st.markdown("Pairs whose links overlap most: candidates for duplication, or for working together.")
+    node_type = st.selectbox(
+        "Compare",
+        OVERLAP_TYPES,
+        key="overlap_type",
+        bind="query-params",
+        persist_state="session",
+        format_func=lambda t: f"{t.capitalize()}s",
+    )
+    rows = overlap_report(data_dir, version, node_type or "organisation")
+    if not rows:
+        st.write("No two of these share a neighbour.")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "A": r["a"]["label"],
+                "B": r["b"]["label"],
+                "score": round(r["score"], 2),
+                "shared": len(r["shared"]),
+                "why": r["reason"],
+            }
+            for r in rows
+        ]
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"overlap_table_{node_type}",
+        column_config={"score": st.column_config.ProgressColumn("Jaccard", min_value=0, max_value=1, format="%.2f")},
+    )
+    chosen = event.selection.rows if event else []
+    if chosen:
+        row = rows[chosen[0]]
+        st.session_state["overlap_pair"] = f"{row['a']['id']}|{row['b']['id']}"
+        st.caption("Highlighted on the graph: " + E(row["reason"]))
+    else:
+        st.session_state["overlap_pair"] = None
+    with st.expander("Candidate duplicates"):
+        dupes = duplicate_report(data_dir, version)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "nodes": " | ".join(n["label"] for n in d["nodes"]),
+                        "kind": d.get("kind", ""),
+                        "score": d["score"],
+                        "why": d["reason"],
+                    }
+                    for d in dupes
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def gaps_panel(data_dir: str, version: str, graph) -> None:
+    report = gap_report(data_dir, version)
+    kind = st.selectbox(
+        "Kind of gap",
+        list(GAP_KINDS),
+        format_func=lambda k: f"{GAP_KINDS[k]} ({len(report.get(k, []))})",
+        key="gap_kind",
+        bind="query-params",
+        persist_state="session",
+    )
+    items = report.get(kind or "unraised_topics", [])
+    if not items:
+        st.success("None found.")
+        st.session_state["gap_item"] = None
+        return
+    rows = []
+    for item in items:
+        label = item.get("label") or " ↔ ".join(c["label"] for c in item.get("communities", []))
+        rows.append({"gap": label, "why": item["reason"], "report": ", ".join(item.get("refs", []))})
+    event = st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"gap_table_{kind}",
+    )
+    chosen = event.selection.rows if event else []
+    if chosen:
+        item = items[chosen[0]]
+        if item.get("communities"):
+            members = [m for c in item["communities"] for m in c["members"]] + [
+                b["id"] for b in item.get("bridges", [])
+            ]
+        else:
+            members = [item["id"]]
+        st.session_state["gap_item"] = "|".join(members)
+        if item.get("id") in graph:
+            st.button("Select it", on_click=focus_on, args=(item["id"],))
+    else:
+        st.session_state["gap_item"] = None
+
+
+def gap_map_panel(data_dir: str, version: str, graph) -> None:
+    st.markdown(
+        "Appendix 1 as an evidence gap map: topics (rows) by strand of engagement (columns). "
+        "Choose a cell to select its topic."
+    )
+    matrix = coverage(data_dir, version)
+    cells = {(c["row"], c["column"]): c["value"] for c in matrix["cells"]}
+    columns = [c["label"] for c in matrix["columns"]]
+    frame = pd.DataFrame(
+        [
+            [r["label"], (r.get("level") or "").capitalize()]
+            + [cells.get((r["id"], c["id"]), "") for c in matrix["columns"]]
+            for r in matrix["rows"]
+        ],
+        columns=["Topic", "Level", *columns],
+    )
+    styled = frame.style.map(_cell_style, subset=columns)
+    event = st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        height=520,
+        on_select="rerun",
+        selection_mode=["single-cell", "single-row"],
+        key="gap_map",
+    )
+    picked = None
+    if event and event.selection.cells:
+        picked = event.selection.cells[0][0]
+    elif event and event.selection.rows:
+        picked = event.selection.rows[0]
+    if picked is not None:
+        topic = matrix["rows"][picked]["id"]
+        if st.session_state.get("focus") != topic:
+            focus_on(topic)
+            st.rerun()
+    st.caption(
+        "Dark blue: raised. Orange: raised with a note (e.g. Families). Grey: 'Not priority'. Empty: not raised."
+    )
+
+
+def _cell_style(value: str) -> str:
+    if value == "✓":
+        return "background-color: #332288; color: #ffffff; text-align: center"
+    if value.startswith("✓"):
+        return "background-color: #E69F00; color: #000000"
+    if value:
+        return "background-color: #DDDDDD; color: #000000"
+    return ""
+
+
+def table_panel(graph, shown_nodes: list[str]) -> None:
+    st.markdown(
+        "The same graph as tables: a text alternative for screen readers and keyboards. They follow the filters."
+    )
+    nodes = pd.DataFrame(node_table(graph, shown_nodes))
+    st.markdown(f"**Nodes** ({len(nodes)})")
+    event = st.dataframe(
+        nodes, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="node_table"
+    )
+    if event and event.selection.rows:
+        chosen = nodes.iloc[event.selection.rows[0]]["id"]
+        st.button(f"Select {chosen}", on_click=focus_on, args=(chosen,))
+    edges = pd.DataFrame(
+        edge_table(graph, [e for e in graph.edges(shown_nodes, keys=True) if e[1] in set(shown_nodes)])
+    )
+    st.markdown(f"**Links** ({len(edges)})")
+    st.dataframe(edges.drop(columns=["source_id", "target_id"], errors="ignore"), hide_index=True, width="stretch")
+
+
+def about_panel(data_dir: str, version: str) -> None:
+    s = summary(data_dir, version)
+    st.markdown(
+        "This explorer turns the What Works Centre for Children's Social Care's report "
+        "*Stakeholder engagement during 'gestation phase', October 2017 – June 2018* (published July 2018) "
+        "into a graph: who the Centre heard from, the topics they want evidence on, the barriers to "
+        "using evidence, and the organisations and initiatives around them."
+    )
+    st.markdown(
+        f"**{s['nodes']} nodes and {s['edges']} links.** {s['by_basis'].get('stated', 0)} links are stated in the "
+        f"report; {s['by_basis'].get('inferred', 0)} are a careful reader's inference, each with its rationale. "
+        "Every node and link cites the section of the report it comes from."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [{"type": t, "nodes": n, "meaning": NODE_TYPE_DOCS[NodeType(t)]} for t, n in s["by_type"].items()]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.markdown(
+        "**How to cite:** What Works Centre for Children's Social Care (2018), *Stakeholder engagement during "
+        "'gestation phase', October 2017 – June 2018*; knowledge graph of the report, with section references."
+    )
+    st.caption(f"Data: {E(data_dir)} · version {version[:12]}")
+
+
+def legend_strip() -> None:
+    items = " ".join(f"{e['symbol']} {e['label']}" for e in legend())
+    st.caption(f"**Key** — {items}. Colours are colour-blind safe, and every type has its own shape.")
+
+
+def main() -> None:
+    data_dir = str(DATA_DIR)
+    try:
+        version = data_version(DATA_DIR)
+        graph = load(data_dir, version)
+    except DataError as error:
+        st.error(f"The data in {E(data_dir)} cannot be shown until these problems are fixed:")
+        st.code("\n".join(str(p) for p in error.problems), language=None)
+        st.stop()
+    options = node_options(data_dir, version)
+    if st.session_state.get("focus") not in (None, *options):
+        st.session_state["focus"] = None
+    size_by, large = sidebar(graph, options)
+
+    st.title("Children's social care: the national learning infrastructure", anchor=False)
+    st.caption(
+        "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
+        "Click a node to see what it links to; filters are in the sidebar."
+    )
+
+    left, right = st.columns([3, 2], gap="medium")
+    with right:
+        tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
+        with tabs[0]:
+            if tabs[0].open:
+                detail_panel(graph)
+        with tabs[1]:
+            if tabs[1].open:
+                paths_panel(graph, options)
+        with tabs[2]:
+            if tabs[2].open:
+                overlaps_panel(data_dir, version, graph)
+        with tabs[3]:
+            if tabs[3].open:
+                gaps_panel(data_dir, version, graph)
+        with tabs[4]:
+            if tabs[4].open:
+                gap_map_panel(data_dir, version, graph)
+    view = current_view()
+    lit_nodes, lit_edges, lit_caption = analysis_highlight(graph)
+    payload, n_nodes, n_edges, notes = drawing(
+        data_dir, version, view.model_dump_json(), tuple(lit_nodes), tuple(lit_edges), size_by, 1.6 if large else 1.0
+    )
+    with left:
+        focus = view.focus
+        selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus in graph else ""
+        st.markdown(f"Showing **{n_nodes}** of {graph.number_of_nodes()} nodes and **{n_edges}** links{selected}")
+        for note in [*notes, lit_caption]:
+            if note:
+                st.caption(note)
+        graph_view(payload, key=GRAPH_KEY, height=720, on_select=_clicked)
+        legend_strip()
+    with right:
+        with tabs[5]:
+            if tabs[5].open:
+                shown = [n["id"] for n in payload["nodes"]]
+                table_panel(graph, shown)
+        with tabs[6]:
+            if tabs[6].open:
+                about_panel(data_dir, version)
+
+
+main()
