@@ -46,6 +46,8 @@ GAP_KINDS = {
     "isolated_nodes": "Weakly connected nodes",
     "structural_gaps": "Communities with few links between them",
 }
+# Less empty space above the page's heading, so the graph fits a laptop screen.
+PAGE_CSS = ".block-container { padding-top: 2.2rem; padding-bottom: 1rem; }"
 E = escape_markdown  # every piece of text from the data goes through this before markdown
 
 st.set_page_config(page_title="Children's social care knowledge graph", page_icon="🕸️", layout="wide")
@@ -184,15 +186,26 @@ def current_view() -> View:
 def focus_on(node_id: str | None) -> None:
     """Select a node everywhere: the select box, the drawing and the URL."""
     st.session_state["focus"] = node_id
+    st.session_state["_graph_seen"] = node_id
     select_node(GRAPH_KEY, node_id)
 
 
 def _clicked() -> None:
-    st.session_state["focus"] = selected_node(GRAPH_KEY)
+    sync_click()
+
+
+def sync_click() -> None:
+    """Take a click on the drawing as the new focus (once per click)."""
+    clicked = selected_node(GRAPH_KEY)
+    if clicked != st.session_state.get("_graph_seen"):
+        st.session_state["_graph_seen"] = clicked
+        st.session_state["focus"] = clicked
 
 
 def _picked() -> None:
-    select_node(GRAPH_KEY, st.session_state.get("focus"))
+    focus = st.session_state.get("focus")
+    st.session_state["_graph_seen"] = focus
+    select_node(GRAPH_KEY, focus)
 
 
 # ------------------------------------------------------------------ the page
@@ -305,7 +318,8 @@ def detail_panel(graph) -> None:
         return
     d = node_details(graph, focus)
     st.subheader(E(d["label"]), anchor=False)
-    st.caption(f"{E(d['type'])} · id `{E(d['id'])}` · report sections: {E(', '.join(d['refs']))}")
+    # ids are restricted by the schema to letters, digits and : _ . - so a code span shows them as typed
+    st.caption(f"{E(d['type'])} · id `{d['id']}` · report sections: {E(', '.join(d['refs']))}")
     if d["description"]:
         st.markdown(E(d["description"]))
     if d["attributes"]:
@@ -597,11 +611,13 @@ def main() -> None:
         st.code("\n".join(str(p) for p in error.problems), language=None)
         st.stop()
     options = node_options(data_dir, version)
+    sync_click()
     if st.session_state.get("focus") not in (None, *options):
         st.session_state["focus"] = None
     size_by, large = sidebar(graph, options)
 
-    st.title("Children's social care: the national learning infrastructure", anchor=False)
+    st.html(f"<style>{PAGE_CSS}</style>")
+    st.subheader("Children's social care: the national learning infrastructure", anchor=False)
     st.caption(
         "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
         "Click a node to see what it links to; filters are in the sidebar."

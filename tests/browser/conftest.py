@@ -119,6 +119,8 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is not installed at {CHROMIUM}: .ci/run should have installed it")
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); CI installs it")
     from playwright.sync_api import sync_playwright
 

@@ -1,0 +1,108 @@
+"""The explorer's controls and panels, run headless with Streamlit's AppTest (no browser, no JS)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from graph.store import save_dataset
+from tests.conftest import ROOT, edge, node
+
+APP = str(ROOT / "app.py")
+
+
+def _app(monkeypatch, data_dir: Path | None = None) -> AppTest:
+    if data_dir is not None:
+        monkeypatch.setenv("KG_DATA_DIR", str(data_dir))
+    else:
+        monkeypatch.delenv("KG_DATA_DIR", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _shown(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("Showing"))
+
+
+def test_app_draws_the_whole_shipped_graph(monkeypatch):
+    at = _app(monkeypatch)
+    assert _shown(at) == "Showing **211** of 211 nodes and **478** links"
+    assert len(at.get("bidi_component")) == 1
+    assert not at.error
+
+
+def test_choosing_a_node_shows_its_details_and_links(monkeypatch):
+    at = _app(monkeypatch)
+    at.selectbox(key="focus").set_value("topic:trauma").run()
+    assert "Trauma" in [s.value for s in at.subheader]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Event Coventry" in text and "stated" in text
+    assert "selected: **Trauma**" in _shown(at)
+
+
+def test_a_click_on_the_graph_selects_the_node(monkeypatch):
+    at = _app(monkeypatch)
+    at.session_state["graph"] = {"selected": "strand:cyp-panel"}
+    at.run()
+    assert at.selectbox(key="focus").value == "strand:cyp-panel"
+    assert "Children and young people's panel" in [s.value for s in at.subheader]
+
+
+def test_type_filter_narrows_the_drawing(monkeypatch):
+    at = _app(monkeypatch)
+    at.multiselect(key="types").set_value(["topic"]).run()
+    assert _shown(at).startswith("Showing **79** of 211 nodes")
+
+
+def test_only_the_neighbourhood(monkeypatch):
+    at = _app(monkeypatch)
+    at.selectbox(key="focus").set_value("topic:trauma").run()
+    at.toggle(key="only").set_value(True).run()
+    assert _shown(at).startswith("Showing **3** of 211 nodes")
+
+
+def test_path_finder_explains_the_connection(monkeypatch):
+    at = _app(monkeypatch)
+    at.session_state["tab"] = "Paths"
+    at.run()
+    at.selectbox(key="path_from").set_value("strand:event-coventry").run()
+    at.selectbox(key="path_to").set_value("topic:trauma").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Event Coventry raised Trauma" in text
+
+
+def test_overlaps_gaps_gap_map_table_and_about_render(monkeypatch):
+    at = _app(monkeypatch)
+    for tab in ("Overlaps", "Gaps", "Gap map", "Table", "About"):
+        at.session_state["tab"] = tab
+        at.run()
+        assert not at.exception, (tab, [e.value for e in at.exception])
+        assert at.dataframe, tab
+
+
+def test_invalid_data_shows_located_errors_not_a_traceback(monkeypatch, tmp_path):
+    save_dataset(tmp_path, _dataset())
+    (tmp_path / "edges.json").write_text('{"edges": [', encoding="utf-8")
+    at = _app(monkeypatch, tmp_path)
+    assert at.error and "cannot be shown" in at.error[0].value
+    assert "edges.json: invalid JSON at line 1" in at.code[0].value
+
+
+def test_text_from_the_data_is_shown_as_text(monkeypatch, tmp_path):
+    save_dataset(tmp_path, _dataset(label="<img src=x onerror=alert(1)> [click](javascript:alert(1))"))
+    at = _app(monkeypatch, tmp_path)
+    at.selectbox(key="focus").set_value("topic:t").run()
+    title = at.subheader[-1]
+    assert "\\<img" in title.value and "\\[click\\]\\(javascript\\:" in title.value
+
+
+def _dataset(label: str = "Trauma"):
+    from graph.schema import Dataset
+
+    return Dataset(
+        (node("strand:a", "strand", "Panel"), node("topic:t", "topic", label, level="frontline")),
+        (edge("strand:a", "raised", "topic:t"),),
+    )
