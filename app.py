@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 import streamlit as st
 
@@ -22,15 +23,18 @@ from graph.analysis.paths import shortest_paths
 from graph.build import build_graph
 from graph.component import graph_view, select_node, selected_node
 from graph.errors import DataError
+from graph.exports import DEFAULT_TITLE, EXPORT_FORMATS, MIME_TYPES, export_files
 from graph.layout import compute_layout
 from graph.panels import edge_table, escape_markdown, node_details, node_table
 from graph.render import legend, vis_payload
 from graph.schema import LEVELS, NODE_TYPE_DOCS, RELATIONS, NodeType, View
 from graph.view import apply_view, path_edges
+from ui import editing, workshop
 
 DATA_DIR = Path(os.environ.get("KG_DATA_DIR") or Path(__file__).resolve().parent / "data")
 GRAPH_KEY = "graph"
 TABS = ["Details", "Paths", "Overlaps", "Gaps", "Gap map", "Table", "About"]
+EDIT_TAB = "Edit"
 SIZE_BY = {
     "links": "Number of links",
     "betweenness": "Brokerage (betweenness)",
@@ -211,7 +215,7 @@ def _picked() -> None:
 # ------------------------------------------------------------------ the page
 
 
-def sidebar(graph, options: dict[str, str]) -> tuple[str, bool]:
+def sidebar(graph, options: dict[str, str], data_dir: str, version: str, can_edit: bool) -> tuple[str, bool]:
     with st.sidebar:
         st.header("Explore")
         st.selectbox(
@@ -280,22 +284,43 @@ def sidebar(graph, options: dict[str, str]) -> tuple[str, bool]:
                 placeholder="All relations",
             )
 
+        workshop.sidebar_controls(data_dir, set(options), focus_on, can_edit)
+        editing.unlock_controls()
+
         with st.expander("Display", expanded=False):
             size_by = st.selectbox(
                 "Size nodes by", list(SIZE_BY), format_func=SIZE_BY.get, key="size", bind="query-params"
             )
             large = st.toggle("Large labels (projector)", key="large", bind="query-params")
+            groups = community_list(data_dir, version)
+            st.selectbox(
+                "Highlight a community",
+                list(range(len(groups))),
+                index=None,
+                format_func=lambda i: f"{i + 1}: {community_name(graph, groups[i])} ({len(groups[i])} nodes)",
+                key="community",
+                bind="query-params",
+                placeholder="None",
+                help="Groups of nodes more linked to each other than to the rest (found with a fixed seed).",
+            )
     return size_by or "links", large
 
 
-def analysis_highlight(graph) -> tuple[list[str], list[tuple[str, str, str]], str]:
-    """Nodes and edges lit by the chosen path, overlap, gap or community, and a caption."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def path_report(data_dir: str, version: str, source: str, target: str, k: int) -> dict:
+    return shortest_paths(load(data_dir, version), source, target, k=k)
+
+
+def analysis_highlight(data_dir: str, version: str, graph) -> tuple[list[str], list[tuple[str, str, str]], str]:
+    """Nodes and edges lit by the chosen path, overlap, gap or community, and a caption saying which."""
     state = st.session_state
-    path = state.get("path_result")
-    if path and path.get("paths"):
-        nodes = [step["id"] for p in path["paths"] for step in p]
-        edges = sorted({e for p in path["paths"] for e in path_edges(graph, [s["id"] for s in p])})
-        return nodes, edges, "Highlighted: the paths found in the Paths panel."
+    source, target = state.get("path_from"), state.get("path_to")
+    if source in graph and target in graph and source != target:
+        found = path_report(data_dir, version, source, target, state.get("path_k", 3))
+        if found["paths"]:
+            nodes = [step["id"] for p in found["paths"] for step in p]
+            edges = sorted({e for p in found["paths"] for e in path_edges(graph, [s["id"] for s in p])})
+            return nodes, edges, "Highlighted: the paths between the two nodes chosen under Paths."
     pair = _pair(state.get("overlap_pair"))
     if len(pair) == 2 and all(n in graph for n in pair):
         shared = set(graph.successors(pair[0])) | set(graph.predecessors(pair[0]))
@@ -304,10 +329,11 @@ def analysis_highlight(graph) -> tuple[list[str], list[tuple[str, str, str]], st
     gap = state.get("gap_item")
     if gap:
         members = [n for n in gap.split("|") if n in graph]
-        return members, [], "Highlighted: the gap chosen in the Gaps panel."
+        return members, [], "Highlighted: the gap chosen under Gaps."
     community = state.get("community")
-    if community is not None:
-        return [], [], ""
+    groups = community_list(data_dir, version)
+    if community is not None and 0 <= community < len(groups):
+        return list(groups[community]), [], f"Highlighted: community {community + 1} ({len(groups[community])} nodes)."
     return [], [], ""
 
 
@@ -356,43 +382,33 @@ def _text(value) -> str:
     return "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
-def paths_panel(graph, options: dict[str, str]) -> None:
+def paths_panel(data_dir: str, version: str, graph, options: dict[str, str]) -> None:
     st.markdown("How is one thing connected to another? Choose two nodes.")
-    fmt = lambda n: options.get(n, n)  # noqa: E731
-    a = st.selectbox(
-        "From",
-        list(options),
-        index=None,
-        format_func=fmt,
-        key="path_from",
-        bind="query-params",
-        persist_state="session",
-        placeholder="Type to search…",
-    )
-    b = st.selectbox(
-        "To",
-        list(options),
-        index=None,
-        format_func=fmt,
-        key="path_to",
-        bind="query-params",
-        persist_state="session",
-        placeholder="Type to search…",
-    )
+
+    def name(node: str) -> str:
+        return options.get(node, node)
+
+    for key, label in (("path_from", "From"), ("path_to", "To")):
+        st.selectbox(
+            label,
+            list(options),
+            index=None,
+            format_func=name,
+            key=key,
+            bind="query-params",
+            persist_state="session",
+            placeholder="Type to search…",
+        )
     k = st.slider("Paths to show", 1, 5, 3, key="path_k", persist_state="session")
-    if a and b and a != b and a in graph and b in graph:
-        result = shortest_paths(graph, a, b, k=k)
-        st.session_state["path_result"] = result
-        st.markdown(E(result["explanation"]))
+    a, b = st.session_state.get("path_from"), st.session_state.get("path_to")
+    if a in graph and b in graph and a != b:
+        st.markdown(E(path_report(data_dir, version, a, b, k)["explanation"]))
         st.button("Clear the highlighted paths", on_click=_clear_paths)
-    else:
-        st.session_state["path_result"] = None
 
 
 def _clear_paths() -> None:
     st.session_state["path_from"] = None
     st.session_state["path_to"] = None
-    st.session_state["path_result"] = None
 
 
 def overlaps_panel(data_dir: str, version: str, graph) -> None:
@@ -597,8 +613,75 @@ def about_panel(data_dir: str, version: str) -> None:
 
 
 def legend_strip() -> None:
-    items = " ".join(f"{e['symbol']} {e['label']}" for e in legend())
-    st.caption(f"**Key** — {items}. Colours are colour-blind safe, and every type has its own shape.")
+    st.html(workshop.legend_html(legend(), size="0.85rem", inline=True))
+    st.caption("Colours are colour-blind safe, and every type has its own shape.")
+
+
+def shown_set_around(graph, view: View, shown: list[str]) -> set[str]:
+    """The focus node and its neighbours that are drawn (what a presentation frames)."""
+    drawn = set(shown)
+    return {view.focus} | {n for n in nx.all_neighbors(graph, view.focus) if n in drawn}
+
+
+def community_name(graph, members: list[str]) -> str:
+    """A community is named after its best-connected member."""
+    best = max(members, key=lambda n: (graph.degree(n), n))
+    return str(graph.nodes[best].get("label", best))
+
+
+def export_controls(
+    graph, data_dir: str, version: str, shown: list[str], lit: list[str], title: str, caption: str
+) -> None:
+    """Downloads for after the workshop: made only when clicked (the data exports are whole-graph)."""
+    where = positions(data_dir, version)
+    labels = {
+        "png": "Picture of this view (PNG, 1920×1080)",
+        "html": "This view as a web page (works offline)",
+        "graphml": "GraphML (Gephi)",
+        "gexf": "GEXF (Gephi)",
+        "cytoscape": "Cytoscape.js JSON (Cytoscape)",
+        "xlsx": "Excel workbook (Kumu: Elements, Connections)",
+        "json": "JSON (this tool's own format)",
+        "markdown": "Briefing (markdown)",
+    }
+    with st.sidebar, st.expander("Export"):
+        for fmt, label in labels.items():
+            st.download_button(
+                label,
+                data=_exporter(graph, fmt, where, shown, lit, title, caption),
+                file_name=f"knowledge-graph{EXPORT_FORMATS[fmt]}",
+                mime=MIME_TYPES[fmt],
+                key=f"export-{fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
+        for part, label in (("-nodes", "Nodes (CSV, Excel)"), ("-edges", "Links (CSV, Excel)")):
+            st.download_button(
+                label,
+                data=_exporter(graph, "csv", where, shown, lit, title, caption, part),
+                file_name=f"knowledge-graph{part}.csv",
+                mime="text/csv",
+                key=f"export-csv{part}",
+                on_click="ignore",
+                width="stretch",
+            )
+
+
+def _exporter(graph, fmt, where, shown, lit, title, caption, part=""):
+    def make() -> bytes:
+        files = export_files(graph, fmt, positions=where, node_ids=shown, highlight=lit, title=title, caption=caption)
+        return files[part]
+
+    return make
+
+
+def page_heading() -> None:
+    st.html(f"<style>{PAGE_CSS}</style>")
+    st.subheader("Children's social care: the national learning infrastructure", anchor=False)
+    st.caption(
+        "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
+        "Click a node to see what it links to; filters and the workshop tools are in the sidebar."
+    )
 
 
 def main() -> None:
@@ -614,55 +697,70 @@ def main() -> None:
     sync_click()
     if st.session_state.get("focus") not in (None, *options):
         st.session_state["focus"] = None
-    size_by, large = sidebar(graph, options)
+    can_edit = editing.editing_unlocked()
+    size_by, large = sidebar(graph, options, data_dir, version, can_edit)
+    present = bool(st.session_state.get("present"))
 
-    st.html(f"<style>{PAGE_CSS}</style>")
-    st.subheader("Children's social care: the national learning infrastructure", anchor=False)
-    st.caption(
-        "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
-        "Click a node to see what it links to; filters are in the sidebar."
+    view = current_view()
+    lit_nodes, lit_edges, lit_caption = analysis_highlight(data_dir, version, graph)
+    scale = 1.35 if present else (1.35 if large else 1.0)
+    payload, n_nodes, n_edges, notes = drawing(
+        data_dir, version, view.model_dump_json(), tuple(lit_nodes), tuple(lit_edges), size_by, scale
     )
+    shown = [n["id"] for n in payload["nodes"]]
+    lit = sorted(set(lit_nodes) | ({view.focus} if view.focus in graph else set()))
+    known = set(options)
 
+    if present:
+        title, caption = workshop.presentation_header(data_dir, known, focus_on)
+        heading, stepper = st.columns([5, 1.3], vertical_alignment="top")
+        with heading:
+            st.markdown(f"# {E(title)}")
+            with st.container(key="kg-caption"):
+                st.markdown(E(caption) if caption else "")
+        with stepper:
+            workshop.presentation_stepper(data_dir, known, focus_on)
+        left, right = st.columns([6, 1], gap="small")
+        with left:
+            frame = lit_nodes or (sorted(shown_set_around(graph, view, shown)) if view.focus in graph else [])
+            graph_view(payload, key=GRAPH_KEY, height=860, on_select=_clicked, fit_to=frame)
+        with right:
+            workshop.presentation_side(legend())
+        export_controls(graph, data_dir, version, shown, lit, title, caption)
+        return
+
+    page_heading()
     left, right = st.columns([3, 2], gap="medium")
     with right:
-        tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
-        with tabs[0]:
-            if tabs[0].open:
-                detail_panel(graph)
-        with tabs[1]:
-            if tabs[1].open:
-                paths_panel(graph, options)
-        with tabs[2]:
-            if tabs[2].open:
-                overlaps_panel(data_dir, version, graph)
-        with tabs[3]:
-            if tabs[3].open:
-                gaps_panel(data_dir, version, graph)
-        with tabs[4]:
-            if tabs[4].open:
-                gap_map_panel(data_dir, version, graph)
-    view = current_view()
-    lit_nodes, lit_edges, lit_caption = analysis_highlight(graph)
-    payload, n_nodes, n_edges, notes = drawing(
-        data_dir, version, view.model_dump_json(), tuple(lit_nodes), tuple(lit_edges), size_by, 1.6 if large else 1.0
-    )
+        tabs = st.tabs([*TABS, EDIT_TAB] if can_edit else TABS, key="tab", on_change="rerun", bind="query-params")
+        panels = [
+            lambda: detail_panel(graph),
+            lambda: paths_panel(data_dir, version, graph, options),
+            lambda: overlaps_panel(data_dir, version, graph),
+            lambda: gaps_panel(data_dir, version, graph),
+            lambda: gap_map_panel(data_dir, version, graph),
+            lambda: table_panel(graph, shown),
+            lambda: about_panel(data_dir, version),
+        ]
+        if can_edit:
+            panels.append(lambda: editing.edit_panel(graph, data_dir, version))
+        for tab, panel in zip(tabs, panels, strict=True):
+            with tab:
+                if tab.open:
+                    panel()
     with left:
         focus = view.focus
         selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus in graph else ""
         st.markdown(f"Showing **{n_nodes}** of {graph.number_of_nodes()} nodes and **{n_edges}** links{selected}")
         for note in [*notes, lit_caption]:
             if note:
-                st.caption(note)
-        graph_view(payload, key=GRAPH_KEY, height=720, on_select=_clicked)
+                st.caption(E(note))
+        graph_view(payload, key=GRAPH_KEY, height=720, on_select=_clicked, fit_to=lit_nodes)
         legend_strip()
-    with right:
-        with tabs[5]:
-            if tabs[5].open:
-                shown = [n["id"] for n in payload["nodes"]]
-                table_panel(graph, shown)
-        with tabs[6]:
-            if tabs[6].open:
-                about_panel(data_dir, version)
+    _, scene = workshop.current_scene(workshop.load_scenes(data_dir)[0])
+    export_controls(
+        graph, data_dir, version, shown, lit, scene.title if scene else DEFAULT_TITLE, scene.caption if scene else ""
+    )
 
 
 main()

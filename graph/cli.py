@@ -314,54 +314,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-EXPORT_FORMATS = {
-    "graphml": ".graphml",
-    "gexf": ".gexf",
-    "cytoscape": ".cyjs",
-    "csv": ".csv",
-    "xlsx": ".xlsx",
-    "json": ".json",
-    "html": ".html",
-    "png": ".png",
-    "markdown": ".md",
-}
-
-
-def export_bytes(graph, fmt: str, *, title: str = "Children's social care knowledge graph") -> dict[str, bytes]:
-    """The files an export produces, by suffix ('' for the main file)."""
-    from graph import formats
-    from graph.layout import compute_layout
-    from graph.render import NODE_STYLES
-
-    if fmt == "markdown":
-        from graph.analysis.briefing import briefing_markdown
-
-        return {"": briefing_markdown(graph).encode("utf-8")}
-    if fmt == "csv":
-        tables = formats.to_csv(graph)
-        return {"-nodes": tables["nodes.csv"].encode("utf-8"), "-edges": tables["edges.csv"].encode("utf-8")}
-    if fmt in ("xlsx", "json"):
-        data = formats.to_kumu_xlsx(graph) if fmt == "xlsx" else formats.to_json(graph)
-        return {"": data if isinstance(data, bytes) else data.encode("utf-8")}
-    positions = compute_layout(graph)
-    if fmt == "html":
-        from graph.render import standalone_html
-
-        return {"": standalone_html(graph, positions, title=title).encode("utf-8")}
-    if fmt == "png":
-        from graph.picture import render_png
-
-        return {"": render_png(graph, positions, title=title)}
-    writer = {"graphml": formats.to_graphml, "gexf": formats.to_gexf, "cytoscape": formats.to_cytoscape}[fmt]
-    data = writer(graph, positions=positions, styles=NODE_STYLES)
-    return {"": data if isinstance(data, bytes) else data.encode("utf-8")}
-
-
 def cmd_export(args: argparse.Namespace) -> int:
+    from graph.exports import EXPORT_FORMATS, export_files
     from graph.store import write_bytes_atomic
 
     graph = _load(args)
-    files = export_bytes(graph, args.format)
+    files = export_files(graph, args.format)
     suffix = EXPORT_FORMATS[args.format]
     base = Path(args.output) if args.output else Path(f"knowledge-graph{suffix}")
     if base.suffix.lower() == suffix:
@@ -419,6 +377,12 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
 
 def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json", "csv", "markdown")) -> None:
     parser.add_argument("--format", choices=choices, default="text", help="output format (default: text)")
+
+
+def _export_formats() -> dict[str, str]:
+    from graph.exports import EXPORT_FORMATS
+
+    return EXPORT_FORMATS
 
 
 def _positive(text: str) -> int:
@@ -522,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write the graph for Gephi, Cytoscape, Excel, Kumu, a browser, slides or a paper"
     )
     _add_data(sub)
-    sub.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
+    sub.add_argument("--format", required=True, choices=list(_export_formats()))
     sub.add_argument(
         "-o", "--output", metavar="FILE", help="file to write (csv writes FILE-nodes.csv and FILE-edges.csv)"
     )

@@ -160,16 +160,37 @@ function create(view, vis, data, setStateValue) {
   };
   root.querySelector(".kg-png").onclick = () => downloadPng(view, data.png_name);
   network.fit();
+  // Fit again when the drawing area changes size (the page lays out after the first draw,
+  // and a projector laptop may change resolution), until someone zooms or drags themselves.
+  view.touched = false;
+  network.on("zoom", () => { view.touched = true; });
+  network.on("dragEnd", () => { view.touched = true; });
+  if (window.ResizeObserver) {
+    view.resizer = new ResizeObserver(() => {
+      if (!view.touched) network.fit(view.frame && view.frame.length ? { nodes: view.frame, maxZoomLevel: 2 } : {});
+    });
+    view.resizer.observe(view.canvas);
+  }
 }
 
+function sameKeys(a, b) {
+  if (a.size !== b.size) return false;
+  for (const key of a.keys()) if (!b.has(key)) return false;
+  return true;
+}
+
+// Returns true when the set of drawn nodes changed (a filter, a scene): the caller reframes.
 function update(view, data) {
+  const before = view.seenNodes;
   view.seenNodes = sync(view.nodes, view.seenNodes, data.payload.nodes);
+  const nodesChanged = !sameKeys(before, view.seenNodes);
   view.seenEdges = sync(view.edges, view.seenEdges, data.payload.edges);
   const optionsJson = JSON.stringify(data.payload.options);
   if (optionsJson !== view.optionsJson) {
     view.optionsJson = optionsJson;
     view.network.setOptions(withPhysics(data.payload.options, view.physics));
   }
+  return nodesChanged;
 }
 
 export default function (component) {
@@ -189,6 +210,13 @@ export default function (component) {
     else if (view.fingerprint !== data.fingerprint) update(view, data);
     view.fingerprint = data.fingerprint;
     if (data.selected !== view.selected || view.shown !== data.fingerprint) showSelection(view, data.selected, true);
+    const fitJson = JSON.stringify(data.fit_to || []);
+    if (view.fitJson !== undefined && fitJson !== view.fitJson) {
+      const wanted = (data.fit_to || []).filter((id) => view.nodes.get(id));
+      view.network.fit(wanted.length ? { nodes: wanted, maxZoomLevel: 2, animation: { duration: 500 } }
+        : { animation: { duration: 400 } });
+    }
+    view.fitJson = fitJson;
     view.shown = data.fingerprint;
     window.kgNetwork = view.network;
     window.kgNetworks = Object.assign(window.kgNetworks || {}, { [data.key]: view.network });
@@ -203,6 +231,7 @@ export default function (component) {
     if (view.run !== run) return;  // a newer run owns the network
     view.destroyed = true;
     views.delete(parentElement);
+    if (view.resizer) view.resizer.disconnect();
     if (view.network) view.network.destroy();
     if (window.kgNetwork === view.network) window.kgNetwork = undefined;
   };
@@ -218,6 +247,7 @@ def graph_view(
     key: str,
     height: int = 700,
     on_select: Callable[[], None] | None = None,
+    fit_to: list[str] | None = None,
 ) -> str | None:
     """Draw ``payload`` (from ``graph.render.vis_payload``) and return the selected node id.
 
@@ -225,6 +255,8 @@ def graph_view(
     selection. ``on_select`` is called, with no arguments, when the selection changes.
     To select a node from elsewhere (e.g. a select box), call ``select_node(key, node_id)``
     in that widget's callback; the drawing then selects it too and pans to it if needed.
+    When ``fit_to`` changes, the view zooms to those nodes (or, when it becomes empty, back
+    to the whole drawing), so a path, an overlap or a scene comes into frame.
     """
     selected = selected_node(key)
     data = {
@@ -237,6 +269,7 @@ def graph_view(
         "label": f"Graph drawing of {len(payload.get('nodes', []))} nodes. "
         "To choose a node with the keyboard, use the node list beside it.",
         "png_name": f"{key}.png",
+        "fit_to": sorted(fit_to or []),
     }
     if not st.get_option("server.enableStaticServing"):
         st.warning(

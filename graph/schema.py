@@ -381,7 +381,9 @@ class View(_Model):
     overlap: list[NodeId] = Field(
         default_factory=list, max_length=2, description="Two node ids: highlight their overlap."
     )
-    gap: str | None = Field(default=None, description="A gap to highlight: '<kind>:<node id>' or 'structural:<i>'.")
+    gap: str | None = Field(
+        default=None, max_length=20000, description="Node ids of a gap to highlight, joined by '|'."
+    )
     community: int | None = Field(default=None, ge=0)
 
 

@@ -1,0 +1,291 @@
+"""Workshop mode: scenes (saved views with captions), the presentation view, and downloads.
+
+A scene is a live view of the current data, not a copy: stepping to it sets the explorer's
+filters, focus and highlight, and the graph is drawn from whatever the data says now.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from graph import edit, store
+from graph.errors import ConflictError, DataError, GraphError
+from graph.panels import escape_markdown
+from graph.schema import Scene, View
+
+E = escape_markdown
+
+#: Session keys of the explorer's widgets, by the View field they hold.
+LIST_KEYS = {"types": "types", "levels": "levels", "themes": "themes", "strands": "strands", "relations": "relations"}
+
+PRESENT_CSS = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.block-container { padding: 0.8rem 1.2rem 0 1.2rem !important; max-width: 100% !important; }
+.block-container h1 { font-size: 2.2rem; line-height: 1.2; margin: 0; padding: 0; color: #000000; }
+.st-key-kg-caption p { font-size: 1.5rem; line-height: 1.35; color: #111111; margin: 0.1rem 0 0.3rem 0; }
+.st-key-kg-legend p { font-size: 1.2rem; margin: 0.15rem 0; color: #000000; }
+.st-key-kg-stepper button p { font-size: 1.1rem; }
+section.main, .stMain { overflow: hidden; }
+"""
+
+
+# ------------------------------------------------------------------ scenes on disk
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _scenes(data_dir: str, stamp: tuple) -> tuple[list[dict], str]:
+    scenes, version = edit.scenes_snapshot(data_dir)
+    return [scene.model_dump(mode="json") for scene in scenes], version
+
+
+def load_scenes(data_dir: str) -> tuple[list[Scene], str, list[str]]:
+    """The scenes (in order), their version, and any problems reading them (shown, not raised)."""
+    try:
+        raw, version = _scenes(data_dir, _scenes_stamp(data_dir))
+    except DataError as error:
+        return [], "", [str(p) for p in error.problems]
+    return [Scene.model_validate(s) for s in raw], version, []
+
+
+def _scenes_stamp(data_dir: str) -> tuple:
+    path = Path(data_dir) / store.SCENES_FILE
+    try:
+        info = path.stat()
+        return (info.st_mtime_ns, info.st_size)
+    except OSError:
+        return (-1, -1)
+
+
+# ------------------------------------------------------------------ views <-> widget state
+
+
+def scene_view(state) -> View:
+    """The view the explorer shows now, as a scene would store it."""
+    path = [p for p in (state.get("path_from"), state.get("path_to")) if p]
+    overlap = [p for p in (state.get("overlap_pair") or "").split("|") if p][:2]
+    return View(
+        **{field: list(state.get(key) or []) for field, key in LIST_KEYS.items()},
+        focus=state.get("focus"),
+        depth=state.get("depth", 1),
+        only_neighbourhood=bool(state.get("only", False)),
+        path=path if len(path) == 2 else [],
+        overlap=overlap if len(overlap) == 2 else [],
+        gap=state.get("gap_item"),
+        community=state.get("community"),
+    )
+
+
+def apply_view(state, view: View, known: set[str], select: Callable[[str | None], None]) -> None:
+    """Set the explorer's widgets to a view (ids the data no longer has are dropped)."""
+    for field, key in LIST_KEYS.items():
+        values = [v.value if hasattr(v, "value") else v for v in getattr(view, field)]
+        state[key] = [v for v in values if field in ("types", "levels", "relations") or v in known]
+    state["depth"] = view.depth
+    state["only"] = view.only_neighbourhood
+    state["path_from"], state["path_to"] = (view.path[0], view.path[1]) if len(view.path) == 2 else (None, None)
+    state["overlap_pair"] = "|".join(view.overlap) if len(view.overlap) == 2 else None
+    state["gap_item"] = view.gap
+    state["community"] = view.community
+    select(view.focus if view.focus in known else None)
+
+
+def go_to_scene(index: int, scenes: list[Scene], known: set[str], select: Callable[[str | None], None]) -> None:
+    if not scenes:
+        return
+    index = max(0, min(index, len(scenes) - 1))
+    st.session_state["scene"] = scenes[index].id
+    apply_view(st.session_state, scenes[index].view, known, select)
+
+
+def current_scene(scenes: list[Scene]) -> tuple[int, Scene | None]:
+    chosen = st.session_state.get("scene")
+    for index, scene in enumerate(scenes):
+        if scene.id == chosen:
+            return index, scene
+    return -1, None
+
+
+# ------------------------------------------------------------------ controls
+
+
+def sidebar_controls(data_dir: str, known: set[str], select: Callable[[str | None], None], can_edit: bool) -> None:
+    """The Workshop expander: present, step through scenes, save and arrange them."""
+    scenes, version, problems = load_scenes(data_dir)
+    with st.expander("Workshop", expanded=bool(st.session_state.get("scene"))):
+        st.toggle(
+            "Presentation mode",
+            key="present",
+            bind="query-params",
+            help="Full screen for a projector: large labels, no controls, the scene's caption.",
+        )
+        for problem in problems:
+            st.error(E(problem))
+        if scenes:
+            index, _ = current_scene(scenes)
+            names = [f"{i + 1}. {s.title}" for i, s in enumerate(scenes)]
+            st.selectbox(
+                "Scene",
+                range(len(scenes)),
+                index=index if index >= 0 else None,
+                format_func=lambda i: names[i],
+                placeholder="Choose a scene…",
+                key="scene_pick",
+                on_change=_picked_scene,
+                args=(scenes, known, select),
+            )
+            _stepper(scenes, known, select, key="side")
+        else:
+            st.caption("No scenes yet.")
+        if can_edit:
+            _scene_editor(data_dir, scenes, version)
+
+
+def _picked_scene(scenes: list[Scene], known: set[str], select) -> None:
+    index = st.session_state.get("scene_pick")
+    if index is not None:
+        go_to_scene(index, scenes, known, select)
+
+
+def _stepper(scenes: list[Scene], known: set[str], select, *, key: str) -> None:
+    index, _ = current_scene(scenes)
+    previous, label, following = st.columns([1, 1.2, 1], vertical_alignment="center")
+    previous.button(
+        "◀ Previous",
+        key=f"prev-{key}",
+        disabled=index <= 0,
+        on_click=go_to_scene,
+        args=(index - 1, scenes, known, select),
+        width="stretch",
+    )
+    label.markdown(f"**{index + 1} of {len(scenes)}**" if index >= 0 else f"{len(scenes)} scenes")
+    following.button(
+        "Next ▶",
+        key=f"next-{key}",
+        disabled=index >= len(scenes) - 1,
+        on_click=go_to_scene,
+        args=(index + 1, scenes, known, select),
+        width="stretch",
+    )
+
+
+def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
+    editor = st.session_state.get("editor_name") or "facilitator"
+    with st.form("new-scene", clear_on_submit=True, border=False):
+        st.markdown("**Save the current view as a scene**")
+        title = st.text_input("Title", max_chars=200)
+        caption = st.text_area("Caption", max_chars=2000, height=80)
+        if st.form_submit_button("Save scene"):
+            _save_new_scene(data_dir, scenes, version, title, caption, editor)
+    index, scene = current_scene(scenes)
+    if scene is not None:
+        up, down, delete = st.columns(3)
+        up.button(
+            "Move up",
+            disabled=index == 0,
+            on_click=_write,
+            args=(edit.move_scene, data_dir, scene.id, index - 1),
+            kwargs={"editor": editor, "expected_version": version},
+            width="stretch",
+        )
+        down.button(
+            "Move down",
+            disabled=index == len(scenes) - 1,
+            on_click=_write,
+            args=(edit.move_scene, data_dir, scene.id, index + 1),
+            kwargs={"editor": editor, "expected_version": version},
+            width="stretch",
+        )
+        delete.button(
+            "Delete",
+            on_click=_write,
+            args=(edit.delete_scene, data_dir, scene.id),
+            kwargs={"editor": editor, "expected_version": version},
+            width="stretch",
+        )
+    message = st.session_state.pop("scene_message", None)
+    if message:
+        (st.success if message[0] == "ok" else st.error)(E(message[1]))
+
+
+def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, title: str, caption: str, editor: str) -> None:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "scene"
+    taken = {s.id for s in scenes}
+    scene_id, n = f"scene:{slug}", 2
+    while scene_id in taken:
+        scene_id, n = f"scene:{slug}-{n}", n + 1
+    try:
+        scene = Scene(id=scene_id, title=title or " ", caption=caption, view=scene_view(st.session_state))
+    except ValueError:
+        st.session_state["scene_message"] = ("error", "A scene needs a title.")
+        return
+    _write(edit.add_scene, data_dir, scene, editor=editor, expected_version=version)
+    st.session_state["scene"] = scene_id
+
+
+def _write(operation, *args, **kwargs) -> None:
+    try:
+        operation(*args, **kwargs)
+    except ConflictError:
+        st.session_state["scene_message"] = (
+            "error",
+            "Someone else changed the scenes meanwhile: they have been reloaded. Try again.",
+        )
+    except DataError as error:
+        st.session_state["scene_message"] = ("error", "; ".join(str(p) for p in error.problems))
+    except GraphError as error:
+        st.session_state["scene_message"] = ("error", str(error))
+    else:
+        st.session_state["scene_message"] = ("ok", "Saved.")
+    _scenes.clear()
+
+
+# ------------------------------------------------------------------ presentation view
+
+
+def presentation_header(data_dir: str, known: set[str], select) -> tuple[str, str]:
+    """Hide the controls; return the heading and caption for the current scene."""
+    st.html(f"<style>{PRESENT_CSS}</style>")
+    scenes, _, _ = load_scenes(data_dir)
+    _, scene = current_scene(scenes)
+    if scene is None:
+        return "Children's social care: the national learning infrastructure", (
+            "What the What Works Centre for Children's Social Care heard from nearly 300 people, 2017–18."
+        )
+    return scene.title, scene.caption
+
+
+def presentation_stepper(data_dir: str, known: set[str], select) -> None:
+    scenes, _, _ = load_scenes(data_dir)
+    if scenes:
+        with st.container(key="kg-stepper"):
+            _stepper(scenes, known, select, key="present")
+
+
+def legend_html(legend_entries: list[dict], *, size: str = "1.15rem", inline: bool = False) -> str:
+    """The key as HTML: a coloured glyph of each type's shape and its name.
+
+    Built only from the app's own constants (colours, glyphs, type names), never from data.
+    """
+    layout = "display:inline-flex;margin-right:1.1rem" if inline else "display:flex;margin:0.3rem 0"
+    rows = "".join(
+        f'<div role="listitem" style="{layout};align-items:center;gap:0.45rem;font-size:{size};color:#111">'
+        f'<span aria-hidden="true" style="color:{entry["color"]};font-size:1.4em;line-height:1;'
+        f'-webkit-text-stroke:0.6px #333">{entry["symbol"]}</span><span>{entry["label"]}</span></div>'
+        for entry in legend_entries
+    )
+    return f'<div role="list" aria-label="Key to node types">{rows}</div>'
+
+
+def presentation_side(legend_entries: list[dict]) -> None:
+    """The narrow column beside the graph: the key (always visible) and the way out."""
+    st.html(legend_html(legend_entries))
+    st.button("Leave presentation", on_click=_leave, width="stretch")
+
+
+def _leave() -> None:
+    st.session_state["present"] = False
