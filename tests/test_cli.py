@@ -1,0 +1,167 @@
+"""The command line: exact output, exit codes, one-line errors (run in-process through main())."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.cli import main
+from graph.store import load_dataset
+from tests.conftest import DATA_DIR, write_json
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_passes_on_the_shipped_data(capsys):
+    code, out, err = run(capsys, "validate", "--data", str(DATA_DIR))
+    assert code == 0 and out.startswith(f"OK: {DATA_DIR} is valid (") and err == ""
+
+
+def test_validate_lists_every_problem_and_exits_2(capsys, data_dir: Path):
+    write_json(data_dir / "nodes.json", {"nodes": [{"id": "a", "type": "topc", "label": "", "refs": []}]})
+    code, out, err = run(capsys, "validate", "--data", str(data_dir))
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith("Error: ") and lines[0].endswith(" problems in the data:")
+    assert "nodes[0] (id 'a'): field 'type': 'topc' is not allowed" in lines[1]
+    assert "Traceback" not in err
+
+
+def test_missing_data_directory_is_a_one_line_error(capsys, tmp_path: Path):
+    code, _, err = run(capsys, "stats", "--data", str(tmp_path / "nowhere"))
+    assert code == 2 and "nodes.json: file not found" in err
+
+
+def test_stats_json_counts_types_and_relations(capsys):
+    code, out, _ = run(capsys, "stats", "--data", str(DATA_DIR), "--format", "json")
+    stats = json.loads(out)
+    dataset = load_dataset(DATA_DIR)
+    assert code == 0
+    assert stats["nodes"] == len(dataset.nodes) and stats["edges"] == len(dataset.edges)
+    assert stats["by_type"]["barrier"] == 5 and stats["by_relation"]["raised"] == 138
+    assert stats["components"] == 1
+
+
+def test_gaps_json_has_the_documented_keys(capsys):
+    code, out, _ = run(capsys, "gaps", "--data", str(DATA_DIR), "--format", "json")
+    gaps = json.loads(out)
+    assert code == 0
+    assert {"unraised_topics", "unaddressed_topics", "unaddressed_barriers", "structural_gaps"} <= set(gaps)
+    assert {g["label"] for g in gaps["unraised_topics"]} == {"Standards of evidence", "Preventing entry to care"}
+    for item in gaps["unraised_topics"] + gaps["unaddressed_topics"]:
+        assert item["id"] and item["label"] and item["reason"]
+    for item in gaps["structural_gaps"]:
+        assert len(item["communities"]) == 2 and "bridges" in item and item["reason"]
+
+
+def test_overlaps_json_shape_and_order(capsys):
+    code, out, _ = run(capsys, "overlaps", "--type", "initiative", "--data", str(DATA_DIR), "--format", "json")
+    pairs = json.loads(out)
+    assert code == 0 and pairs
+    assert set(pairs[0]) >= {"a", "b", "score", "shared", "reason"}
+    assert [p["score"] for p in pairs] == sorted((p["score"] for p in pairs), reverse=True)
+    names = {frozenset((p["a"]["label"], p["b"]["label"])) for p in pairs if p["score"] == 1.0}
+    assert frozenset(("Step Up", "Frontline")) in names
+
+
+def test_path_accepts_fuzzy_names_and_explains(capsys):
+    code, out, _ = run(capsys, "path", "event coventry", "Trauma", "--data", str(DATA_DIR), "--format", "json")
+    result = json.loads(out)
+    assert code == 0
+    assert [step["id"] for step in result["paths"][0]] == ["strand:event-coventry", "topic:trauma"]
+    assert "Event Coventry raised Trauma" in result["explanation"]
+
+
+def test_ambiguous_name_lists_candidates_and_exits_2(capsys):
+    code, _, err = run(capsys, "neighbours", "Practice at 'child in need' level", "--data", str(DATA_DIR))
+    assert code == 2 and err.startswith("Error: ")
+    assert "topic:practice-at-child-in-need-level--frontline" in err
+    assert "topic:practice-at-child-in-need-level--system" in err
+
+
+def test_a_misspelt_name_still_finds_the_node(capsys):
+    code, out, _ = run(capsys, "neighbours", "Trauuma", "--data", str(DATA_DIR))
+    assert code == 0 and out.startswith("0  topic         Trauma (topic:trauma)")
+
+
+def test_unknown_name_is_an_error_with_suggestions(capsys):
+    code, out, err = run(capsys, "neighbours", "Qwertyuiop", "--data", str(DATA_DIR))
+    assert code == 2 and out == "" and err.startswith("Error: ") and len(err.splitlines()) == 1
+
+
+def test_bad_option_value_exits_2(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["neighbours", "Trauma", "--depth", "0"])
+    assert caught.value.code == 2
+    assert "must be 1 or more" in capsys.readouterr().err
+
+
+def test_rank_by_consensus(capsys):
+    code, out, _ = run(capsys, "rank", "--data", str(DATA_DIR), "--format", "json", "--limit", "2")
+    top = json.loads(out)
+    assert code == 0 and [t["count"] for t in top] == [6, 6]
+    assert {t["label"] for t in top} == {
+        "Recruitment, retention and resilience",
+        "How to measure/understand outcomes for CYP&F – not just KPIs, including longer term outcomes",
+    }
+
+
+def test_matrix_csv_is_the_appendix_grid(capsys):
+    code, out, _ = run(capsys, "matrix", "coverage", "--data", str(DATA_DIR), "--format", "csv")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 1 + 79
+    assert lines[0].split(",")[1:4] == ["Children and young people's panel", "Practice insights", "Event Bristol"]
+
+
+def test_report_markdown_cites_the_report(capsys):
+    code, out, _ = run(capsys, "report", "--data", str(DATA_DIR))
+    assert code == 0 and out.startswith("#") and "Appendix 1" in out
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_export_for_gephi_round_trips_through_networkx(capsys, tmp_path: Path, fmt: str):
+    target = tmp_path / f"kg.{fmt}"
+    code, out, _ = run(capsys, "export", "--format", fmt, "--data", str(DATA_DIR), "-o", str(target))
+    graph = nx.read_graphml(target) if fmt == "graphml" else nx.read_gexf(target)
+    dataset = load_dataset(DATA_DIR)
+    assert code == 0 and out.startswith(f"Wrote {target}")
+    assert graph.number_of_nodes() == len(dataset.nodes) and graph.number_of_edges() == len(dataset.edges)
+
+
+def test_export_csv_writes_two_files(capsys, tmp_path: Path):
+    code, out, _ = run(capsys, "export", "--format", "csv", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.csv"))
+    assert code == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["kg-edges.csv", "kg-nodes.csv"]
+
+
+def test_export_into_a_missing_folder_is_an_error(capsys, tmp_path: Path):
+    code, _, err = run(capsys, "export", "--format", "json", "--data", str(DATA_DIR), "-o", str(tmp_path / "no" / "kg"))
+    assert code == 2 and "does not exist" in err
+
+
+def test_import_dry_run_writes_nothing_and_reimport_is_unchanged(capsys, data_dir: Path, tmp_path: Path):
+    before = (data_dir / "nodes.json").read_bytes()
+    sheet = tmp_path / "more.csv"
+    sheet.write_text("Label,Type,Refs\nNeglect,topic,Appendix 1 / Frontline\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir), "--dry-run")
+    assert code == 0 and "nodes: 1 new" in out and "Dry run: nothing written." in out
+    assert (data_dir / "nodes.json").read_bytes() == before
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir), "--editor", "tester")
+    assert code == 0 and "Saved" in out
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir), "--dry-run")
+    assert "nodes: 0 new, 0 changed, 1 unchanged" in out or "0 new" in out
+
+
+def test_import_with_row_errors_exits_2_and_writes_nothing(capsys, data_dir: Path, tmp_path: Path):
+    before = (data_dir / "nodes.json").read_bytes()
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text("Label,Type,Refs\nX,planet,4\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir))
+    assert code == 2 and "row" in err.lower()
+    assert (data_dir / "nodes.json").read_bytes() == before
