@@ -136,7 +136,7 @@ def test_export_for_gephi_round_trips_through_networkx(capsys, tmp_path: Path, f
 
 
 def test_export_csv_writes_two_files(capsys, tmp_path: Path):
-    code, out, _ = run(capsys, "export", "--format", "csv", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.csv"))
+    code, _, _ = run(capsys, "export", "--format", "csv", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.csv"))
     assert code == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["kg-edges.csv", "kg-nodes.csv"]
 
 
