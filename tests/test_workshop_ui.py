@@ -1,0 +1,72 @@
+"""Workshop mode in AppTest: presentation, stepping through scenes, saving a scene."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.store import load_scenes
+from tests.conftest import DATA_DIR, ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def copy_of_data(tmp_path: Path) -> Path:
+    for name in ("nodes.json", "edges.json", "scenes.json"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def _app(monkeypatch, data_dir: Path, passcode: str | None = None) -> AppTest:
+    monkeypatch.setenv("KG_DATA_DIR", str(data_dir))
+    if passcode:
+        monkeypatch.setenv("KG_EDIT_PASSCODE", passcode)
+    else:
+        monkeypatch.delenv("KG_EDIT_PASSCODE", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _shown(at: AppTest) -> str:
+    return next((m.value for m in at.markdown if m.value.startswith("Showing")), "")
+
+
+def test_the_default_tour_ships_and_validates():
+    scenes = load_scenes(DATA_DIR)
+    assert len(scenes) >= 5
+    assert all(scene.caption and scene.refs for scene in scenes)
+
+
+def test_next_applies_the_first_scene_and_then_the_second(monkeypatch, copy_of_data):
+    scenes = load_scenes(copy_of_data)
+    at = _app(monkeypatch, copy_of_data)
+    at.button(key="next-side").click().run()
+    assert at.session_state["scene"] == scenes[0].id
+    assert at.multiselect(key="types").value == [t.value for t in scenes[0].view.types]
+    at.button(key="next-side").click().run()
+    assert at.session_state["scene"] == scenes[1].id
+    assert at.multiselect(key="types").value == [t.value for t in scenes[1].view.types]
+
+
+def test_presentation_mode_shows_the_scene_caption_without_the_panels(monkeypatch, copy_of_data):
+    scenes = load_scenes(copy_of_data)
+    at = _app(monkeypatch, copy_of_data)
+    at.button(key="next-side").click().run()
+    at.toggle(key="present").set_value(True).run()
+    headings = [m.value for m in at.markdown]
+    assert f"# {scenes[0].title}" in headings
+    assert not _shown(at)  # the explorer's panels are gone
+    at.button(key="next-present").click().run()
+    assert f"# {scenes[1].title}" in [m.value for m in at.markdown]
+
+
+def test_viewers_cannot_save_scenes(monkeypatch, copy_of_data):
+    at = _app(monkeypatch, copy_of_data)
+    assert not [b for b in at.button if "Save scene" in (b.label or "")]
+    assert not at.text_input
