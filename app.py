@@ -10,7 +10,6 @@ import os
 from collections import Counter
 from pathlib import Path
 
-import networkx as nx
 import pandas as pd
 import streamlit as st
 
@@ -80,6 +79,23 @@ def positions(data_dir: str, version: str) -> dict[str, tuple[float, float]]:
     return compute_layout(load(data_dir, version))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def part_positions(data_dir: str, version: str, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """A layout of just these nodes, stretched over a projector-shaped box so labels have room."""
+    where = compute_layout(load(data_dir, version).subgraph(nodes))
+    return stretch(where, width=1500.0, height=700.0)
+
+
+def stretch(where: dict[str, tuple[float, float]], *, width: float, height: float) -> dict[str, tuple[float, float]]:
+    xs = [x for x, _ in where.values()] or [0.0]
+    ys = [y for _, y in where.values()] or [0.0]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {
+        n: ((x - min(xs)) / span_x * width - width / 2, (y - min(ys)) / span_y * height - height / 2)
+        for n, (x, y) in where.items()
+    }
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
 def node_metrics(data_dir: str, version: str) -> dict[str, dict[str, float]]:
     graph = load(data_dir, version)
@@ -143,17 +159,35 @@ def node_options(data_dir: str, version: str) -> dict[str, str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def drawing(
-    data_dir: str, version: str, view_json: str, lit_nodes: tuple, lit_edges: tuple, size_by: str, scale: float
+    data_dir: str,
+    version: str,
+    view_json: str,
+    lit_nodes: tuple,
+    lit_edges: tuple,
+    size_by: str,
+    scale: float,
+    compact: bool = False,
 ):
-    """The vis-network payload for a view (cached: the same view gives the same payload)."""
+    """The vis-network payload for a view (cached: the same view gives the same payload).
+
+    ``compact`` lays out just the nodes shown (for a projector, where a part of the graph
+    spread over the whole graph's space is too small to read); otherwise every view uses
+    the whole graph's positions, so nodes stay where people saw them.
+    """
     graph = load(data_dir, version)
     view = View.model_validate_json(view_json)
     shown = apply_view(graph, view, highlight=lit_nodes, highlight_edges=[tuple(e) for e in lit_edges])
     lit = shown.highlight_nodes or None
     metric = node_metrics(data_dir, version).get(size_by)
+    whole = positions(data_dir, version)
+    where = (
+        part_positions(data_dir, version, tuple(sorted(shown.nodes)))
+        if compact and len(shown.nodes) < len(whole)
+        else whole
+    )
     payload = vis_payload(
         graph,
-        positions(data_dir, version),
+        where,
         node_ids=sorted(shown.nodes),
         highlight=sorted(lit) if lit else None,
         size_by=metric,
@@ -617,12 +651,6 @@ def legend_strip() -> None:
     st.caption("Colours are colour-blind safe, and every type has its own shape.")
 
 
-def shown_set_around(graph, view: View, shown: list[str]) -> set[str]:
-    """The focus node and its neighbours that are drawn (what a presentation frames)."""
-    drawn = set(shown)
-    return {view.focus} | {n for n in nx.all_neighbors(graph, view.focus) if n in drawn}
-
-
 def community_name(graph, members: list[str]) -> str:
     """A community is named after its best-connected member."""
     best = max(members, key=lambda n: (graph.degree(n), n))
@@ -703,9 +731,9 @@ def main() -> None:
 
     view = current_view()
     lit_nodes, lit_edges, lit_caption = analysis_highlight(data_dir, version, graph)
-    scale = 1.35 if present else (1.35 if large else 1.0)
+    scale = 1.5 if present else (1.35 if large else 1.0)
     payload, n_nodes, n_edges, notes = drawing(
-        data_dir, version, view.model_dump_json(), tuple(lit_nodes), tuple(lit_edges), size_by, scale
+        data_dir, version, view.model_dump_json(), tuple(lit_nodes), tuple(lit_edges), size_by, scale, present
     )
     shown = [n["id"] for n in payload["nodes"]]
     lit = sorted(set(lit_nodes) | ({view.focus} if view.focus in graph else set()))
@@ -722,8 +750,7 @@ def main() -> None:
             workshop.presentation_stepper(data_dir, known, focus_on)
         left, right = st.columns([6, 1], gap="small")
         with left:
-            frame = lit_nodes or (sorted(shown_set_around(graph, view, shown)) if view.focus in graph else [])
-            graph_view(payload, key=GRAPH_KEY, height=860, on_select=_clicked, fit_to=frame)
+            graph_view(payload, key=GRAPH_KEY, height=860, on_select=_clicked, fit_to=lit_nodes)
         with right:
             workshop.presentation_side(legend())
         export_controls(graph, data_dir, version, shown, lit, title, caption)

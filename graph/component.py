@@ -159,16 +159,18 @@ function create(view, vis, data, setStateValue) {
     network.setOptions({ physics: { enabled: view.physics } });
   };
   root.querySelector(".kg-png").onclick = () => downloadPng(view, data.png_name);
-  network.fit();
+  view.frame = (data.fit_to || []).filter((id) => view.nodes.get(id));
+  const reframe = () => network.fit(view.frame.length ? { nodes: view.frame, maxZoomLevel: 2 } : { maxZoomLevel: 2 });
+  network.once("afterDrawing", reframe);  // sizes of labelled nodes are known once drawn
   // Fit again when the drawing area changes size (the page lays out after the first draw,
   // and a projector laptop may change resolution), until someone zooms or drags themselves.
   view.touched = false;
-  network.on("zoom", () => { view.touched = true; });
+  // Only a person's own zooming or dragging stops the automatic framing (vis-network also
+  // reports its own fit animations as "zoom", so that event cannot tell the two apart).
+  view.canvas.addEventListener("wheel", () => { view.touched = true; }, { passive: true });
   network.on("dragEnd", () => { view.touched = true; });
   if (window.ResizeObserver) {
-    view.resizer = new ResizeObserver(() => {
-      if (!view.touched) network.fit(view.frame && view.frame.length ? { nodes: view.frame, maxZoomLevel: 2 } : {});
-    });
+    view.resizer = new ResizeObserver(() => { if (!view.touched) reframe(); });
     view.resizer.observe(view.canvas);
   }
 }
@@ -206,17 +208,28 @@ export default function (component) {
   view.status.textContent = data.payload.nodes.length + " nodes, " + data.payload.edges.length + " links";
   loadVis(new URL(data.library, document.baseURI).href).then((vis) => {
     if (view.run !== run || view.destroyed) return;
+    let nodesChanged = false;
     if (!view.network) create(view, vis, data, setStateValue);
-    else if (view.fingerprint !== data.fingerprint) update(view, data);
+    else if (view.fingerprint !== data.fingerprint) nodesChanged = update(view, data);
     view.fingerprint = data.fingerprint;
-    if (data.selected !== view.selected || view.shown !== data.fingerprint) showSelection(view, data.selected, true);
+    // One framing decision per run, so animations never fight: zoom to `fit_to` when it
+    // changes (a path, an overlap, a scene), else to everything when the drawn nodes changed.
     const fitJson = JSON.stringify(data.fit_to || []);
-    if (view.fitJson !== undefined && fitJson !== view.fitJson) {
-      const wanted = (data.fit_to || []).filter((id) => view.nodes.get(id));
-      view.network.fit(wanted.length ? { nodes: wanted, maxZoomLevel: 2, animation: { duration: 500 } }
-        : { animation: { duration: 400 } });
-    }
+    const fitChanged = view.fitJson !== undefined && fitJson !== view.fitJson;
     view.fitJson = fitJson;
+    const reframe = fitChanged || nodesChanged;
+    if (data.selected !== view.selected || view.shown !== data.fingerprint) showSelection(view, data.selected, !reframe);
+    if (reframe) {
+      const wanted = (data.fit_to || []).filter((id) => view.nodes.get(id));
+      view.frame = wanted;
+      view.touched = false;
+      // Frame after the next drawing: new nodes only know their size (labels included) once drawn.
+      const network = view.network;
+      network.once("afterDrawing", () => network.fit(wanted.length
+        ? { nodes: wanted, maxZoomLevel: 2, animation: { duration: 500 } }
+        : { maxZoomLevel: 2, animation: { duration: 400 } }));
+      network.redraw();
+    }
     view.shown = data.fingerprint;
     window.kgNetwork = view.network;
     window.kgNetworks = Object.assign(window.kgNetworks || {}, { [data.key]: view.network });
