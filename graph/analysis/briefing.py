@@ -1,0 +1,194 @@
+"""A Markdown briefing of the graph an analyst can paste into a paper: figures, consensus, gaps, overlaps.
+
+Every line cites the report's sections it rests on, e.g. "(Appendix 1; 6.1)". Text from the data
+is escaped so that a label with ``|``, ``*`` or ``[`` cannot break a table or a list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from graph.analysis._common import edges_of, merge_refs, natural_key, node_data, nodes_of_type, refs_of
+from graph.analysis.gaps import gaps
+from graph.analysis.metrics import consensus, stats
+from graph.analysis.overlaps import overlaps
+from graph.schema import LEVELS, Relation
+
+#: Most references cited on one line; more are shortened to "…".
+MAX_CITED = 4
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#+!~])")
+
+_GAP_SECTIONS = (
+    ("unraised_topics", "Topics no strand raised", "Every topic was raised by at least one strand."),
+    (
+        "unaddressed_topics",
+        "Topics raised that no organisation or initiative works on",
+        "Every topic has an organisation or initiative working on it.",
+    ),
+    ("unaddressed_barriers", "Barriers nothing addresses", "Every barrier is addressed by something in the graph."),
+    (
+        "missing_voices",
+        "Where children, young people and families were not heard",
+        "Every level and theme carries the voice of children and young people and of families.",
+    ),
+    ("isolated_nodes", "Loose ends (linked to one node or none)", "Every node is linked to at least two others."),
+    ("structural_gaps", "Communities with fewer links between them than expected", "No under-linked communities."),
+)
+
+_OVERLAP_SECTIONS = (
+    ("organisation", None, "Organisations with most in common"),
+    ("initiative", None, "Initiatives with most in common"),
+    ("strand", [Relation.RAISED.value], "Strands that raised the same topics"),
+)
+
+
+def briefing_markdown(G: nx.MultiDiGraph, *, top: int = 10) -> str:
+    """The briefing as Markdown: headline figures, consensus topics, gaps by kind, top overlaps.
+
+    At most ``top`` lines per list; each line ends with the report sections behind it.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("s", type="strand", label="Event Coventry", refs=["2"])
+    >>> G.add_node("t", type="topic", label="Trauma | abuse", level="frontline", refs=["Appendix 1 / Frontline"])
+    >>> G.add_edge("s", "t", key="raised", refs=["Appendix 1 / Frontline"], basis="stated")
+    'raised'
+    >>> text = briefing_markdown(G)
+    >>> "| Trauma \\\\| abuse | Frontline |" in text
+    True
+    """
+    lines = ["# Briefing: what the sector told the What Works Centre for Children's Social Care", ""]
+    lines += [
+        "_Drawn from the knowledge graph of the report 'Stakeholder engagement during gestation phase, "
+        "October 2017 – June 2018'. Numbers in brackets are the report's sections._",
+        "",
+    ]
+    lines += _headline(G)
+    lines += _consensus(G, top)
+    lines += _gaps(G, top)
+    lines += _overlaps(G, top)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def escape(text: object) -> str:
+    """Text from the data made safe inside Markdown tables and lists.
+
+    >>> escape("Step Up | *Frontline* [pilot]")
+    'Step Up \\\\| \\\\*Frontline\\\\* \\\\[pilot\\\\]'
+    """
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+def cite(refs: Iterable[str]) -> str:
+    """ "(Appendix 1; 6.1)": the report sections of some references, the detail after " / " dropped.
+
+    >>> cite(["Appendix 1 / Frontline", "6.1", "Appendix 1 / System"])
+    '(6.1; Appendix 1)'
+    """
+    sections = sorted({ref.split(" / ")[0].strip() for ref in refs if ref.strip()}, key=natural_key)
+    if not sections:
+        return ""
+    shown = "; ".join(escape(section) for section in sections[:MAX_CITED])
+    return f"({shown}{'; …' if len(sections) > MAX_CITED else ''})"
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+
+def _headline(G: nx.MultiDiGraph) -> list[str]:
+    figures = stats(G)
+    by_type, by_relation, by_basis = figures["by_type"], figures["by_relation"], figures["by_basis"]
+    strands = nodes_of_type(G, "strand")
+    topics = nodes_of_type(G, "topic")
+    barriers = nodes_of_type(G, "barrier")
+    in_appendix = [s for s in strands if isinstance(node_data(G, s).get("appendix_column"), int)]
+    per_level = Counter(node_data(G, t).get("level") for t in topics)
+    levels = ", ".join(f"{level} {per_level[level]}" for level in LEVELS if per_level[level])
+    addressed = {target for _, target, _, _ in edges_of(G, [Relation.ADDRESSES])}
+    lines = ["## Headline figures", ""]
+    lines.append(
+        f"- **{figures['nodes']}** things and **{figures['edges']}** links in the graph: "
+        f"{by_basis.get('stated', 0)} links stated in the report, {by_basis.get('inferred', 0)} a careful "
+        f"reader's inference. {cite(refs_of(G, *G.nodes))}"
+    )
+    lines.append(
+        f"- **{len(strands)}** strands of engagement, {len(in_appendix)} of them columns of Appendix 1. "
+        f"{cite(refs_of(G, *strands))}"
+    )
+    lines.append(
+        f"- **{len(topics)}** topics in **{by_type.get('theme', 0)}** themes"
+        + (f" ({levels})" if levels else "")
+        + f"; {by_relation.get(Relation.RAISED.value, 0)} ticks in Appendix 1 and "
+        f"{by_relation.get(Relation.NOT_PRIORITISED.value, 0)} 'Not priority'. {cite(refs_of(G, *topics))}"
+    )
+    lines.append(
+        f"- **{len(barriers)}** barriers to evidence-informed change, {len(addressed & set(barriers))} of them "
+        f"addressed by something in the graph. {cite(refs_of(G, *barriers))}"
+    )
+    return [*lines, ""]
+
+
+def _consensus(G: nx.MultiDiGraph, top: int) -> list[str]:
+    rows = [row for row in consensus(G) if row["count"]][: max(top, 0)]
+    lines = ["## Topics most strands raised", ""]
+    if not rows:
+        return [*lines, "No strand raised any topic.", ""]
+    lines += ["| Topic | Level | Theme | Strands | Raised by | Report |", "|---|---|---|---:|---|---|"]
+    for row in rows:
+        raised_by = ", ".join(
+            escape(s["label"]) + (f" ({escape(s['qualifier'])})" if s.get("qualifier") else "") for s in row["strands"]
+        )
+        lines.append(
+            f"| {escape(row['label'])} | {escape(str(row['level'] or '').capitalize())} | {escape(row['theme'] or '')} "
+            f"| {row['count']} | {raised_by} | {cite(refs_of(G, row['id']))} |"
+        )
+    return [*lines, ""]
+
+
+def _gaps(G: nx.MultiDiGraph, top: int) -> list[str]:
+    found = gaps(G)
+    lines = ["## Gaps", ""]
+    for key, title, none in _GAP_SECTIONS:
+        items = found.get(key, [])
+        lines += [f"### {title} ({len(items)})", ""]
+        if not items:
+            lines += [none, ""]
+            continue
+        lines += [_gap_line(item) for item in items[: max(top, 0)]]
+        if len(items) > top:
+            lines.append(f"- … and {len(items) - top} more.")
+        lines.append("")
+    return lines
+
+
+def _gap_line(item: dict[str, Any]) -> str:
+    where = [str(item[key]) for key in ("level", "theme") if item.get(key)]
+    placed = f" ({escape('; '.join(where))})" if where else ""
+    return f"- **{escape(item['label'])}**{placed}: {escape(item['reason'])} {cite(item.get('refs', []))}".rstrip()
+
+
+def _overlaps(G: nx.MultiDiGraph, top: int) -> list[str]:
+    lines = ["## Overlaps", ""]
+    for node_type, relations, title in _OVERLAP_SECTIONS:
+        # Pairs sharing two or more neighbours say more than pairs sharing one; fall back if none do.
+        pairs = overlaps(G, node_type, relations=relations, min_shared=2, limit=top) or overlaps(
+            G, node_type, relations=relations, limit=top
+        )
+        lines += [f"### {title}", ""]
+        if not pairs:
+            lines += [f"No two {node_type}s share anything.", ""]
+            continue
+        for pair in pairs:
+            refs = merge_refs(refs_of(G, pair["a"]["id"], pair["b"]["id"], *(n["id"] for n in pair["shared"])))
+            lines.append(
+                f"- **{escape(pair['a']['label'])}** and **{escape(pair['b']['label'])}** "
+                f"(overlap {pair['score']:.2f}): {escape(pair['reason'])} {cite(refs)}".rstrip()
+            )
+        lines.append("")
+    return lines

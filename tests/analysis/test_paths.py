@@ -1,0 +1,142 @@
+"""Paths: shortest connections explained in words, neighbourhoods, common neighbours."""
+
+import networkx as nx
+import pytest
+
+from graph.analysis.paths import common_neighbours, neighbourhood, shortest_paths
+from graph.errors import NodeNotFound
+
+
+@pytest.fixture
+def abuse(make):
+    # coventry -raised-> trauma, neglect ; trauma, neglect -in_theme-> abuse ; bristol -raised-> fgm -in_theme-> abuse
+    m = make().node("strand:coventry", "Event Coventry").node("strand:bristol", "Event Bristol")
+    m.node("topic:trauma", "Trauma").node("topic:neglect", "Neglect").node("topic:fgm", "FGM")
+    m.node("theme:abuse", "Understanding families (types of abuse)")
+    m.edge("strand:coventry", "raised", "topic:trauma").edge("strand:coventry", "raised", "topic:neglect")
+    m.edge("strand:bristol", "raised", "topic:fgm")
+    for topic in ("trauma", "neglect", "fgm"):
+        m.edge(f"topic:{topic}", "in_theme", "theme:abuse")
+    return m.graph()
+
+
+def test_explanation_keeps_the_true_direction(abuse):
+    found = shortest_paths(abuse, "strand:coventry", "theme:abuse", k=1)
+    assert [n["id"] for n in found["paths"][0]] == ["strand:coventry", "topic:trauma", "theme:abuse"]
+    assert found["explanation"] == (
+        "Event Coventry and Understanding families (types of abuse) are 2 steps apart.\n"
+        "1. Event Coventry raised Trauma, which is in the theme Understanding families (types of abuse)."
+    )
+    assert found["steps"] == [
+        [
+            {
+                "source": "strand:coventry",
+                "target": "topic:trauma",
+                "relation": "raised",
+                "verb": "raised",
+                "basis": "stated",
+            },
+            {
+                "source": "topic:trauma",
+                "target": "theme:abuse",
+                "relation": "in_theme",
+                "verb": "is in the theme",
+                "basis": "stated",
+            },
+        ]
+    ]
+
+
+def test_walking_against_an_edge_reads_the_right_way_round(abuse):
+    found = shortest_paths(abuse, "Trauma", "Event Bristol", k=1)
+    assert found["explanation"].splitlines()[1] == (
+        "1. Trauma is in the theme Understanding families (types of abuse); "
+        "FGM is in the theme Understanding families (types of abuse); Event Bristol raised FGM."
+    )
+
+
+def test_up_to_k_paths_shortest_first(abuse):
+    found = shortest_paths(abuse, "strand:coventry", "theme:abuse", k=5)
+    assert [[n["label"] for n in p] for p in found["paths"]] == [
+        ["Event Coventry", "Neglect", "Understanding families (types of abuse)"],
+        ["Event Coventry", "Trauma", "Understanding families (types of abuse)"],
+    ]
+    assert "The 2 shortest connections:" in found["explanation"]
+    assert len(shortest_paths(abuse, "strand:coventry", "theme:abuse", k=1)["paths"]) == 1
+
+
+def test_paths_longer_than_max_length_are_left_out(abuse):
+    # coventry - neglect - abuse - fgm - bristol: 4 steps
+    assert len(shortest_paths(abuse, "strand:coventry", "strand:bristol", max_length=4)["paths"]) == 2
+    found = shortest_paths(abuse, "strand:coventry", "strand:bristol", max_length=3)
+    assert found["paths"] == [] and found["steps"] == []
+    assert found["explanation"] == "Event Coventry and Event Bristol are not connected within 3 steps."
+
+
+def test_no_path_between_separate_parts(make):
+    # a -raised-> b ; c alone
+    g = make().edge("strand:a", "raised", "topic:b").node("topic:c").graph()
+    found = shortest_paths(g, "strand:a", "topic:c")
+    assert found == {"paths": [], "steps": [], "explanation": "a and c are not connected within 8 steps."}
+
+
+def test_a_node_to_itself(abuse):
+    found = shortest_paths(abuse, "topic:fgm", "topic:fgm")
+    assert found["paths"] == [[{"id": "topic:fgm", "label": "FGM"}]]
+
+
+def test_inferred_links_are_marked(make):
+    # i -works_on-> t (inferred)
+    m = make().node("initiative:i", "Step Up").node("topic:t", "Recruitment")
+    g = m.edge("initiative:i", "works_on", "topic:t", rationale="training supply").graph()
+    found = shortest_paths(g, "initiative:i", "topic:t")
+    assert found["explanation"].endswith("1. Step Up works on Recruitment (inferred).")
+    assert found["steps"][0][0]["basis"] == "inferred"
+
+
+def test_a_stated_link_is_preferred_to_an_inferred_one(make):
+    # t -mentions-> i (stated) ; i -works_on-> t (inferred)
+    m = make().node("initiative:i", "Step Up").node("topic:t", "Recruitment")
+    m.edge("initiative:i", "works_on", "topic:t", rationale="training supply")
+    g = m.edge("topic:t", "mentions", "initiative:i").graph()
+    (step,) = shortest_paths(g, "initiative:i", "topic:t")["steps"][0]
+    assert (step["source"], step["relation"], step["basis"]) == ("topic:t", "mentions", "stated")
+
+
+def test_unknown_names_are_refused(abuse):
+    with pytest.raises(NodeNotFound):
+        shortest_paths(abuse, "strand:coventry", "nothing like it at all")
+
+
+def test_neighbourhood_by_distance_with_the_edges_among_them(abuse):
+    near = neighbourhood(abuse, "topic:trauma")
+    assert [(n["id"], n["distance"]) for n in near["nodes"]] == [
+        ("topic:trauma", 0),
+        ("strand:coventry", 1),
+        ("theme:abuse", 1),
+    ]
+    assert near["edges"] == [
+        {"source": "strand:coventry", "target": "topic:trauma", "relation": "raised"},
+        {"source": "topic:trauma", "target": "theme:abuse", "relation": "in_theme"},
+    ]
+    two = neighbourhood(abuse, "topic:trauma", depth=2)
+    assert [n["id"] for n in two["nodes"] if n["distance"] == 2] == ["topic:fgm", "topic:neglect"]
+    assert len(two["edges"]) == 5
+    assert neighbourhood(abuse, "topic:trauma", depth=0)["nodes"] == [
+        {"id": "topic:trauma", "label": "Trauma", "type": "topic", "distance": 0}
+    ]
+
+
+def test_common_neighbours_either_direction(abuse):
+    assert common_neighbours(abuse, "topic:trauma", "topic:neglect") == [
+        {"id": "strand:coventry", "label": "Event Coventry"},
+        {"id": "theme:abuse", "label": "Understanding families (types of abuse)"},
+    ]
+    assert common_neighbours(abuse, "strand:coventry", "strand:bristol") == []
+
+
+def test_paths_do_not_change_the_graph(abuse):
+    before = nx.node_link_data(abuse, edges="edges")
+    shortest_paths(abuse, "strand:coventry", "strand:bristol")
+    neighbourhood(abuse, "theme:abuse", depth=2)
+    assert nx.node_link_data(abuse, edges="edges") == before
