@@ -759,7 +759,8 @@ def main() -> None:
     page_heading()
     left, right = st.columns([3, 2], gap="medium")
     with right:
-        tabs = st.tabs([*TABS, EDIT_TAB] if can_edit else TABS, key="tab", on_change="rerun", bind="query-params")
+        names = [TABS[0], EDIT_TAB, *TABS[1:]] if can_edit else TABS
+        tabs = st.tabs(names, key="tab", on_change="rerun", bind="query-params")
         panels = [
             lambda: detail_panel(graph),
             lambda: paths_panel(data_dir, version, graph, options),
@@ -769,8 +770,8 @@ def main() -> None:
             lambda: table_panel(graph, shown),
             lambda: about_panel(data_dir, version),
         ]
-        if can_edit:
-            panels.append(lambda: editing.edit_panel(graph, data_dir, version))
+        if can_edit:  # the facilitator's Edit tab comes second, where it is always in sight
+            panels.insert(1, lambda: editing.edit_panel(graph, data_dir, version))
         for tab, panel in zip(tabs, panels, strict=True):
             with tab:
                 if tab.open:

@@ -319,13 +319,22 @@ def undo(data_dir: Path | str, entry_id: str | None = None, *, editor: str, expe
         return _commit_data(data_dir, who, expected_version, "undo", target["element"], build, extra)
 
 
+def undo_target(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The change ``undo`` reverts when given no id: the latest graph change not yet undone."""
+    undone = {e.get("undoes") for e in entries if e.get("action") == "undo"}
+    for entry in reversed(entries):
+        if entry.get("action") != "undo" and entry.get("id") not in undone and entry.get("element") != "scene":
+            return entry
+    return None
+
+
 def _undo_target(entries: list[dict[str, Any]], entry_id: str | None) -> dict[str, Any]:
     undone = {e.get("undoes") for e in entries if e.get("action") == "undo"}
     if entry_id is None:
-        for entry in reversed(entries):
-            if entry.get("action") != "undo" and entry["id"] not in undone and entry.get("element") != "scene":
-                return entry
-        raise GraphError("There is no change to undo.")
+        latest = undo_target(entries)
+        if latest is None:
+            raise GraphError("There is no change to undo.")
+        return latest
     target = next((e for e in entries if e["id"] == entry_id), None)
     if target is None:
         raise GraphError(f"No change with the id '{entry_id}' is in the change log.")

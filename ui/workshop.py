@@ -39,8 +39,9 @@ section.main, .stMain { overflow: hidden; }
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _scenes(data_dir: str, stamp: tuple) -> tuple[list[dict], str]:
-    scenes, version = edit.scenes_snapshot(data_dir)
-    return [scene.model_dump(mode="json") for scene in scenes], version
+    # Read without the write lock: viewing must never write to (or need to write to) the data folder.
+    scenes = store.load_scenes(data_dir)
+    return [scene.model_dump(mode="json") for scene in scenes], store.scenes_fingerprint(data_dir)
 
 
 def load_scenes(data_dir: str) -> tuple[list[Scene], str, list[str]]:
@@ -49,6 +50,8 @@ def load_scenes(data_dir: str) -> tuple[list[Scene], str, list[str]]:
         raw, version = _scenes(data_dir, _scenes_stamp(data_dir))
     except DataError as error:
         return [], "", [str(p) for p in error.problems]
+    except GraphError as error:
+        return [], "", [str(error)]
     return [Scene.model_validate(s) for s in raw], version, []
 
 

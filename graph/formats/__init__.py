@@ -10,6 +10,7 @@ into an ``ImportBatch``; ``plan_merge`` matches it against the existing data and
 the result, so ``plan.merged`` is the dataset to save.
 """
 
+from graph.formats._common import slug_id
 from graph.formats.batch import (
     MAX_COLUMNS,
     MAX_IMPORT_BYTES,
@@ -47,6 +48,7 @@ __all__ = [
     "NodeChange",
     "parse_import",
     "plan_merge",
+    "slug_id",
     "to_csv",
     "to_cytoscape",
     "to_gexf",
