@@ -70,3 +70,20 @@ def test_viewers_cannot_save_scenes(monkeypatch, copy_of_data):
     at = _app(monkeypatch, copy_of_data)
     assert not [b for b in at.button if "Save scene" in (b.label or "")]
     assert not at.text_input
+
+
+def test_a_facilitator_saves_the_current_view_as_a_scene_and_deletes_it(monkeypatch, copy_of_data):
+    at = _app(monkeypatch, copy_of_data, passcode="open sesame")
+    before = load_scenes(copy_of_data)
+    at.text_input(key="kg_passcode").input("open sesame")
+    at.button(key="kg_unlock").click().run()
+    at.text_input(key="kg_editor").input("Ada").run()
+    at.multiselect(key="types").set_value(["barrier"]).run()
+    at.text_input(key="new_scene_title").input("Only the barriers")
+    at.text_area(key="new_scene_caption").input("Five of them.")
+    at.button(key="FormSubmitter:new-scene-Save scene").click().run()
+    after = load_scenes(copy_of_data)
+    assert [s.id for s in after] == [s.id for s in before] + ["scene:only-the-barriers"]
+    assert after[-1].view.types == ["barrier"] and after[-1].caption == "Five of them."
+    at.button(key="delete-scene").click().run()
+    assert [s.id for s in load_scenes(copy_of_data)] == [s.id for s in before]

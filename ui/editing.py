@@ -89,6 +89,11 @@ def editing_unlocked() -> bool:
     return configured is not None and isinstance(sealed, str) and hmac.compare_digest(sealed, _seal(configured))
 
 
+def editor_name() -> str:
+    """The name this facilitator entered (recorded in the change log), or '' if none yet."""
+    return str(st.session_state.get(_EDITOR) or "").strip()
+
+
 def unlock_controls() -> None:
     """The sidebar's facilitator controls: unlock with the passcode; then the editor's name and Lock."""
     if configured_passcode() is None:

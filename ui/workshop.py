@@ -177,18 +177,24 @@ def _stepper(scenes: list[Scene], known: set[str], select, *, key: str) -> None:
 
 
 def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
-    editor = st.session_state.get("editor_name") or "facilitator"
+    from ui.editing import editor_name
+
+    editor = editor_name()
+    if not editor:
+        st.caption("Enter your name under **Editing is unlocked** to save or arrange scenes.")
+        return
     with st.form("new-scene", clear_on_submit=True, border=False):
         st.markdown("**Save the current view as a scene**")
-        title = st.text_input("Title", max_chars=200)
-        caption = st.text_area("Caption", max_chars=2000, height=80)
-        if st.form_submit_button("Save scene"):
-            _save_new_scene(data_dir, scenes, version, title, caption, editor)
+        st.text_input("Title", max_chars=200, key="new_scene_title")
+        st.text_area("Caption", max_chars=2000, height=80, key="new_scene_caption")
+        # A callback runs before the page is drawn again, so the new scene shows at once.
+        st.form_submit_button("Save scene", on_click=_save_new_scene, args=(data_dir, scenes, version, editor))
     index, scene = current_scene(scenes)
     if scene is not None:
         up, down, delete = st.columns(3)
         up.button(
             "Move up",
+            key="scene-up",
             disabled=index == 0,
             on_click=_write,
             args=(edit.move_scene, data_dir, scene.id, index - 1),
@@ -197,6 +203,7 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
         )
         down.button(
             "Move down",
+            key="scene-down",
             disabled=index == len(scenes) - 1,
             on_click=_write,
             args=(edit.move_scene, data_dir, scene.id, index + 1),
@@ -205,6 +212,7 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
         )
         delete.button(
             "Delete",
+            key="delete-scene",
             on_click=_write,
             args=(edit.delete_scene, data_dir, scene.id),
             kwargs={"editor": editor, "expected_version": version},
@@ -215,7 +223,9 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
         (st.success if message[0] == "ok" else st.error)(E(message[1]))
 
 
-def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, title: str, caption: str, editor: str) -> None:
+def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, editor: str) -> None:
+    title = str(st.session_state.get("new_scene_title") or "").strip()
+    caption = str(st.session_state.get("new_scene_caption") or "").strip()
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "scene"
     taken = {s.id for s in scenes}
     scene_id, n = f"scene:{slug}", 2
@@ -226,13 +236,16 @@ def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, title: str
     except ValueError:
         st.session_state["scene_message"] = ("error", "A scene needs a title.")
         return
-    _write(edit.add_scene, data_dir, scene, editor=editor, expected_version=version)
-    st.session_state["scene"] = scene_id
+    if _write(edit.add_scene, data_dir, scene, editor=editor, expected_version=version):
+        st.session_state["scene"] = scene_id
 
 
-def _write(operation, *args, **kwargs) -> None:
+def _write(operation, *args, **kwargs) -> bool:
+    """Run a scene operation; say what happened. True when it was saved."""
+    saved = False
     try:
         operation(*args, **kwargs)
+        saved = True
     except ConflictError:
         st.session_state["scene_message"] = (
             "error",
@@ -245,6 +258,7 @@ def _write(operation, *args, **kwargs) -> None:
     else:
         st.session_state["scene_message"] = ("ok", "Saved.")
     _scenes.clear()
+    return saved
 
 
 # ------------------------------------------------------------------ presentation view
