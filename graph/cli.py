@@ -117,6 +117,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_vocabulary(args: argparse.Namespace) -> int:
+    from graph.schema import vocabulary_markdown
+
+    sys.stdout.write(vocabulary_markdown())
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from graph.store import write_schema_files
 
@@ -410,6 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(sub)
     _add_format(sub, ("text", "json"))
     sub.set_defaults(func=cmd_stats)
+
+    sub = commands.add_parser("vocabulary", help="print the node types and relations as markdown tables")
+    sub.set_defaults(func=cmd_vocabulary)
 
     sub = commands.add_parser("schema", help="write the JSON Schema files for nodes.json and edges.json")
     _add_data(sub)

@@ -403,3 +403,14 @@ class ScenesFile(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     schema_: str | None = Field(default=None, alias="$schema")
     scenes: list[Scene]
+
+
+def vocabulary_markdown() -> str:
+    """The node types and relations as markdown tables (the README carries this text)."""
+    lines = ["| type | what it is |", "|---|---|"]
+    lines += [f"| `{node_type.value}` | {doc} |" for node_type, doc in NODE_TYPE_DOCS.items()]
+    lines += ["", "| relation | reads | may join | meaning |", "|---|---|---|---|"]
+    for relation, rule in RELATIONS.items():
+        pairs = ", ".join(sorted(f"{s.value} → {t.value}" for s, t in rule.pairs))
+        lines.append(f"| `{relation.value}` | {rule.verb} / {rule.inverse} | {pairs} | {rule.doc} |")
+    return "\n".join(lines) + "\n"
