@@ -27,7 +27,7 @@ from graph.layout import compute_layout
 from graph.panels import edge_table, escape_markdown, node_details, node_table
 from graph.render import legend, vis_payload
 from graph.schema import LEVELS, NODE_TYPE_DOCS, RELATIONS, NodeType, View
-from graph.view import apply_view, path_edges
+from graph.view import MAX_DRAWN_NODES, apply_view, community_overview, path_edges
 from ui import editing, workshop
 
 DATA_DIR = Path(os.environ.get("KG_DATA_DIR") or Path(__file__).resolve().parent / "data")
@@ -177,24 +177,45 @@ def drawing(
     graph = load(data_dir, version)
     view = View.model_validate_json(view_json)
     shown = apply_view(graph, view, highlight=lit_nodes, highlight_edges=[tuple(e) for e in lit_edges])
+    nodes, notes = set(shown.nodes), list(shown.notes)
     lit = shown.highlight_nodes or None
     metric = node_metrics(data_dir, version).get(size_by)
+    if len(nodes) > MAX_DRAWN_NODES:
+        groups = community_list(data_dir, version)
+        if view.community is not None and 0 <= view.community < len(groups):
+            nodes &= set(groups[view.community])
+            notes.append(f"Drawing community {view.community + 1} only ({len(nodes):,} nodes).")
+        else:
+            overview = community_overview(graph, nodes, groups)
+            notes.append(
+                f"This view has {len(nodes):,} nodes, more than can be drawn readably ({MAX_DRAWN_NODES:,}), "
+                f"so it shows {overview.number_of_nodes():,} communities instead. Click one to draw its nodes, "
+                "or narrow the view with the filters."
+            )
+            payload = vis_payload(
+                overview,
+                compute_layout(overview),
+                size_by={n: d["members"] for n, d in overview.nodes(data=True)},
+                metric="Nodes in the community",
+                label_scale=scale,
+            )
+            return payload, len(nodes), len(shown.edges), notes
+    if len(nodes) > MAX_DRAWN_NODES:
+        ranked = sorted(nodes, key=lambda n: (-graph.degree(n), n))[:MAX_DRAWN_NODES]
+        notes.append(f"Drawing the {MAX_DRAWN_NODES:,} best-connected of {len(nodes):,} nodes; filter to see the rest.")
+        nodes = set(ranked)
     whole = positions(data_dir, version)
-    where = (
-        part_positions(data_dir, version, tuple(sorted(shown.nodes)))
-        if compact and len(shown.nodes) < len(whole)
-        else whole
-    )
+    where = part_positions(data_dir, version, tuple(sorted(nodes))) if compact and len(nodes) < len(whole) else whole
     payload = vis_payload(
         graph,
         where,
-        node_ids=sorted(shown.nodes),
-        highlight=sorted(lit) if lit else None,
+        node_ids=sorted(nodes),
+        highlight=sorted(lit & nodes) if lit else None,
         size_by=metric,
         metric=SIZE_BY.get(size_by) if metric else None,
         label_scale=scale,
     )
-    return payload, len(shown.nodes), len(shown.edges), list(shown.notes)
+    return payload, len(nodes), sum(1 for _ in graph.subgraph(nodes).edges), notes
 
 
 # ------------------------------------------------------------------ state shared by the panels
@@ -233,10 +254,14 @@ def _clicked() -> None:
 
 
 def sync_click() -> None:
-    """Take a click on the drawing as the new focus (once per click)."""
+    """Take a click on the drawing as the new focus (once per click); a click on a community
+    of the overview draws that community."""
     clicked = selected_node(GRAPH_KEY)
     if clicked != st.session_state.get("_graph_seen"):
         st.session_state["_graph_seen"] = clicked
+        if clicked and clicked.startswith("community:") and clicked.removeprefix("community:").isdigit():
+            st.session_state["community"] = int(clicked.removeprefix("community:"))
+            return
         st.session_state["focus"] = clicked
 
 

@@ -8,6 +8,7 @@ plain sets of node ids and edge keys for the renderer, and a sentence saying wha
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -138,3 +139,64 @@ def path_edges(graph: nx.MultiDiGraph, path: list[str]) -> set[EdgeKey]:
         keys |= {(a, b, k) for k in graph.get_edge_data(a, b, default={})}
         keys |= {(b, a, k) for k in graph.get_edge_data(b, a, default={})}
     return keys
+
+
+#: Above this many nodes a view is drawn as an overview of communities instead (see
+#: ``community_overview``): the browser still draws more, but nobody can read it, and the
+#: payload alone takes seconds to send (measured: see the README's benchmark section).
+MAX_DRAWN_NODES = 2500
+
+
+def community_overview(graph: nx.MultiDiGraph, nodes: set[str], groups: list[list[str]]) -> nx.MultiDiGraph:
+    """A small graph with one node per community (of those among ``nodes``) and one link per
+    pair of communities that are linked, counting the links between them.
+
+    Each community node is named after its best-connected member, typed by its commonest
+    type (so it keeps that type's colour and shape), and says what it holds.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from([("a", {"type": "topic", "label": "A"}), ("b", {"type": "topic", "label": "B"}),
+    ...                   ("c", {"type": "strand", "label": "C"})])
+    >>> G.add_edge("a", "b", "in_theme"); G.add_edge("c", "a", "raised")
+    'in_theme'
+    'raised'
+    >>> O = community_overview(G, {"a", "b", "c"}, [["a", "b"], ["c"]])
+    >>> sorted(O.nodes(data="label")), O.number_of_edges()
+    ([('community:0', 'A and 1 more'), ('community:1', 'C')], 1)
+    """
+    member_of: dict[str, int] = {}
+    overview = nx.MultiDiGraph()
+    for index, group in enumerate(groups):
+        members = [n for n in group if n in nodes]
+        if not members:
+            continue
+        for member in members:
+            member_of[member] = index
+        best = max(members, key=lambda n: (graph.degree(n), n))
+        kinds = Counter(str(graph.nodes[n].get("type", "")) for n in members)
+        name = str(graph.nodes[best].get("label", best))
+        overview.add_node(
+            f"community:{index}",
+            type=kinds.most_common(1)[0][0],
+            label=name if len(members) == 1 else f"{name} and {len(members) - 1:,} more",
+            refs=[],
+            description=f"{len(members):,} nodes: "
+            + ", ".join(f"{count:,} {kind}" for kind, count in kinds.most_common()),
+            members=len(members),
+        )
+    links: Counter[tuple[int, int]] = Counter()
+    for source, target in graph.edges(member_of):
+        if target in member_of and member_of[source] != member_of[target]:
+            links[(member_of[source], member_of[target])] += 1
+    for (a, b), count in sorted(links.items()):
+        overview.add_edge(
+            f"community:{a}",
+            f"community:{b}",
+            "links",
+            relation="links",
+            refs=[],
+            basis="stated",
+            qualifier=f"{count:,} link{'s' if count != 1 else ''} between them",
+            count=count,
+        )
+    return overview

@@ -106,3 +106,25 @@ def _dataset(label: str = "Trauma"):
         (node("strand:a", "strand", "Panel"), node("topic:t", "topic", label, level="frontline")),
         (edge("strand:a", "raised", "topic:t"),),
     )
+
+
+def test_a_graph_too_big_to_draw_is_shown_as_communities(monkeypatch, tmp_path):
+    from bench.synthetic import make_dataset
+    from graph.view import MAX_DRAWN_NODES
+
+    save_dataset(tmp_path, make_dataset(MAX_DRAWN_NODES + 500, seed=1))
+    at = _app(monkeypatch, tmp_path)
+    captions = " ".join(c.value for c in at.caption)
+    assert "more than can be drawn readably" in captions and "communities instead" in captions
+    drawn = _payload(at)["nodes"]
+    assert 1 < len(drawn) < 100 and all(node["id"].startswith("community:") for node in drawn)
+    at.session_state["graph"] = {"selected": drawn[0]["id"]}  # a click on a community draws it
+    at.run()
+    inside = _payload(at)["nodes"]
+    assert inside and not any(node["id"].startswith("community:") for node in inside)
+
+
+def _payload(at: AppTest) -> dict:
+    import json
+
+    return json.loads(at.get("bidi_component")[0].proto.json)["payload"]
