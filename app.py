@@ -57,9 +57,11 @@ st.set_page_config(page_title="Children's social care knowledge graph", page_ico
 
 
 # ------------------------------------------------------------------ cached data, keyed on the files' content
+# cache_resource, not cache_data: every result is read-only, and handing back the same object
+# spares each rerun from unpickling copies of the graph's positions, metrics and drawing.
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _fingerprint(data_dir: str, stamp: tuple) -> str:
     return store.fingerprint(data_dir)
 
@@ -74,12 +76,12 @@ def load(data_dir: str, version: str):
     return build_graph(store.load_dataset(data_dir))
 
 
-@st.cache_data(show_spinner="Laying out the graph…", max_entries=2)
+@st.cache_resource(show_spinner="Laying out the graph…", max_entries=2)
 def positions(data_dir: str, version: str) -> dict[str, tuple[float, float]]:
     return compute_layout(load(data_dir, version))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def part_positions(data_dir: str, version: str, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
     """A layout of just these nodes, stretched over a projector-shaped box so labels have room."""
     where = compute_layout(load(data_dir, version).subgraph(nodes))
@@ -96,7 +98,7 @@ def stretch(where: dict[str, tuple[float, float]], *, width: float, height: floa
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def node_metrics(data_dir: str, version: str) -> dict[str, dict[str, float]]:
     graph = load(data_dir, version)
     rows = centrality(graph)
@@ -107,37 +109,37 @@ def node_metrics(data_dir: str, version: str) -> dict[str, dict[str, float]]:
     }
 
 
-@st.cache_data(show_spinner="Finding gaps…", max_entries=2)
+@st.cache_resource(show_spinner="Finding gaps…", max_entries=2)
 def gap_report(data_dir: str, version: str) -> dict:
     return gaps(load(data_dir, version))
 
 
-@st.cache_data(show_spinner="Comparing neighbourhoods…", max_entries=16)
+@st.cache_resource(show_spinner="Comparing neighbourhoods…", max_entries=16)
 def overlap_report(data_dir: str, version: str, node_type: str) -> list[dict]:
     return overlaps(load(data_dir, version), node_type)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def duplicate_report(data_dir: str, version: str) -> list[dict]:
     return duplicates(load(data_dir, version))
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def community_list(data_dir: str, version: str) -> list[list[str]]:
     return communities(load(data_dir, version))
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def coverage(data_dir: str, version: str) -> dict:
     return coverage_matrix(load(data_dir, version))
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def summary(data_dir: str, version: str) -> dict:
     return stats(load(data_dir, version))
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def node_options(data_dir: str, version: str) -> dict[str, str]:
     """Every node id -> a unique display name ('Label (type)'), in label order.
 
@@ -157,7 +159,7 @@ def node_options(data_dir: str, version: str) -> dict[str, str]:
     return names
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def drawing(
     data_dir: str,
     version: str,
@@ -274,83 +276,85 @@ def _picked() -> None:
 # ------------------------------------------------------------------ the page
 
 
-def sidebar(graph, options: dict[str, str], data_dir: str, version: str, can_edit: bool) -> tuple[str, bool]:
+def view_controls(graph, options: dict[str, str]) -> None:
+    """The controls that shape the drawing, in a bar above it (they rerun only the explorer)."""
+    find, depth, only, filters, export = st.columns([3.2, 1.6, 1.6, 1, 1], vertical_alignment="bottom")
+    find.selectbox(
+        "Find a node",
+        options=list(options),
+        index=None,
+        format_func=lambda n: options.get(n, n),
+        placeholder="Type to search…",
+        key="focus",
+        on_change=_picked,
+        bind="query-params",
+        help="Type part of a name. Choosing a node selects it in the graph and shows its details.",
+    )
+    depth.slider(
+        "Neighbourhood depth",
+        1,
+        3,
+        1,
+        key="depth",
+        bind="query-params",
+        help="How many links away from the selected node to highlight.",
+    )
+    only.toggle("Show only the neighbourhood", key="only", bind="query-params")
+    with filters.popover("Filters", icon=":material/filter_list:", width="stretch"):
+        st.multiselect(
+            "Node types",
+            [t.value for t in NodeType],
+            key="types",
+            bind="query-params",
+            format_func=lambda t: t.capitalize(),
+            placeholder="All types",
+        )
+        st.multiselect(
+            "Levels",
+            list(LEVELS),
+            key="levels",
+            bind="query-params",
+            format_func=lambda t: t.capitalize(),
+            placeholder="All levels",
+        )
+        themes = [n for n in options if graph.nodes[n].get("type") == "theme"]
+        st.multiselect(
+            "Themes",
+            themes,
+            key="themes",
+            bind="query-params",
+            format_func=lambda n: graph.nodes[n]["label"],
+            placeholder="All themes",
+        )
+        strands = [n for n in options if graph.nodes[n].get("type") == "strand"]
+        st.multiselect(
+            "Strands of engagement",
+            strands,
+            key="strands",
+            bind="query-params",
+            format_func=lambda n: graph.nodes[n]["label"],
+            placeholder="All strands",
+        )
+        st.multiselect(
+            "Relations",
+            [r.value for r in RELATIONS],
+            key="relations",
+            bind="query-params",
+            format_func=lambda r: RELATIONS[r].verb,
+            placeholder="All relations",
+        )
+
+    return export
+
+
+def sidebar(graph, options: dict[str, str], data_dir: str, version: str, can_edit: bool) -> None:
     with st.sidebar:
-        st.header("Explore")
-        st.selectbox(
-            "Find a node",
-            options=list(options),
-            index=None,
-            format_func=lambda n: options.get(n, n),
-            placeholder="Type to search…",
-            key="focus",
-            on_change=_picked,
-            bind="query-params",
-            help="Type part of a name. Choosing a node selects it in the graph and shows its details.",
-        )
-        st.slider(
-            "Neighbourhood depth",
-            1,
-            3,
-            1,
-            key="depth",
-            bind="query-params",
-            help="How many links away from the selected node to highlight.",
-        )
-        st.toggle("Show only the neighbourhood", key="only", bind="query-params")
-
-        with st.expander("Filters", expanded=False):
-            st.multiselect(
-                "Node types",
-                [t.value for t in NodeType],
-                key="types",
-                bind="query-params",
-                format_func=lambda t: t.capitalize(),
-                placeholder="All types",
-            )
-            st.multiselect(
-                "Levels",
-                list(LEVELS),
-                key="levels",
-                bind="query-params",
-                format_func=lambda t: t.capitalize(),
-                placeholder="All levels",
-            )
-            themes = [n for n in options if graph.nodes[n].get("type") == "theme"]
-            st.multiselect(
-                "Themes",
-                themes,
-                key="themes",
-                bind="query-params",
-                format_func=lambda n: graph.nodes[n]["label"],
-                placeholder="All themes",
-            )
-            strands = [n for n in options if graph.nodes[n].get("type") == "strand"]
-            st.multiselect(
-                "Strands of engagement",
-                strands,
-                key="strands",
-                bind="query-params",
-                format_func=lambda n: graph.nodes[n]["label"],
-                placeholder="All strands",
-            )
-            st.multiselect(
-                "Relations",
-                [r.value for r in RELATIONS],
-                key="relations",
-                bind="query-params",
-                format_func=lambda r: RELATIONS[r].verb,
-                placeholder="All relations",
-            )
-
         workshop.sidebar_controls(data_dir, set(options), focus_on, can_edit)
         editing.unlock_controls()
 
         with st.expander("Display", expanded=False):
-            size_by = st.selectbox(
-                "Size nodes by", list(SIZE_BY), format_func=SIZE_BY.get, key="size", bind="query-params"
-            )
-            large = st.toggle("Large labels (projector)", key="large", bind="query-params")
+            st.selectbox("Size nodes by", list(SIZE_BY), format_func=SIZE_BY.get, key="size", bind="query-params")
+            st.toggle("Large labels (projector)", key="large", bind="query-params")
             groups = community_list(data_dir, version)
             st.selectbox(
                 "Highlight a community",
@@ -362,10 +366,9 @@ def sidebar(graph, options: dict[str, str], data_dir: str, version: str, can_edi
                 placeholder="None",
                 help="Groups of nodes more linked to each other than to the rest (found with a fixed seed).",
             )
-    return size_by or "links", large
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def path_report(data_dir: str, version: str, source: str, target: str, k: int) -> dict:
     return shortest_paths(load(data_dir, version), source, target, k=k)
 
@@ -416,25 +419,38 @@ def detail_panel(graph) -> None:
     for quote in d["quotes"]:
         st.markdown(f"> {E(quote['text'])}  \n> — {E(quote['attribution'])}")
     st.markdown(f"**Links:** {d['stated']} stated in the report, {d['inferred']} inferred by a careful reader.")
+    linked = sorted({link["id"]: link["label"] for g in d["groups"] for link in g["links"]}.items(), key=lambda i: i[1])
+    if linked:
+        names = dict(linked)
+        st.selectbox(
+            "Go to a linked node",
+            list(names),
+            index=None,
+            format_func=names.get,
+            placeholder="Choose one to select it…",
+            key=f"go-{d['id']}",
+            on_change=_go,
+            args=(f"go-{d['id']}",),
+        )
     for group in d["groups"]:
         with st.expander(f"{group['heading']} ({len(group['links'])})", expanded=len(d["groups"]) <= 3):
+            lines = []
             for link in group["links"]:
-                c1, c2 = st.columns([5, 1])
                 basis = "stated" if link["basis"] == "stated" else "inferred"
                 extra = "; ".join(f"{k}: {_text(v)}" for k, v in link["attributes"].items())
-                line = f"{E(link['label'])} · _{basis}_ · {E(', '.join(link['refs']))}"
+                line = f"- **{E(link['label'])}** · _{basis}_ · {E(', '.join(link['refs']))}"
                 if extra:
                     line += f" · {E(extra)}"
                 if link["rationale"]:
                     line += f"  \n  ↳ {E(link['rationale'])}"
-                c1.markdown(line)
-                c2.button(
-                    "Go",
-                    key=f"go-{group['heading']}-{link['id']}",
-                    on_click=focus_on,
-                    args=(link["id"],),
-                    help=f"Select {link['label']}",
-                )
+                lines.append(line)
+            st.markdown("\n".join(lines))
+
+
+def _go(key: str) -> None:
+    chosen = st.session_state.get(key)
+    if chosen:
+        focus_on(chosen)
 
 
 def _text(value) -> str:
@@ -682,42 +698,46 @@ def community_name(graph, members: list[str]) -> str:
     return str(graph.nodes[best].get("label", best))
 
 
+EXPORT_LABELS = {
+    "png": "Picture of this view (PNG, 1920×1080)",
+    "html": "This view as a web page (works offline)",
+    "graphml": "GraphML (Gephi)",
+    "gexf": "GEXF (Gephi)",
+    "cytoscape": "Cytoscape.js JSON (Cytoscape)",
+    "xlsx": "Excel workbook (Kumu: Elements and Connections)",
+    "csv-nodes": "Nodes as CSV (Excel)",
+    "csv-edges": "Links as CSV (Excel)",
+    "json": "JSON (this tool's own format)",
+    "markdown": "Briefing (markdown)",
+}
+
+
 def export_controls(
-    graph, data_dir: str, version: str, shown: list[str], lit: list[str], title: str, caption: str
+    where, graph, data_dir: str, version: str, shown: list[str], lit: list[str], title: str, caption: str
 ) -> None:
-    """Downloads for after the workshop: made only when clicked (the data exports are whole-graph)."""
-    where = positions(data_dir, version)
-    labels = {
-        "png": "Picture of this view (PNG, 1920×1080)",
-        "html": "This view as a web page (works offline)",
-        "graphml": "GraphML (Gephi)",
-        "gexf": "GEXF (Gephi)",
-        "cytoscape": "Cytoscape.js JSON (Cytoscape)",
-        "xlsx": "Excel workbook (Kumu: Elements, Connections)",
-        "json": "JSON (this tool's own format)",
-        "markdown": "Briefing (markdown)",
-    }
-    with st.sidebar, st.expander("Export"):
-        for fmt, label in labels.items():
-            st.download_button(
-                label,
-                data=_exporter(graph, fmt, where, shown, lit, title, caption),
-                file_name=f"knowledge-graph{EXPORT_FORMATS[fmt]}",
-                mime=MIME_TYPES[fmt],
-                key=f"export-{fmt}",
-                on_click="ignore",
-                width="stretch",
-            )
-        for part, label in (("-nodes", "Nodes (CSV, Excel)"), ("-edges", "Links (CSV, Excel)")):
-            st.download_button(
-                label,
-                data=_exporter(graph, "csv", where, shown, lit, title, caption, part),
-                file_name=f"knowledge-graph{part}.csv",
-                mime="text/csv",
-                key=f"export-csv{part}",
-                on_click="ignore",
-                width="stretch",
-            )
+    """Downloads for after the workshop, made only when clicked (the data exports are whole-graph)."""
+    with where.popover("Export", icon=":material/download:", width="stretch"):
+        choice = st.selectbox(
+            "Export",
+            list(EXPORT_LABELS),
+            format_func=EXPORT_LABELS.get,
+            key="export_format",
+            label_visibility="collapsed",
+        )
+        fmt, _, part = (choice or "png").partition("-")
+        suffix = EXPORT_FORMATS[fmt]
+        st.download_button(
+            "Download",
+            data=_exporter(
+                graph, fmt, positions(data_dir, version), shown, lit, title, caption, f"-{part}" if part else ""
+            ),
+            file_name=f"knowledge-graph{'-' + part if part else ''}{suffix}",
+            mime=MIME_TYPES[fmt],
+            key="export-download",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
 
 
 def _exporter(graph, fmt, where, shown, lit, title, caption, part=""):
@@ -747,25 +767,39 @@ def main() -> None:
         st.code("\n".join(str(p) for p in error.problems), language=None)
         st.stop()
     options = node_options(data_dir, version)
-    sync_click()
+    sync_click()  # before any widget: a click may set the focus or the community
+    can_edit = editing.editing_unlocked()
+    sidebar(graph, options, data_dir, version, can_edit)
+    explorer(data_dir, version, can_edit)
+
+
+@st.fragment
+def explorer(data_dir: str, version: str, can_edit: bool) -> None:
+    """The graph, its controls and its panels. A fragment: changing a control here, or clicking
+    the graph, reruns only this part, not the sidebar's workshop and editing tools."""
+    graph = load(data_dir, version)
+    options = node_options(data_dir, version)
     if st.session_state.get("focus") not in (None, *options):
         st.session_state["focus"] = None
-    can_edit = editing.editing_unlocked()
-    size_by, large = sidebar(graph, options, data_dir, version, can_edit)
     present = bool(st.session_state.get("present"))
+    size_by = st.session_state.get("size") or "links"
+    known = set(options)
+    if present:
+        title, caption = workshop.presentation_header(data_dir, known, focus_on)
+    else:
+        page_heading()
+        export_place = view_controls(graph, options)
 
     view = current_view()
     lit_nodes, lit_edges, lit_caption = analysis_highlight(data_dir, version, graph)
-    scale = 1.5 if present else (1.35 if large else 1.0)
+    scale = 1.5 if present else (1.35 if st.session_state.get("large") else 1.0)
     payload, n_nodes, n_edges, notes = drawing(
         data_dir, version, view.model_dump_json(), tuple(lit_nodes), tuple(lit_edges), size_by, scale, present
     )
     shown = [n["id"] for n in payload["nodes"]]
     lit = sorted(set(lit_nodes) | ({view.focus} if view.focus in graph else set()))
-    known = set(options)
 
     if present:
-        title, caption = workshop.presentation_header(data_dir, known, focus_on)
         heading, stepper = st.columns([5, 1.3], vertical_alignment="top")
         with heading:
             st.markdown(f"# {E(title)}")
@@ -778,11 +812,30 @@ def main() -> None:
             graph_view(payload, key=GRAPH_KEY, height=860, on_select=_clicked, fit_to=lit_nodes)
         with right:
             workshop.presentation_side(legend())
-        export_controls(graph, data_dir, version, shown, lit, title, caption)
+            export_controls(st, graph, data_dir, version, shown, lit, title, caption)
         return
 
-    page_heading()
+    _, scene = workshop.current_scene(workshop.load_scenes(data_dir)[0])
+    export_controls(
+        export_place,
+        graph,
+        data_dir,
+        version,
+        shown,
+        lit,
+        scene.title if scene else DEFAULT_TITLE,
+        scene.caption if scene else "",
+    )
     left, right = st.columns([3, 2], gap="medium")
+    with left:
+        focus = view.focus
+        selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus in graph else ""
+        st.markdown(f"Showing **{n_nodes}** of {graph.number_of_nodes()} nodes and **{n_edges}** links{selected}")
+        for note in [*notes, lit_caption]:
+            if note:
+                st.caption(E(note))
+        graph_view(payload, key=GRAPH_KEY, height=720, on_select=_clicked, fit_to=lit_nodes)
+        legend_strip()
     with right:
         names = [TABS[0], EDIT_TAB, *TABS[1:]] if can_edit else TABS
         tabs = st.tabs(names, key="tab", on_change="rerun", bind="query-params")
@@ -801,19 +854,6 @@ def main() -> None:
             with tab:
                 if tab.open:
                     panel()
-    with left:
-        focus = view.focus
-        selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus in graph else ""
-        st.markdown(f"Showing **{n_nodes}** of {graph.number_of_nodes()} nodes and **{n_edges}** links{selected}")
-        for note in [*notes, lit_caption]:
-            if note:
-                st.caption(E(note))
-        graph_view(payload, key=GRAPH_KEY, height=720, on_select=_clicked, fit_to=lit_nodes)
-        legend_strip()
-    _, scene = workshop.current_scene(workshop.load_scenes(data_dir)[0])
-    export_controls(
-        graph, data_dir, version, shown, lit, scene.title if scene else DEFAULT_TITLE, scene.caption if scene else ""
-    )
 
 
 main()

@@ -317,9 +317,20 @@ def select_node(key: str, node_id: str | None) -> None:
         st.session_state[key] = {"selected": node_id}
 
 
+_FINGERPRINTS: dict[int, tuple[dict[str, Any], str]] = {}
+
+
 def _fingerprint(payload: dict[str, Any]) -> str:
+    # A cached payload is the same object rerun after rerun: hash it once, not on every rerun.
+    known = _FINGERPRINTS.get(id(payload))
+    if known is not None and known[0] is payload:
+        return known[1]
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    if len(_FINGERPRINTS) > 16:
+        _FINGERPRINTS.clear()
+    _FINGERPRINTS[id(payload)] = (payload, digest)
+    return digest
 
 
 def _ignore() -> None:
