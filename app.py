@@ -50,7 +50,7 @@ GAP_KINDS = {
     "structural_gaps": "Communities with few links between them",
 }
 # Less empty space above the page's heading, so the graph fits a laptop screen.
-PAGE_CSS = ".block-container { padding-top: 2.2rem; padding-bottom: 1rem; }"
+PAGE_CSS = ".block-container { padding-top: 3.2rem; padding-bottom: 1rem; }"
 E = escape_markdown  # every piece of text from the data goes through this before markdown
 
 st.set_page_config(page_title="Children's social care knowledge graph", page_icon="🕸️", layout="wide")
@@ -299,7 +299,9 @@ def view_controls(graph, options: dict[str, str]) -> None:
         bind="query-params",
         help="How many links away from the selected node to highlight.",
     )
-    only.toggle("Show only the neighbourhood", key="only", bind="query-params")
+    only.toggle(
+        "Only the neighbourhood", key="only", bind="query-params", help="Hide everything beyond the chosen depth."
+    )
     with filters.popover("Filters", icon=":material/filter_list:", width="stretch"):
         st.multiselect(
             "Node types",
@@ -753,7 +755,7 @@ def page_heading() -> None:
     st.subheader("Children's social care: the national learning infrastructure", anchor=False)
     st.caption(
         "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
-        "Click a node to see what it links to; filters and the workshop tools are in the sidebar."
+        "Click a node to see what it links to. Filters are above the graph; workshop tools are in the sidebar."
     )
 
 
