@@ -361,3 +361,31 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def app_section(run) -> None:
+    """The ``app`` section of ``python -m bench.run``: the app's figures on the shipped data only
+    (a browser session per figure is minutes of work; the synthetic sizes are for the library)."""
+    from bench.run import Row
+
+    if not run.size.startswith("data"):
+        return
+    for row in measure(run.data_dir):
+        if "value" not in row:
+            run.add(Row(row["step"], run.size, run.nodes, None, verdict="skipped", note=row["verdict"]))
+            continue
+        bytes_row = "bytes" in row["step"]
+        run.add(
+            Row(
+                row["step"],
+                run.size,
+                run.nodes,
+                None if bytes_row else row["value"],
+                wall=None if bytes_row else row["value"],
+                baseline=None if bytes_row else row["baseline"],
+                ratio=row["ratio"],
+                target=row["target"],
+                verdict="ok" if row["verdict"] == "ok" else "MISS",
+                note=f"app {row['value']:,.0f} B, minimal {row['baseline']:,.0f} B" if bytes_row else "vs minimal app",
+            )
+        )

@@ -74,7 +74,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = ROOT / "data"
 DEFAULT_SIZES = "data,1000,10000,100000"
 QUICK_SIZES = "data,1000,10000"
-DEFAULT_SECTIONS = "load,analyses,layout"
+DEFAULT_SECTIONS = "load,analyses,layout,app"
 
 #: A quick step is repeated (best run kept) up to this many times, within this many seconds in all.
 MOST_REPEATS = 5
@@ -597,11 +597,18 @@ def save_section(run: SizeRun) -> None:
 
 #: The sections, in the order they run at every size. Add the app's measurements here
 #: (see the module docstring); ``load`` always runs first, as the others need its graph.
+def app_section(run: SizeRun) -> None:
+    from bench.app import app_section as measure_app
+
+    measure_app(run)
+
+
 SECTIONS: dict[str, Callable[[SizeRun], None]] = {
     "load": load_section,
     "analyses": analysis_section,
     "layout": layout_section,
     "save": save_section,
+    "app": app_section,
 }
 
 
