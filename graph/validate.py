@@ -9,10 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from graph.errors import Problem
 from graph.schema import RELATIONS, Edge, Node, Scene
+
+# Whole-list validators: one call into pydantic-core for a list is much cheaper than one call
+# per item. They are only a fast path: when a batch fails, every item is validated again on its
+# own, so each problem is still reported with its element.
+_NODE_LIST = TypeAdapter(list[Node])
+_EDGE_LIST = TypeAdapter(list[Edge])
+#: The node-type pairs each relation may join, keyed by the relation's plain string.
+_PAIRS = {relation.value: rule.pairs for relation, rule in RELATIONS.items()}
 
 _FRIENDLY = {
     "extra_forbidden": "unknown field",
@@ -50,27 +58,54 @@ def _problems_from(error: ValidationError, file: str, element: str) -> list[Prob
 
 def parse_nodes(raw_nodes: Sequence[Any], file: str = "nodes.json") -> tuple[list[Node], list[Problem]]:
     """Validate each raw node; return the valid ones and the problems (duplicate ids included)."""
+    validated = _validate_all(_NODE_LIST, raw_nodes)
+    if validated is not None:
+        first_seen = {node.id: index for index, node in enumerate(validated)}
+        if len(first_seen) == len(validated):  # no duplicate ids: nothing to report
+            return validated, []
     nodes: list[Node] = []
     problems: list[Problem] = []
-    first_seen: dict[str, int] = {}
+    first_seen = {}
     for index, raw in enumerate(raw_nodes):
-        element = _element("nodes", index, raw)
-        if not isinstance(raw, dict):
-            problems.append(Problem(file, element, "", f"must be an object, not {type(raw).__name__}"))
-            continue
-        try:
-            node = Node.model_validate(raw)
-        except ValidationError as error:
-            problems.extend(_problems_from(error, file, element))
-            continue
+        if validated is not None:
+            node = validated[index]
+        else:
+            if not isinstance(raw, dict):
+                element = _element("nodes", index, raw)
+                problems.append(Problem(file, element, "", f"must be an object, not {type(raw).__name__}"))
+                continue
+            try:
+                node = Node.model_validate(raw)
+            except ValidationError as error:
+                problems.extend(_problems_from(error, file, _element("nodes", index, raw)))
+                continue
         if node.id in first_seen:
             problems.append(
-                Problem(file, element, "id", f"duplicate id '{node.id}' (first at nodes[{first_seen[node.id]}])")
+                Problem(
+                    file,
+                    _element("nodes", index, raw),
+                    "id",
+                    f"duplicate id '{node.id}' (first at nodes[{first_seen[node.id]}])",
+                )
             )
             continue
         first_seen[node.id] = index
         nodes.append(node)
     return nodes, problems
+
+
+def _validate_all(adapter: TypeAdapter, raws: Sequence[Any]) -> list | None:
+    """Every item validated in one call, or None when any item is not a valid object.
+
+    Items that are not dicts (a model instance included) are left to the per-item path,
+    which reports them as it always has.
+    """
+    if not all(type(raw) is dict for raw in raws):
+        return None
+    try:
+        return adapter.validate_python(raws if isinstance(raws, list) else list(raws))
+    except ValidationError:
+        return None
 
 
 def parse_edges(
@@ -83,27 +118,42 @@ def parse_edges(
     """
     types = {node.id: node.type for node in nodes}
     known = known_ids or set()
+    pairs = _PAIRS
     edges: list[Edge] = []
     problems: list[Problem] = []
     first_seen: dict[str, int] = {}
+    validated = _validate_all(_EDGE_LIST, raw_edges)
     for index, raw in enumerate(raw_edges):
-        element = _element("edges", index, raw)
-        if not isinstance(raw, dict):
-            problems.append(Problem(file, element, "", f"must be an object, not {type(raw).__name__}"))
+        # the element's label is built only when there is a problem to report
+        if validated is not None:
+            edge = validated[index]
+        else:
+            if not isinstance(raw, dict):
+                element = _element("edges", index, raw)
+                problems.append(Problem(file, element, "", f"must be an object, not {type(raw).__name__}"))
+                continue
+            try:
+                edge = Edge.model_validate(raw)
+            except ValidationError as error:
+                problems.extend(_problems_from(error, file, _element("edges", index, raw)))
+                continue
+        source, target, relation = edge.source, edge.target, edge.relation
+        source_type = types.get(source)
+        target_type = types.get(target)
+        if source_type is None or target_type is None or (source_type, target_type) not in pairs[relation]:
+            # the slow path, only for an edge that has a problem: find and word it
+            found = _endpoint_problems(edge, types, known, file, _element("edges", index, raw))
+            if found:
+                problems.extend(found)
+                continue
+        key = f"{source}|{relation.value}|{target}"  # == edge.key, computed once
+        seen = first_seen.get(key)
+        if seen is not None:
+            problems.append(
+                Problem(file, _element("edges", index, raw), "", f"duplicate edge (first at edges[{seen}])")
+            )
             continue
-        try:
-            edge = Edge.model_validate(raw)
-        except ValidationError as error:
-            problems.extend(_problems_from(error, file, element))
-            continue
-        found = _endpoint_problems(edge, types, known, file, element)
-        if found:
-            problems.extend(found)
-            continue
-        if edge.key in first_seen:
-            problems.append(Problem(file, element, "", f"duplicate edge (first at edges[{first_seen[edge.key]}])"))
-            continue
-        first_seen[edge.key] = index
+        first_seen[key] = index
         edges.append(edge)
     return edges, problems
 
