@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graph.schema import LEVELS, RELATIONS, Relation
 
@@ -108,24 +108,57 @@ def undirected_projection(G: nx.MultiDiGraph) -> nx.Graph:
     return simple
 
 
-@dataclass
 class Projection:
-    """The undirected simple projection on integer ids: ``nodes[i]`` and its sorted ``neighbours[i]``."""
+    """The undirected simple projection on integer ids: ``nodes[i]`` and its sorted ``neighbours[i]``.
 
-    nodes: list[str]
-    neighbours: list[list[int]]
+    The adjacency is held in compressed sparse row form: the neighbours of ``i`` are
+    ``indices[indptr[i]:indptr[i + 1]]``. ``neighbours`` (Python lists) is built only when asked
+    for: a list per node is costly on a big graph, where numpy does the work instead.
+    """
+
+    def __init__(self, nodes: list[str], indptr: np.ndarray, indices: np.ndarray) -> None:
+        self.nodes = nodes
+        self.indptr = indptr
+        self.indices = indices
+
+    @cached_property
+    def neighbours(self) -> list[list[int]]:
+        flat = self.indices.tolist()
+        bounds = self.indptr.tolist()
+        return [flat[bounds[i] : bounds[i + 1]] for i in range(len(self.nodes))]
+
+    @cached_property
+    def degree(self) -> np.ndarray:
+        return np.diff(self.indptr)
 
 
 def project(G: nx.MultiDiGraph) -> Projection:
-    """The undirected simple projection as integer adjacency lists (cheaper than a networkx Graph)."""
+    """The undirected simple projection as integer adjacency (cheaper than a networkx Graph).
+
+    The pairs are gathered in one pass and sorted and deduplicated by numpy, not node by node.
+    """
     nodes = list(G)
+    count = len(nodes)
     number = {node: i for i, node in enumerate(nodes)}.__getitem__
-    neighbours = []
+    succ = G._succ
+    targets: list[int] = []
+    out_degree = []
     for node in nodes:
-        linked = G._succ[node].keys() | G._pred[node].keys()
-        linked.discard(node)
-        neighbours.append(sorted(map(number, linked)))
-    return Projection(nodes, neighbours)
+        linked = succ[node]
+        out_degree.append(len(linked))
+        targets.extend(map(number, linked))
+    heads = np.asarray(targets, dtype=np.int64)
+    tails = np.repeat(np.arange(count, dtype=np.int64), out_degree)
+    rows = np.concatenate([tails, heads])
+    cols = np.concatenate([heads, tails])
+    loop = rows == cols
+    pairs = np.sort(rows[~loop] * count + cols[~loop])
+    if len(pairs):  # each pair once (np.unique is much slower than sorting here)
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    rows, indices = np.divmod(pairs, max(count, 1))
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=count), out=indptr[1:])
+    return Projection(nodes, indptr, indices)
 
 
 EdgesByRelation = dict[str, list[tuple[str, str, dict[str, Any]]]]

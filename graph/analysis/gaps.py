@@ -14,6 +14,8 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from graph.analysis._common import (
     SERVICE_USER_VOICES,
@@ -51,6 +53,10 @@ MAX_BRIDGES = 5
 #: Louvain looks at each node at most this many times per level, so a level never costs more than a
 #: few passes over the graph (on the benchmark's 100k-node graph, modularity 0.756 with 3, 0.759 with 4 or 6).
 MAX_SWEEPS = 3
+
+#: From this many nodes on, communities come from igraph's Louvain (in C) when igraph is installed;
+#: smaller graphs, the report's own among them, keep the pure-Python Louvain and its exact results.
+IGRAPH_FROM_NODES = 20_000
 
 _ADDRESSERS = ("organisation", "initiative")
 
@@ -215,13 +221,13 @@ def _missing_voices(G: nx.MultiDiGraph, edges: EdgesByRelation) -> list[dict[str
 
 
 def _isolated_nodes(G: nx.MultiDiGraph, projection: Projection) -> list[dict[str, Any]]:
-    nodes, neighbours = projection.nodes, projection.neighbours
+    nodes, degree = projection.nodes, projection.degree.tolist()
     component = _components(projection)
     sizes = Counter(component)
     largest = min(sizes, key=lambda c: (-sizes[c], c)) if sizes else -1
     items = []
     for i, node in enumerate(nodes):
-        links = len(neighbours[i])
+        links = degree[i]
         cut_off = component[i] != largest
         if links > 1 and not cut_off:
             continue
@@ -241,19 +247,17 @@ def _isolated_nodes(G: nx.MultiDiGraph, projection: Projection) -> list[dict[str
 
 
 def _components(projection: Projection) -> list[int]:
-    """The weakly connected component of each node, numbered in order of first node."""
-    component = [-1] * len(projection.nodes)
-    for start in range(len(component)):
-        if component[start] >= 0:
-            continue
-        component[start] = start
-        stack = [start]
-        while stack:
-            for other in projection.neighbours[stack.pop()]:
-                if component[other] < 0:
-                    component[other] = start
-                    stack.append(other)
-    return component
+    """The weakly connected component of each node, numbered by its first node."""
+    count = len(projection.nodes)
+    if not count:
+        return []
+    adjacency = sparse.csr_matrix(
+        (np.ones(len(projection.indices), dtype=np.int8), projection.indices, projection.indptr), shape=(count, count)
+    )
+    _, label = csgraph.connected_components(adjacency, directed=False)
+    first = np.full(label.max() + 1, count, dtype=np.int64)
+    np.minimum.at(first, label, np.arange(count))
+    return first[label].tolist()
 
 
 def communities(G: nx.MultiDiGraph, *, seed: int = 0) -> list[list[str]]:
@@ -428,10 +432,9 @@ class _Arcs:
 
     @classmethod
     def of(cls, projection: Projection) -> _Arcs:
-        degree = np.array([len(nbrs) for nbrs in projection.neighbours], dtype=np.int64)
+        degree = projection.degree
         rows = np.repeat(np.arange(len(degree)), degree)
-        cols = np.fromiter((j for nbrs in projection.neighbours for j in nbrs), dtype=np.int64, count=len(rows))
-        return cls(rows, cols, degree)
+        return cls(rows, projection.indices, degree)
 
 
 def _describe(
@@ -537,6 +540,10 @@ def _louvain(projection: Projection, seed: int) -> list[int]:
     networkx's own Louvain took ~30 s on a 100k-node graph.
     """
     count = len(projection.nodes)
+    if count >= IGRAPH_FROM_NODES:
+        found = _igraph_louvain(projection, seed)
+        if found is not None:
+            return found
     level = _Level(projection.neighbours, None, [0.0] * count)
     membership = list(range(count))
     rng = random.Random(seed)
@@ -631,3 +638,24 @@ def _aggregate(level: _Level, community: list[int]) -> _Level:
             else:
                 row[cv] = row.get(cv, 0.0) + w
     return _Level([list(row) for row in rows], [list(row.values()) for row in rows], self_loops)
+
+
+def _igraph_louvain(projection: Projection, seed: int) -> list[int] | None:
+    """igraph's Louvain (``community_multilevel``) on the projection, or None without igraph.
+
+    igraph draws its random numbers from the generator it is given: a ``random.Random(seed)`` for
+    this call only, so the same graph and seed always give the same communities.
+    """
+    try:
+        import igraph
+    except ImportError:
+        return None
+    count = len(projection.nodes)
+    rows = np.repeat(np.arange(count, dtype=np.int64), np.diff(projection.indptr))
+    once = rows < projection.indices
+    graph = igraph.Graph(n=count, edges=np.column_stack([rows[once], projection.indices[once]]))
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        return list(graph.community_multilevel().membership)
+    finally:
+        igraph.set_random_number_generator(random)

@@ -94,12 +94,13 @@ def centrality(G: nx.MultiDiGraph, *, top: int | None = None, seed: int = 0) -> 
     if count > EXACT_BETWEENNESS_NODES:
         sample = min(count, BETWEENNESS_SAMPLE)
     sources = random.Random(seed).sample(range(count), sample) if sample else list(range(count))
-    between = _betweenness(projection, sources, sampled=sample is not None)
+    between = _betweenness(projection, sources, sampled=sample is not None).tolist()
+    degree = np.diff(projection.indptr).tolist()
     rows = [
         {
             **ref(G, node),
             "type": node_data(G, node).get("type"),
-            "degree": len(projection.neighbours[i]),
+            "degree": int(degree[i]),
             "betweenness": round(float(between[i]), 6),
             "betweenness_sample": sample,
         }
@@ -119,9 +120,8 @@ def _betweenness(projection: Projection, sources: list[int], *, sampled: bool) -
     total = np.zeros(count)
     if count < 3:
         return total
-    rows = np.repeat(np.arange(count), [len(nbrs) for nbrs in projection.neighbours])
-    cols = np.fromiter((j for nbrs in projection.neighbours for j in nbrs), dtype=np.int64, count=len(rows))
-    adjacency = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, count))
+    indices = projection.indices
+    adjacency = sparse.csr_matrix((np.ones(len(indices)), indices, projection.indptr), shape=(count, count))
     for start in range(0, len(sources), BATCH):
         batch = np.asarray(sources[start : start + BATCH], dtype=np.int64)
         total += _dependencies(adjacency, batch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -20,13 +21,20 @@ AMBIGUITY_MARGIN = 3.0
 SUGGEST_SCORE = 50.0
 
 
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+@lru_cache(maxsize=1 << 18)
 def normalise(text: str) -> str:
     """Case-folded words without punctuation, for comparing names.
+
+    Remembered for the most recent ~260k texts, so that a search over a big graph does not
+    clean every label again on every query.
 
     >>> normalise("  Event  COVENTRY! ")
     'event coventry'
     """
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold().replace("&", " and ")).split())
+    return " ".join(_PUNCTUATION.sub(" ", text.casefold().replace("&", " and ")).split())
 
 
 def resolve_node(G: nx.MultiDiGraph, name: str) -> str:
