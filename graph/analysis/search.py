@@ -19,6 +19,9 @@ ACCEPT_SCORE = 90.0
 AMBIGUITY_MARGIN = 3.0
 #: Suggestions offered after "did you mean" score at least this.
 SUGGEST_SCORE = 50.0
+#: A fuzzy match is taken as the node only if the whole name is this close to the whole label
+#: (a misspelling), not just a part of it: "Traumatic burnout" must not silently mean "Trauma".
+WHOLE_NAME_SCORE = 85.0
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -62,8 +65,14 @@ def resolve_node(G: nx.MultiDiGraph, name: str) -> str:
     if len(by_label) > 1:
         raise AmbiguousNode(name, [(node, _label(G, node)) for node in by_label])
     matches = _fuzzy(G, key, limit=5, cutoff=SUGGEST_SCORE)
-    if matches and matches[0][1] >= ACCEPT_SCORE:
-        close = [node for node, score in matches if score >= ACCEPT_SCORE and matches[0][1] - score <= AMBIGUITY_MARGIN]
+    if matches and matches[0][1] >= ACCEPT_SCORE and _whole(G, key, matches[0][0]) >= WHOLE_NAME_SCORE:
+        close = [
+            node
+            for node, score in matches
+            if score >= ACCEPT_SCORE
+            and matches[0][1] - score <= AMBIGUITY_MARGIN
+            and _whole(G, key, node) >= WHOLE_NAME_SCORE
+        ]
         if len(close) == 1:
             return close[0]
         raise AmbiguousNode(name, [(node, _label(G, node)) for node in close])
@@ -113,6 +122,14 @@ def _fuzzy(
             best[node] = max(score, best.get(node, 0.0))
     ranked = sorted(best.items(), key=lambda item: (-item[1], _label(G, item[0]).casefold(), item[0]))
     return ranked if limit is None else ranked[:limit]
+
+
+def _whole(G: nx.MultiDiGraph, key: str, node: str) -> float:
+    """How close the whole name is to the node's whole label or id (not a part of either)."""
+    return max(
+        fuzz.ratio(key, normalise(_label(G, node))),
+        fuzz.ratio(key, normalise(str(node).replace(":", " ").replace("-", " "))),
+    )
 
 
 def _not_found(G: nx.MultiDiGraph, name: str, suggestions: list[str]) -> str:

@@ -77,3 +77,18 @@ def test_search_by_type_and_limit(named):
     assert len(search_nodes(named, "event", limit=1)) == 1
     assert search_nodes(named, "") == []
     assert search_nodes(named, "bristol", limit=0) == []
+
+
+def test_a_name_that_only_contains_a_label_is_not_taken_for_it():
+    # trauma (topic) ; "Traumatic burnout" contains "Trauma" but is not a misspelling of it
+    import networkx as nx
+    import pytest
+
+    from graph.analysis.search import resolve_node
+    from graph.errors import NodeNotFound
+
+    G = nx.MultiDiGraph()
+    G.add_node("topic:trauma", type="topic", label="Trauma")
+    assert resolve_node(G, "Trauuma") == "topic:trauma"
+    with pytest.raises(NodeNotFound, match="Did you mean: Trauma"):
+        resolve_node(G, "Traumatic burnout")
