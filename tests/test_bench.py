@@ -103,7 +103,10 @@ def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "results.json"
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        run.main(["--quick", "--sizes", "data,60,120", "--once", "--json", str(out)])
+        # The app section starts servers and a browser (minutes): the library's sections only here.
+        run.main(
+            ["--quick", "--sizes", "data,60,120", "--sections", "load,analyses,layout", "--once", "--json", str(out)]
+        )
     return printed.getvalue(), json.loads(out.read_text(encoding="utf-8"))
 
 
