@@ -278,7 +278,7 @@ def _picked() -> None:
 
 def view_controls(graph, options: dict[str, str]) -> None:
     """The controls that shape the drawing, in a bar above it (they rerun only the explorer)."""
-    find, depth, only, filters, export = st.columns([3.2, 1.6, 1.6, 1, 1], vertical_alignment="bottom")
+    find, depth, only, filters, export = st.columns([3, 1.5, 1.9, 1, 1], vertical_alignment="bottom")
     find.selectbox(
         "Find a node",
         options=list(options),
@@ -836,7 +836,7 @@ def explorer(data_dir: str, version: str, can_edit: bool) -> None:
         for note in [*notes, lit_caption]:
             if note:
                 st.caption(E(note))
-        graph_view(payload, key=GRAPH_KEY, height=720, on_select=_clicked, fit_to=lit_nodes)
+        graph_view(payload, key=GRAPH_KEY, height=620, on_select=_clicked, fit_to=lit_nodes)
         legend_strip()
     with right:
         names = [TABS[0], EDIT_TAB, *TABS[1:]] if can_edit else TABS
