@@ -54,3 +54,11 @@ class ConflictError(GraphError):
 
 class ReadOnlyError(GraphError):
     """Writing is not allowed in this session."""
+
+
+class WriteError(GraphError, OSError):
+    """A file could not be written (no such folder, no permission, disk full). Nothing was
+    replaced: the old file, if any, is intact. Still an OSError, for callers that handle those."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()

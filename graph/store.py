@@ -21,7 +21,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from graph.errors import DataError, GraphError, Problem
+from graph.errors import DataError, GraphError, Problem, WriteError
 from graph.schema import Dataset, Edge, Node, Relation, Scene
 from graph.validate import parse_edges, parse_nodes, parse_scenes, raw_ids
 
@@ -302,7 +302,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     write never makes the data private to one user by accident.
     """
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise WriteError(error.errno, f"cannot write {path}: {error.strerror}") from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -310,9 +313,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _mode_for(path))
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(error, OSError) and not isinstance(error, WriteError):
+            raise WriteError(error.errno, f"cannot write {path}: {error.strerror or error}") from error
         raise
     _fsync_directory(path.parent)
 

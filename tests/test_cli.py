@@ -165,3 +165,14 @@ def test_import_with_row_errors_exits_2_and_writes_nothing(capsys, data_dir: Pat
     code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir))
     assert code == 2 and "row" in err.lower()
     assert (data_dir / "nodes.json").read_bytes() == before
+
+
+def test_an_export_that_cannot_be_written_is_a_one_line_error(capsys, tmp_path: Path, monkeypatch):
+    import graph.store
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(graph.store.tempfile, "mkstemp", refuse)
+    code, _, err = run(capsys, "export", "--format", "json", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.json"))
+    assert code == 2 and err == f"Error: cannot write {tmp_path / 'kg.json'}: Permission denied\n"

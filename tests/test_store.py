@@ -106,3 +106,11 @@ def test_fingerprint_changes_with_content(data_dir: Path, tiny_dataset):
     assert fingerprint(data_dir) == before
     save_dataset(data_dir, tiny_dataset.__class__(tiny_dataset.nodes[:2], tiny_dataset.edges[:1]))
     assert fingerprint(data_dir) != before
+
+
+def test_a_write_that_cannot_happen_names_the_file_and_the_reason(tmp_path: Path):
+    from graph.errors import GraphError
+
+    target = tmp_path / "missing-folder" / "x.json"
+    with pytest.raises(GraphError, match=r"cannot write .*x\.json: No such file or directory"):
+        write_text_atomic(target, "x\n")
