@@ -59,6 +59,7 @@ def export_files(
     ['-edges', '-nodes']
     """
     from graph import formats
+    from graph.formats._common import node_sizes
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
@@ -91,8 +92,9 @@ def export_files(
     from graph.render import NODE_STYLES
 
     styles = {node_type.value: style for node_type, style in NODE_STYLES.items()}
+    sizes = node_sizes(graph)
     if fmt == "graphml":
-        return {"": formats.to_graphml(graph, positions=positions, styles=styles)}
+        return {"": formats.to_graphml(graph, positions=positions, styles=styles, sizes=sizes)}
     if fmt == "gexf":
-        return {"": formats.to_gexf(graph, positions=positions, styles=styles)}
-    return {"": formats.to_cytoscape(graph, positions=positions, styles=styles).encode("utf-8")}
+        return {"": formats.to_gexf(graph, positions=positions, styles=styles, sizes=sizes)}
+    return {"": formats.to_cytoscape(graph, positions=positions, styles=styles, sizes=sizes).encode("utf-8")}

@@ -188,6 +188,38 @@ def node_position(positions: Mapping[Any, Any] | None, node_id: str) -> tuple[fl
     return float(x), float(y)
 
 
+def gephi_position(positions: Mapping[Any, Any] | None, node_id: str) -> tuple[float, float] | None:
+    """A screen position (y grows downward) as Gephi and sigma.js take it (y grows upward): y mirrored.
+
+    >>> gephi_position({"a": (3.0, 40.0)}, "a")
+    (3.0, -40.0)
+    """
+    position = node_position(positions, node_id)
+    if position is None:
+        return None
+    x, y = position
+    return x, (-y if y else 0.0)
+
+
+def node_sizes(G: nx.MultiDiGraph, base: float = 12.0) -> dict[str, float]:
+    """A size per node from its number of links, as the drawing sizes nodes by degree.
+
+    >>> G = nx.MultiDiGraph([("a", "b"), ("a", "c")])
+    >>> node_sizes(G)
+    {'a': 27.6, 'b': 22.0, 'c': 22.0}
+    """
+    degrees = {str(node): degree for node, degree in G.degree()}
+    top = max(degrees.values(), default=0) or 1
+    return {node: round(base * (0.7 + 1.6 * (degree / top) ** 0.5), 1) for node, degree in degrees.items()}
+
+
+def node_size(sizes: Mapping[str, float] | None, node_id: str) -> float | None:
+    if not sizes or node_id not in sizes:
+        return None
+    value = float(sizes[node_id])
+    return value if math.isfinite(value) and value > 0 else None
+
+
 def value_type(values: Iterable[Any]) -> type:
     """One type for all values of an attribute: bool, int, float, or str when they are mixed."""
     kinds = {type(value) for value in values}

@@ -2,7 +2,9 @@
 
 Shaped so ``networkx.cytoscape_graph`` reads it back as a MultiDiGraph: node ``value`` is
 the id, edge ``key`` is the relation. Cytoscape desktop shows ``name`` (the label) and
-``interaction`` (the relation); ``color`` holds the node type's colour for a style mapping.
+``interaction`` (the relation); ``color`` and ``shape`` hold the node type's colour and
+shape for a passthrough style mapping. The document carries a Cytoscape.js ``style`` block
+(as ``cy.json()`` writes it), so Cytoscape.js draws each type in its colour and shape.
 """
 
 from __future__ import annotations
@@ -13,9 +15,24 @@ from typing import Any
 
 import networkx as nx
 
-from graph.formats._common import edge_rows, node_colour, node_position, node_rows, renamed
+from graph.formats._common import edge_rows, node_colour, node_position, node_rows, node_size, renamed
 
-_NODE_RESERVED = frozenset({"id", "value", "name", "label", "color"})
+_NODE_RESERVED = frozenset({"id", "value", "name", "label", "color", "shape", "size"})
+#: The drawing's vis-network shapes as Cytoscape.js node shapes.
+CYTOSCAPE_SHAPES = {
+    "database": "barrel",
+    "ellipse": "ellipse",
+    "dot": "ellipse",
+    "circle": "ellipse",
+    "square": "rectangle",
+    "box": "round-rectangle",
+    "triangle": "triangle",
+    "triangleDown": "vee",
+    "diamond": "diamond",
+    "star": "star",
+    "hexagon": "hexagon",
+    "text": "round-rectangle",
+}
 _EDGE_RESERVED = frozenset({"id", "source", "target", "key", "interaction", "name"})
 
 
@@ -23,8 +40,9 @@ def to_cytoscape(
     G: nx.MultiDiGraph,
     positions: Mapping[str, tuple[float, float]] | None = None,
     styles: Mapping[str, Mapping[str, Any]] | None = None,
+    sizes: Mapping[str, float] | None = None,
 ) -> str:
-    """Cytoscape.js JSON: ``{"elements": {"nodes": [...], "edges": [...]}}`` with positions and colours.
+    """Cytoscape.js JSON: ``{"elements": {...}, "style": [...]}`` with positions, colours, shapes and sizes.
 
     >>> from graph.build import build_graph
     >>> from graph.schema import Dataset, Node
@@ -42,6 +60,12 @@ def to_cytoscape(
         colour = node_colour(styles, row.type)
         if colour:
             data["color"] = "#{:02x}{:02x}{:02x}".format(*colour)
+        shape = _shape(styles, row.type)
+        if shape:
+            data["shape"] = shape
+        size = node_size(sizes, row.id)
+        if size:
+            data["size"] = size
         element: dict[str, Any] = {"data": data}
         position = node_position(positions, row.id)
         if position:
@@ -68,5 +92,49 @@ def to_cytoscape(
         "directed": True,
         "multigraph": True,
         "elements": {"nodes": nodes, "edges": edges},
+        "style": cytoscape_style(styles),
+        # Cytoscape.js runs the 'null' layout (every node at 0, 0) unless told to keep the positions.
+        "layout": {"name": "preset"},
     }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def cytoscape_style(styles: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """A Cytoscape.js stylesheet: each node type in its colour and shape, labels, sized nodes, arrows.
+
+    >>> cytoscape_style({"topic": {"color": "#88CCEE", "shape": "dot"}})[1]
+    {'selector': 'node[type = "topic"]', 'style': {'background-color': '#88ccee', 'shape': 'ellipse'}}
+    """
+    sheet: list[dict[str, Any]] = [
+        {
+            "selector": "node",
+            "style": {"label": "data(name)", "font-size": 10, "text-wrap": "wrap", "text-max-width": 120},
+        }
+    ]
+    for node_type, style in (styles or {}).items():
+        name = getattr(node_type, "value", node_type)
+        rule: dict[str, Any] = {}
+        colour = node_colour(styles, node_type)
+        if colour:
+            rule["background-color"] = "#{:02x}{:02x}{:02x}".format(*colour)
+        shape = CYTOSCAPE_SHAPES.get(str(style.get("shape")))
+        if shape:
+            rule["shape"] = shape
+        if rule:
+            sheet.append({"selector": f'node[type = "{name}"]', "style": rule})
+    sheet += [
+        {"selector": "node[size]", "style": {"width": "data(size)", "height": "data(size)"}},
+        {
+            "selector": "edge",
+            "style": {"curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1, "line-color": "#999999"},
+        },
+        {"selector": 'edge[basis = "inferred"]', "style": {"line-style": "dashed"}},
+        {"selector": 'edge[basis = "imported"]', "style": {"line-style": "dotted"}},
+    ]
+    return sheet
+
+
+def _shape(styles: Mapping[str, Mapping[str, Any]] | None, node_type: str) -> str | None:
+    if not styles:
+        return None
+    return CYTOSCAPE_SHAPES.get(str((styles.get(node_type) or {}).get("shape")))

@@ -1,8 +1,13 @@
-"""GEXF 1.2 for Gephi, with viz colours and positions, and GEXF imports.
+"""GEXF 1.2 for Gephi and Gephi Lite, with viz colours, sizes and positions, and GEXF imports.
 
 Written here rather than by networkx's writer so the file is byte-for-byte the same on
 every run (networkx stamps the date) and every attribute keeps one declared type.
 Edge labels are the relation; edge ids are the edge keys ('source|relation|target').
+
+Colours carry no alpha, as Gephi itself writes them for opaque nodes: Gephi Lite reads
+``viz:color`` with an alpha as ``rgba(r,g,b,a)`` and accepts only a one-digit alpha, so
+``a="1.0"`` turned every node grey. Positions are mirrored (y up), as Gephi and sigma.js
+draw them, so the map opens the same way up as in the app.
 """
 
 from __future__ import annotations
@@ -14,7 +19,17 @@ from typing import Any
 
 import networkx as nx
 
-from graph.formats._common import EdgeRow, NodeRow, edge_rows, joined, node_colour, node_position, node_rows, renamed
+from graph.formats._common import (
+    EdgeRow,
+    NodeRow,
+    edge_rows,
+    gephi_position,
+    joined,
+    node_colour,
+    node_rows,
+    node_size,
+    renamed,
+)
 from graph.formats._xml import (
     Item,
     attribute_table,
@@ -38,8 +53,9 @@ def to_gexf(
     G: nx.MultiDiGraph,
     positions: Mapping[str, tuple[float, float]] | None = None,
     styles: Mapping[str, Mapping[str, Any]] | None = None,
+    sizes: Mapping[str, float] | None = None,
 ) -> bytes:
-    """GEXF 1.2 that opens in Gephi with colours (viz:color) and positions (viz:position).
+    """GEXF 1.2 that opens in Gephi and Gephi Lite with colours, sizes and positions (y mirrored).
 
     >>> from graph.build import build_graph
     >>> from graph.schema import Dataset, Node
@@ -62,7 +78,7 @@ def to_gexf(
     for row, (_, data) in zip(node_list, nodes, strict=True):
         element = ET.SubElement(node_parent, "node", {"id": row.id, "label": xml_value(row.label, "string")})
         _add_values(element, data, node_attrs)
-        _add_viz(element, node_colour(styles, row.type), node_position(positions, row.id))
+        _add_viz(element, node_colour(styles, row.type), gephi_position(positions, row.id), node_size(sizes, row.id))
     edge_parent = ET.SubElement(graph, "edges")
     for row, (edge_id, data) in zip(edge_list, edges, strict=True):
         attrs = {"id": edge_id, "source": row.source, "target": row.target, "label": row.relation}
@@ -122,10 +138,18 @@ def _add_values(element: ET.Element, data: dict[str, Any], declared: dict[str, t
         ET.SubElement(values, "attvalue", {"for": attr_id, "value": xml_value(value, kind)})
 
 
-def _add_viz(element: ET.Element, colour: tuple[int, int, int] | None, position: tuple[float, float] | None) -> None:
-    if colour:
-        r, g, b = colour
-        ET.SubElement(element, "viz:color", {"r": str(r), "g": str(g), "b": str(b), "a": "1.0"})
+def _add_viz(
+    element: ET.Element,
+    colour: tuple[int, int, int] | None,
+    position: tuple[float, float] | None,
+    size: float | None,
+) -> None:
+    # Gephi's own order: size, position, colour.
+    if size:
+        ET.SubElement(element, "viz:size", {"value": repr(size)})
     if position:
         x, y = position
         ET.SubElement(element, "viz:position", {"x": repr(x), "y": repr(y), "z": "0.0"})
+    if colour:
+        r, g, b = colour
+        ET.SubElement(element, "viz:color", {"r": str(r), "g": str(g), "b": str(b)})

@@ -3,11 +3,15 @@
 Gephi reads node data named 'label', 'x', 'y', 'r', 'g', 'b' as the label, position and
 colour, and edge data named 'label' as the edge's label (here: the relation). It also takes
 the key ids 'd3' and 'd7' as labels (yEd's habit), so keys here are named 'n0', 'e0'...
-Edge ids are the edge keys ('source|relation|target'): GraphML needs them unique.
+Edge ids are the edge keys written as XML name tokens ('source..relation..target'), as the
+GraphML 1.0 schema requires (the '|' of our keys is not allowed there): unique and readable.
+Positions are mirrored (y up), as Gephi and Gephi Lite draw them; colours are 'r', 'g',
+'b' integers, which Gephi and graphology-graphml (Gephi Lite's reader) both turn into the colour.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
@@ -18,10 +22,11 @@ from graph.formats._common import (
     EdgeRow,
     NodeRow,
     edge_rows,
+    gephi_position,
     joined,
     node_colour,
-    node_position,
     node_rows,
+    node_size,
     renamed,
 )
 from graph.formats._xml import (
@@ -37,6 +42,8 @@ from graph.formats.batch import MAX_IMPORT_ELEMENTS, ImportBatch
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+# What an xs:NMTOKEN may not hold (GraphML 1.0 types ids and attr.name so); non-ASCII letters may stay.
+_NOT_NMTOKEN = re.compile(r"[^\w.:\-]")
 # Names Gephi's GraphML importer treats as visual properties (by key title or id).
 _NODE_RESERVED = frozenset({"label", "x", "y", "z", "xpos", "ypos", "size", "r", "g", "b", "color", "d3"})
 _EDGE_RESERVED = frozenset({"label", "edgelabel", "weight", "Edge Weight", "id", "edgeid", "r", "g", "b", "d7"})
@@ -46,8 +53,9 @@ def to_graphml(
     G: nx.MultiDiGraph,
     positions: Mapping[str, tuple[float, float]] | None = None,
     styles: Mapping[str, Mapping[str, Any]] | None = None,
+    sizes: Mapping[str, float] | None = None,
 ) -> bytes:
-    """GraphML that opens in Gephi: labels, types, references, colours and positions.
+    """GraphML 1.0 that opens in Gephi and Gephi Lite: labels, types, references, colours, sizes, positions.
 
     >>> from graph.build import build_graph
     >>> from graph.schema import Dataset, Node
@@ -55,8 +63,9 @@ def to_graphml(
     >>> b'<data key="n0">T</data>' in to_graphml(G)
     True
     """
-    nodes = [(row.id, _node_data(row, positions, styles)) for row in node_rows(G)]
-    edges = [(row.key, _edge_data(row)) for row in edge_rows(G)]
+    nodes = [(row.id, _node_data(row, positions, styles, sizes)) for row in node_rows(G)]
+    rows = edge_rows(G)
+    edges = [(edge_id, _edge_data(row)) for edge_id, row in zip(_edge_ids(rows), rows, strict=True)]
     root = ET.Element(
         "graphml",
         {
@@ -65,12 +74,14 @@ def to_graphml(
             "xsi:schemaLocation": f"{GRAPHML_NS} {GRAPHML_NS}/1.0/graphml.xsd",
         },
     )
-    node_keys = _declare(root, "node", "n", nodes, ("label", "type", "description", "refs"), ("x", "y", "r", "g", "b"))
+    node_keys = _declare(
+        root, "node", "n", nodes, ("label", "type", "description", "refs"), ("x", "y", "size", "r", "g", "b")
+    )
     edge_keys = _declare(root, "edge", "e", edges, ("label", "relation", "basis", "refs", "rationale"))
     graph = ET.SubElement(root, "graph", {"id": "G", "edgedefault": "directed"})
     for node_id, data in nodes:
         _add_data(ET.SubElement(graph, "node", {"id": node_id}), data, node_keys)
-    for (edge_id, data), row in zip(edges, edge_rows(G), strict=True):
+    for (edge_id, data), row in zip(edges, rows, strict=True):
         element = ET.SubElement(graph, "edge", {"id": edge_id, "source": row.source, "target": row.target})
         _add_data(element, data, edge_keys)
     return serialise(root)
@@ -91,15 +102,32 @@ def read_graphml(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS
     )
 
 
-def _node_data(row: NodeRow, positions: Any, styles: Any) -> dict[str, Any]:
+def _edge_ids(rows: list[EdgeRow]) -> list[str]:
+    """An XML name token per edge, unique: 'strand:a..raised..topic:t'."""
+    ids: list[str] = []
+    taken: set[str] = set()
+    for row in rows:
+        base = _NOT_NMTOKEN.sub("_", f"{row.source}..{row.relation}..{row.target}") or "e"
+        edge_id, number = base, 2
+        while edge_id in taken:
+            edge_id, number = f"{base}.{number}", number + 1
+        taken.add(edge_id)
+        ids.append(edge_id)
+    return ids
+
+
+def _node_data(row: NodeRow, positions: Any, styles: Any, sizes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"label": row.label, "type": row.type}
     if row.description is not None:
         data["description"] = row.description
     data["refs"] = joined(row.refs)
     data.update({renamed(k, _NODE_RESERVED): joined(v) for k, v in row.attributes.items()})
-    position = node_position(positions, row.id)
+    position = gephi_position(positions, row.id)
     if position:
         data["x"], data["y"] = position
+    size = node_size(sizes, row.id)
+    if size:
+        data["size"] = size
     colour = node_colour(styles, row.type)
     if colour:
         data["r"], data["g"], data["b"] = colour
@@ -125,7 +153,7 @@ def _declare(
     keys = {}
     for index, (name, declared) in enumerate(attribute_table(items, _TYPES, first, last)):
         key_id = f"{prefix}{index}"
-        attrs = {"id": key_id, "for": scope, "attr.name": name, "attr.type": declared}
+        attrs = {"id": key_id, "for": scope, "attr.name": _NOT_NMTOKEN.sub("_", name), "attr.type": declared}
         ET.SubElement(root, "key", attrs)
         keys[name] = (key_id, declared)
     return keys

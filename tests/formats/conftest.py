@@ -9,6 +9,14 @@ message:want (=HYPERLINK label) --speaks_to--> topic:trauma
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import networkx as nx
 import pytest
 
@@ -104,3 +112,59 @@ def injection() -> str:
 def unicode_label() -> str:
     """The label of place:coventry."""
     return UNICODE_LABEL
+
+
+# --- independent readers: the parsers the target tools use, run outside Python ----------------
+
+ROOT = Path(__file__).resolve().parents[2]
+JS_DIR = ROOT / "tests" / "js"
+GRAPHML_XSD = Path(__file__).resolve().parent / "schemas" / "graphml-1.0" / "graphml.xsd"
+
+
+def _missing(reason: str) -> None:
+    """Skip with the reason; in CI (the CI variable set) a missing reader is a failure instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def read_with_node() -> Callable[[str, Path], dict[str, Any]]:
+    """``read(kind, path)``: what graphology-gexf, graphology-graphml or cytoscape read from ``path``."""
+    node = shutil.which("node")
+    if node is None:
+        _missing("node is not installed: the GEXF, GraphML and Cytoscape readers run on node")
+    for package in ("graphology", "graphology-gexf", "graphology-graphml", "cytoscape"):
+        if not (JS_DIR / "node_modules" / package / "package.json").is_file():
+            _missing(f"{package} is not in tests/js/node_modules: run 'npm ci' in tests/js")
+
+    def read(kind: str, path: Path) -> dict[str, Any]:
+        done = subprocess.run(
+            [node, str(JS_DIR / "read_graph.js"), kind, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=JS_DIR,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return read
+
+
+@pytest.fixture
+def graphml_schema_check() -> Callable[[Path], subprocess.CompletedProcess]:
+    """``check(path)``: xmllint's verdict on ``path`` against the GraphML 1.0 schema kept in the tests."""
+    xmllint = shutil.which("xmllint")
+    if xmllint is None:
+        _missing("xmllint is not installed (Debian: libxml2-utils)")
+
+    def check(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [xmllint, "--noout", "--nonet", "--schema", str(GRAPHML_XSD), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    return check

@@ -32,15 +32,17 @@ def test_relation_is_the_edge_label_and_ids_are_unique(graph):
     assert len(labels) == graph.number_of_edges()
 
 
-def test_viz_colour_and_position_for_gephi(graph, positions, styles):
-    root = ET.fromstring(to_gexf(graph, positions=positions, styles=styles))
+def test_viz_colour_size_and_mirrored_position_for_gephi(graph, positions, styles):
+    root = ET.fromstring(to_gexf(graph, positions=positions, styles=styles, sizes={"topic:trauma": 20.5}))
     node = next(n for n in root.iter("{http://www.gexf.net/1.2draft}node") if n.get("id") == "topic:trauma")
     colour = node.find(f"{VIZ}color")
     position = node.find(f"{VIZ}position")
-    assert (colour.get("r"), colour.get("g"), colour.get("b")) == ("255", "128", "0")
-    assert (float(position.get("x")), float(position.get("y"))) == positions["topic:trauma"]
+    assert (colour.get("r"), colour.get("g"), colour.get("b"), colour.get("a")) == ("255", "128", "0", None)
+    x, y = positions["topic:trauma"]
+    assert (float(position.get("x")), float(position.get("y"))) == (x, -y)  # y up, as Gephi draws
+    assert node.find(f"{VIZ}size").get("value") == "20.5"
     back = _read(to_gexf(graph, positions=positions, styles=styles))
-    assert back.nodes["topic:trauma"]["viz"]["color"] == {"r": 255, "g": 128, "b": 0, "a": 1.0}
+    assert back.nodes["topic:trauma"]["viz"]["color"] == {"r": 255, "g": 128, "b": 0, "a": 1.0}  # opaque by default
 
 
 def test_values_keep_their_types_and_text_is_escaped(graph, injection, unicode_label):
