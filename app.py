@@ -420,7 +420,10 @@ def detail_panel(graph) -> None:
         )
     for quote in d["quotes"]:
         st.markdown(f"> {E(quote['text'])}  \n> — {E(quote['attribution'])}")
-    st.markdown(f"**Links:** {d['stated']} stated in the report, {d['inferred']} inferred by a careful reader.")
+    imported = f", {d['imported']} imported from a file" if d.get("imported") else ""
+    st.markdown(
+        f"**Links:** {d['stated']} stated in the report, {d['inferred']} inferred by a careful reader{imported}."
+    )
     linked = sorted({link["id"]: link["label"] for g in d["groups"] for link in g["links"]}.items(), key=lambda i: i[1])
     if linked:
         names = dict(linked)
@@ -438,7 +441,7 @@ def detail_panel(graph) -> None:
         with st.expander(f"{group['heading']} ({len(group['links'])})", expanded=len(d["groups"]) <= 3):
             lines = []
             for link in group["links"]:
-                basis = "stated" if link["basis"] == "stated" else "inferred"
+                basis = {"stated": "stated", "imported": "imported from a file"}.get(link["basis"], "inferred")
                 extra = "; ".join(f"{k}: {_text(v)}" for k, v in link["attributes"].items())
                 line = f"- **{E(link['label'])}** · _{basis}_ · {E(', '.join(link['refs']))}"
                 if extra:

@@ -44,7 +44,7 @@ def node_details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     """Everything the detail panel shows about one node.
 
     Links are grouped by how they read from this node ("raised", "was raised by"...), each
-    with the other node, its basis (stated or inferred), the rationale and the references.
+    with the other node, its basis (stated, inferred or imported), the rationale and the references.
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("s", type="strand", label="Panel", refs=["2"], description=None)
@@ -80,6 +80,7 @@ def node_details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
         "quotes": sorted({q["id"]: q for q in quotes}.values(), key=lambda q: q["id"]),
         "stated": sum(1 for group in groups.values() for link in group if link["basis"] == "stated"),
         "inferred": sum(1 for group in groups.values() for link in group if link["basis"] == "inferred"),
+        "imported": sum(1 for group in groups.values() for link in group if link["basis"] == "imported"),
     }
 
 

@@ -257,6 +257,8 @@ def _vis_edge(
         entry["dashes"] = [2, 5]
     elif data.get("basis") == "inferred":
         entry["dashes"] = [8, 5]
+    elif data.get("basis") == "imported":
+        entry["dashes"] = [1, 4]
     if lit is not None:
         if source in lit and target in lit:
             entry["color"] = {"color": "#333333", "highlight": "#000000", "hover": "#000000"}
@@ -315,6 +317,8 @@ def _edge_title(G: nx.Graph, source: str, target: str, relation: str, data: Mapp
     basis = data.get("basis")
     if basis == "inferred":
         lines.append("Inferred: " + str(data.get("rationale") or "a curator's reading"))
+    elif basis == "imported":
+        lines.append("Imported from a file, not from the report")
     elif basis:
         lines.append("Stated in the report")
     refs = data.get("refs") or []

@@ -306,8 +306,11 @@ class Edge(_Model):
     target: NodeId
     relation: Relation
     refs: list[Ref] = Field(min_length=1)
-    basis: Literal["stated", "inferred"] = Field(
-        description="'stated': the report says it; 'inferred': a curator's reading (give a rationale)."
+    basis: Literal["stated", "inferred", "imported"] = Field(
+        description=(
+            "'stated': the report says it; 'inferred': a curator's reading (give a rationale); "
+            "'imported': it came from an imported file that did not say (its refs name the file)."
+        )
     )
     rationale: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)

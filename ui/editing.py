@@ -726,11 +726,13 @@ def _links_of_node(graph, data_dir: str, version: str, dataset: Dataset, node: N
             key=_key("edge_relation", tag),
         )
         _show_errors("edge", "relation")
+        # An imported link keeps its basis until someone checks it against the report.
+        bases = {**BASIS, "imported": "Imported from a file (not checked)"} if link.basis == "imported" else BASIS
         st.radio(
             "Basis",
-            list(BASIS),
-            index=list(BASIS).index(link.basis),
-            format_func=BASIS.get,
+            list(bases),
+            index=list(bases).index(link.basis),
+            format_func=bases.get,
             horizontal=True,
             key=_key("edge_basis", tag),
         )

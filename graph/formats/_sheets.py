@@ -6,6 +6,8 @@ connections: From/Source, To/Target, Type/Relation, Basis, Refs, Rationale, Tags
 (Description is read as the rationale when there is no Rationale column; ID, Direction,
 Label and source_label/target_label are for people and Kumu, not read).
 Any other column is an attribute, named by its header in lower case with '_' for spaces.
+Tags that the Kumu export derives from the data ('type: …', 'level: …', 'theme: …',
+'strand: …') are dropped: they are not the node's own tags.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from graph.errors import DataError, Problem
-from graph.formats._common import is_finite, original_name, slug_id, split_values, undo_defuse
+from graph.formats._common import KUMU_SEPARATOR, is_finite, original_name, slug_id, split_values, undo_defuse
 from graph.formats.batch import MAX_COLUMNS, ImportedRow, check_element_count
 
 Kind = Literal["nodes", "edges"]
@@ -48,6 +50,8 @@ EDGE_NOT_READ = frozenset({"id", "label", "source_label", "target_label"})
 NODE_WORDS = (frozenset(NODE_HEADERS) | {"from", "to"}) - {"tags"}
 EDGE_WORDS = (frozenset(EDGE_HEADERS) | EDGE_NOT_READ | {"description"}) - {"tags"}
 _TEXT_FIELDS = frozenset({"id", "label", "type", "description", "source", "target", "relation", "basis", "rationale"})
+#: A tag the Kumu export derives from the data (graph.formats.kumu.kumu_tags), not one of the node's own.
+DERIVED_TAG = re.compile(r"^(type|level|theme|strand): ")
 _CELL_ERRORS = frozenset({"#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
 
 
@@ -154,6 +158,10 @@ def _row(
                 problems.append(Problem(file, element, column, f"'{value}': only directed connections are supported"))
         elif target == "refs":
             data["refs"] = split_values(_text(value))
+        elif target == "attributes.tags" and isinstance(value, str):
+            own = [tag for tag in split_values(value) if not DERIVED_TAG.match(tag)]
+            if own:
+                attributes["tags"] = KUMU_SEPARATOR.join(own)
         elif target.startswith("attributes."):
             attributes[target.removeprefix("attributes.")] = value
         elif target in _TEXT_FIELDS:

@@ -3,7 +3,11 @@
 Kumu matches elements by the ID column when there is one, and then reads From and To as
 IDs (Kumu's import guide). So the export puts our id in ID and uses ids in From and To:
 two nodes may share a label (e.g. a topic listed under two levels) and stay two elements.
-Several values in one cell are joined with '|', Kumu's separator.
+Several values in one cell are joined with '|', Kumu's separator. Tags carry what Kumu
+users filter by: 'type: topic', 'level: frontline', 'theme: Workforce' and 'strand: …' (the
+strands that raised the topic or involved the node), after the node's own tags; imports drop
+these derived tags again, so a round trip changes nothing. Connection IDs use only letters,
+digits and '-', which Kumu's search takes as one word.
 
 Imports check the zip's declared sizes and entry count before openpyxl opens it, read
 values only (never formulas) and stop with an error past MAX_SHEET_ROWS rows.
@@ -64,17 +68,19 @@ def to_kumu_xlsx(G: nx.MultiDiGraph) -> bytes:
     labels = {row.id: row.label for row in nodes}
     node_attrs = sorted({name for row in nodes for name in row.attributes} - {"tags"})
     _write(elements, 1, [*ELEMENT_COLUMNS, *(renamed(name, NODE_WORDS) for name in node_attrs)])
+    tags = kumu_tags(G)
     for number, row in enumerate(nodes, start=2):
-        core = [row.id, row.label, row.type, row.description, row.attributes.get("tags"), list(row.refs)]
+        core = [row.id, row.label, row.type, row.description, tags[row.id], list(row.refs)]
         _write(elements, number, core + [row.attributes.get(name) for name in node_attrs])
     connections = workbook.create_sheet("Connections")
     edges = edge_rows(G)
     edge_attrs = sorted({name for row in edges for name in row.attributes} - {"tags"})
     _write(connections, 1, [*CONNECTION_COLUMNS, *(renamed(name, EDGE_WORDS) for name in edge_attrs)])
-    for number, row in enumerate(edges, start=2):
+    connection_ids = _connection_ids([(row.source, row.relation, row.target) for row in edges])
+    for number, (row, connection_id) in enumerate(zip(edges, connection_ids, strict=True), start=2):
         sentence = f"{labels.get(row.source, row.source)} {_verb(row.relation)} {labels.get(row.target, row.target)}"
         core = [
-            f"{row.source} -{row.relation}-> {row.target}",
+            connection_id,
             row.source,
             row.target,
             row.relation,
@@ -92,6 +98,54 @@ def to_kumu_xlsx(G: nx.MultiDiGraph) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return _fixed_zip(out.getvalue())
+
+
+def kumu_tags(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Each node's tags for Kumu: its own 'tags', then 'type: …', 'level: …', 'theme: …', 'strand: …'.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("s", type="strand", label="Panel")
+    >>> G.add_node("t", type="topic", label="Trauma", level="frontline", tags=["care"])
+    >>> G.add_node("h", type="theme", label="Workforce")
+    >>> _ = G.add_edge("s", "t", "raised"), G.add_edge("t", "h", "in_theme")
+    >>> kumu_tags(G)["t"]
+    ['care', 'type: topic', 'level: frontline', 'theme: Workforce', 'strand: Panel']
+    """
+    tags: dict[str, list[str]] = {}
+    for node, data in G.nodes(data=True):
+        own = data.get("tags")
+        found = [str(tag) for tag in own] if isinstance(own, list) else [str(own)] if own else []
+        found.append(f"type: {data.get('type')}")
+        if data.get("level"):
+            found.append(f"level: {data['level']}")
+        themes = (
+            [node]
+            if data.get("type") == "theme"
+            else [t for _, t, k in G.out_edges(node, keys=True) if k == "in_theme"]
+        )
+        strands = [node] if data.get("type") == "strand" else []
+        strands += [s for s, _, k in G.in_edges(node, keys=True) if k == "raised"]
+        strands += [t for _, t, k in G.out_edges(node, keys=True) if k == "involved"]
+        strands += [s for s, _, k in G.in_edges(node, keys=True) if k == "involved"]
+        found += [f"theme: {G.nodes[theme].get('label', theme)}" for theme in sorted(set(themes))]
+        found += [f"strand: {G.nodes[strand].get('label', strand)}" for strand in sorted(set(strands))]
+        tags[str(node)] = list(dict.fromkeys(tag.replace(KUMU_SEPARATOR, "/") for tag in found))
+    return tags
+
+
+def _connection_ids(keys: list[tuple[str, str, str]]) -> list[str]:
+    """'strand-coventry--raised--topic-trauma': letters, digits and '-' only, unique."""
+    ids: list[str] = []
+    taken: set[str] = set()
+    for source, relation, target in keys:
+        parts = (re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in (source, relation, target))
+        base = "--".join(parts)
+        connection_id, number = base, 2
+        while connection_id in taken:
+            connection_id, number = f"{base}-{number}", number + 1
+        taken.add(connection_id)
+        ids.append(connection_id)
+    return ids
 
 
 def read_xlsx(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) -> ImportBatch:

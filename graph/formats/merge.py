@@ -10,6 +10,11 @@ Rules (the README should carry them):
   import or already in the data.
 - Attribute values read as text take the shape the existing data gives that attribute
   (a list, a whole number...); a whole number is read as a number otherwise.
+- Provenance is never invented: a new node or link from another tool's file (CSV, xlsx,
+  GraphML, GEXF; not our JSON) without refs gets the ref 'Imported from FILE', and a new
+  link without a basis gets the basis 'imported'.
+- A relation may be written as its id ('works_on') or as it reads ('works on'); its
+  reverse reading ('is worked on by') swaps From and To.
 - Nothing is written unless the whole merged dataset validates: ``plan.merged`` raises.
 """
 
@@ -23,7 +28,7 @@ from typing import Any, Literal
 from graph.errors import DataError, Problem
 from graph.formats._common import is_finite, is_whole_number, split_values
 from graph.formats.batch import MAX_NUMBER_DIGITS, ImportBatch, ImportedRow
-from graph.schema import Dataset, Edge, Node, edge_key
+from graph.schema import RELATIONS, Dataset, Edge, Node, edge_key
 from graph.store import dump_model
 from graph.validate import parse_edges, parse_nodes
 
@@ -32,6 +37,10 @@ REFS_REQUIRED = (
     "(a 'Refs' column or 'refs' list; separate several with ';' or '|')"
 )
 BASIS_REQUIRED = "is required: 'stated' (the report says it) or 'inferred' (a curator's reading; give a rationale)"
+#: The basis of a link whose file did not say where it comes from.
+IMPORTED_BASIS = "imported"
+#: Formats whose files may lack our refs and basis (other tools' files); our JSON must carry them.
+_FOREIGN_FORMATS = frozenset({"csv", "xlsx", "graphml", "gexf"})
 _INDEX = re.compile(r"^(?:nodes|edges)\[(\d+)\]")
 _TRUE, _FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
 _DEFAULT_SHAPES = {("node", "tags"): "list", ("edge", "tags"): "list", ("node", "count"): "int"}
@@ -155,6 +164,8 @@ class _Merger:
             before = self._match(row, data, by_id, by_label_type, by_label)
             if before is False:
                 continue
+            if before is None:
+                self._provenance(data, edge=False)
             if before is not None and (row.generated_id or data.get("id") != before.id):
                 data.pop("label", None)  # matched by label: a difference of case or spacing is not a rename
             same = (_fold(data["label"]), data.get("type")) if isinstance(data.get("label"), str) else None
@@ -295,6 +306,8 @@ class _Merger:
         if key is not None:
             claimed[key] = row.element
         before = by_key.get(key) if key else None
+        if before is None:
+            self._provenance(data, edge=True)
         self.edge_plans.append(_Planned(row, self._merged_raw(before, data, "edge"), before))
 
     def _validate_edges(self) -> None:
@@ -310,6 +323,15 @@ class _Merger:
         self.edges = {edge.key: edge for edge in valid}
 
     # shared ----------------------------------------------------------------------------
+    def _provenance(self, data: dict[str, Any], *, edge: bool) -> None:
+        """Honest defaults for a new element of another tool's file: its refs name the file; its basis says imported."""
+        if self.batch.format not in _FOREIGN_FORMATS:
+            return
+        if not data.get("refs"):
+            data["refs"] = [imported_ref(self.file)]
+        if edge and not data.get("basis"):
+            data["basis"] = IMPORTED_BASIS
+
     def _merged_raw(self, before: Node | Edge | None, data: dict, scope: str) -> dict[str, Any]:
         raw = dump_model(before) if before is not None else {}
         raw.update({key: value for key, value in data.items() if key != "attributes"})
@@ -387,14 +409,41 @@ def _raw_key(raw: dict[str, Any]) -> str | None:
     return edge_key(*parts) if all(isinstance(part, str) for part in parts) else None
 
 
+def imported_ref(file: str) -> str:
+    """The ref of an element whose file gave none: the file it came from."""
+    return f"Imported from {file}"[:200]
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[_\-]+", " ", text.casefold()).split())
+
+
+def _readings() -> dict[str, tuple[str, bool]]:
+    """How each relation may be written -> (its id, whether the reading is the reverse one)."""
+    readings = {_words(rule.inverse): (relation.value, True) for relation, rule in RELATIONS.items() if rule.inverse}
+    for relation, rule in RELATIONS.items():  # the forward reading wins where both read the same
+        readings[_words(rule.verb)] = (relation.value, False)
+        readings[_words(relation.value)] = (relation.value, False)
+    return readings
+
+
+_READINGS = _readings()
+
+
 def _normalised(data: Any) -> Any:
-    """Vocabulary words in their canonical form: 'Topic' -> 'topic', 'Not prioritised' -> 'not_prioritised'."""
+    """Vocabulary words in their canonical form: 'Topic' -> 'topic', 'Not prioritised' -> 'not_prioritised',
+    'works on' -> 'works_on'; 'is worked on by' -> 'works_on' with source and target swapped."""
     if not isinstance(data, dict):
         return data
     data = dict(data)
     for name in ("type", "relation", "basis"):
         if isinstance(data.get(name), str):
             data[name] = re.sub(r"[\s\-]+", "_", data[name].strip().lower())
+    relation = data.get("relation")
+    if isinstance(relation, str) and _words(relation) in _READINGS:
+        data["relation"], reverse = _READINGS[_words(relation)]
+        if reverse:
+            data["source"], data["target"] = data.get("target"), data.get("source")
     return data
 
 

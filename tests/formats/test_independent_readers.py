@@ -146,3 +146,10 @@ def test_the_workbook_reads_in_calamine(shipped):
     assert labels == {node: data["label"] for node, data in graph.nodes(data=True)}
     ids = [row[0] for row in connections[1:]]
     assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z0-9-]+", connection_id) for connection_id in ids)  # one word to Kumu's search
+    tags = {row[0]: row[4].split("|") for row in elements[1:]}
+    assert all(f"type: {graph.nodes[node]['type']}" in tags[node] for node in graph)
+    topic = next(node for node, data in graph.nodes(data=True) if data["type"] == "topic" and data.get("level"))
+    assert f"level: {graph.nodes[topic]['level']}" in tags[topic]
+    assert any(tag.startswith("theme: ") for tag in tags[topic])
+    assert sum(any(tag.startswith("strand: ") for tag in tags[node]) for node in graph) > 50

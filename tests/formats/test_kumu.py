@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -11,7 +12,7 @@ import pytest
 from graph.build import build_graph
 from graph.errors import DataError
 from graph.formats import batch as limits
-from graph.formats import kumu, parse_import, to_kumu_xlsx
+from graph.formats import kumu, parse_import, plan_merge, to_kumu_xlsx
 from graph.schema import Dataset, Node
 
 
@@ -56,12 +57,14 @@ def test_nodes_sharing_a_label_stay_two_elements_because_kumu_matches_by_id(grap
 def test_connection_rows_read_as_sentences_and_use_kumu_separators(graph):
     connections = _sheets(to_kumu_xlsx(graph))["Connections"]
     row = next(r for r in connections if r[3] == "speaks_to")
-    assert row[0] == "message:want -speaks_to-> topic:trauma"
+    assert row[0] == "message-want--speaks-to--topic-trauma"  # one word to Kumu's search
     assert row[4] == "directed"
     assert row[5].endswith("speaks to Trauma-informed practice")
     assert row[8] == "3.1|3.2"
     elements = {r[0]: r for r in _sheets(to_kumu_xlsx(graph))["Elements"]}
-    assert elements["topic:trauma"][4] == "practice|trauma"
+    assert elements["topic:trauma"][4] == (
+        "practice|trauma|type: topic|level: frontline|theme: Workforce|strand: Practitioner event, Coventry"
+    )
     assert elements["message:want"][6] == 3  # a number stays a number
 
 
@@ -197,3 +200,20 @@ def test_data_after_a_long_blank_gap_is_still_read():
         ("Sheet row 2", "Trauma"),
         ("Sheet row 3003", "Neglect"),
     ]
+
+
+def test_connection_ids_hold_only_letters_digits_and_hyphens_and_are_unique(graph):
+    ids = [row[0] for row in _sheets(to_kumu_xlsx(graph))["Connections"][1:]]
+    assert len(set(ids)) == len(ids) == graph.number_of_edges()
+    assert all(re.fullmatch(r"[a-z0-9-]+", connection_id) for connection_id in ids)
+
+
+def test_tags_carry_type_level_theme_and_strand_and_come_back_as_the_nodes_own(graph, dataset):
+    elements = {r[0]: r for r in _sheets(to_kumu_xlsx(graph))["Elements"]}
+    assert elements["strand:coventry"][4] == "type: strand|strand: Practitioner event, Coventry"
+    assert elements["theme:workforce"][4] == "type: theme|theme: Workforce"
+    batch = parse_import(to_kumu_xlsx(graph), "kg.xlsx")
+    tags = {row.data["id"]: row.data.get("attributes", {}).get("tags") for row in batch.nodes}
+    assert tags["topic:trauma"] == "practice|trauma" and tags["theme:workforce"] is None
+    plan = plan_merge(dataset, batch)
+    assert plan.problems == () and not plan.has_changes

@@ -67,13 +67,52 @@ def test_a_new_label_whose_slug_is_taken_gets_a_numbered_id(dataset):
     assert [n.id for n in plan.added_nodes] == ["theme:workforce-2"]
 
 
-def test_a_new_node_without_refs_is_a_clear_located_problem(dataset):
+def test_a_new_node_without_refs_cites_the_file_it_came_from(dataset):
     plan = _plan(dataset, "Label,Type\nKinship care,topic\n", "centre.csv")
-    (problem,) = plan.problems
-    assert (problem.file, problem.element, problem.field) == ("centre.csv", "row 2", "refs")
+    assert plan.problems == ()
+    (added,) = plan.added_nodes
+    assert added.refs == ["Imported from centre.csv"]
+
+
+def test_a_new_link_without_refs_or_basis_says_it_was_imported(dataset):
+    plan = _plan(dataset, "From,To,Type\norganisation:centre,Workforce,works on\n", "kumu.csv")
+    assert plan.problems == ()
+    (added,) = plan.added_edges
+    assert (added.relation.value, added.basis, added.refs) == ("works_on", "imported", ["Imported from kumu.csv"])
+
+
+def test_an_existing_node_keeps_its_refs_when_the_file_has_none(dataset):
+    plan = _plan(dataset, "Label,Type\nWorkforce,theme\n", "centre.csv")
+    assert [n.id for n in plan.unchanged_nodes] == ["theme:workforce"]
+
+
+def test_our_json_must_still_cite_refs(dataset):
+    batch = parse_import(b'{"nodes": [{"type": "topic", "label": "Kinship care"}]}', "x.json")
+    (problem,) = plan_merge(dataset, batch).problems
+    assert (problem.element, problem.field) == ("nodes[0]", "refs")
     assert "must cite the report section or source" in problem.message
     with pytest.raises(DataError, match="must cite"):
-        _ = plan.merged
+        _ = plan_merge(dataset, batch).merged
+
+
+@pytest.mark.parametrize(
+    ("written", "source", "target"),
+    [
+        ("works_on", "organisation:centre", "theme:workforce"),
+        ("Works on", "organisation:centre", "theme:workforce"),
+        ("works-on", "organisation:centre", "theme:workforce"),
+    ],
+)
+def test_a_relation_is_read_by_its_id_or_as_it_reads(dataset, written, source, target):
+    plan = _plan(dataset, f"From,To,Type,Basis,Refs\n{source},{target},{written},stated,4\n")
+    assert [(e.source, e.relation.value, e.target) for e in plan.added_edges] == [(source, "works_on", target)]
+
+
+def test_the_reverse_reading_of_a_relation_swaps_from_and_to(dataset):
+    plan = _plan(dataset, "From,To,Type,Basis,Refs\ntheme:workforce,organisation:centre,is worked on by,stated,4\n")
+    assert [(e.source, e.relation.value, e.target) for e in plan.added_edges] == [
+        ("organisation:centre", "works_on", "theme:workforce")
+    ]
 
 
 def test_invalid_values_are_located_by_row_and_column(dataset):
