@@ -322,21 +322,32 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from graph.exports import EXPORT_FORMATS, export_files
+    from graph.exports import EXPORT_FORMATS, csv_zip, export_files
     from graph.store import write_bytes_atomic
 
+    if args.table and args.format != "csv":
+        raise GraphError("--table goes with --format csv (it picks the nodes or the edges table)")
+    default = f"knowledge-graph{EXPORT_FORMATS[args.format]}"
+    if args.format == "csv":
+        default = f"knowledge-graph-{args.table}.csv" if args.table else "knowledge-graph-csv.zip"
+    path = Path(args.output) if args.output else Path(default)
+    if args.format == "csv" and not args.table and path.suffix.lower() == ".csv":
+        raise GraphError(
+            f"CSV export is two tables: give -o NAME.zip for a zip of nodes.csv and edges.csv, "
+            f"or --table nodes (or edges) to write one table to {path}"
+        )
+    if not path.parent.is_dir():
+        raise GraphError(f"cannot write {path}: the folder {path.parent} does not exist")
     graph = _load(args)
-    files = export_files(graph, args.format)
-    suffix = EXPORT_FORMATS[args.format]
-    base = Path(args.output) if args.output else Path(f"knowledge-graph{suffix}")
-    if base.suffix.lower() == suffix:
-        base = base.with_suffix("")
-    if not base.parent.is_dir():
-        raise GraphError(f"cannot write {base}{suffix}: the folder {base.parent} does not exist")
-    for part, data in files.items():
-        path = base.parent / f"{base.name}{part}{suffix}"
-        write_bytes_atomic(path, data)
-        print(f"Wrote {path} ({len(data):,} bytes)")
+    if args.format != "csv":
+        data = export_files(graph, args.format)[""]
+    elif args.table:
+        data = export_files(graph, "csv")[f"-{args.table}"]
+    else:
+        data = csv_zip(graph)
+    write_bytes_atomic(path, data)
+    what = " (a zip of nodes.csv and edges.csv)" if args.format == "csv" and not args.table else ""
+    print(f"Wrote {path}{what} ({len(data):,} bytes)")
     return EXIT_OK
 
 
@@ -353,6 +364,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"{args.file}: {plan.summary()}")
     if plan.problems:
         raise DataError(plan.problems)
+    if plan.type_changes and not args.allow_type_change:
+        what = f"would change the type of {len(plan.type_changes)} existing node(s): {plan.describe_type_changes()}"
+        if not args.dry_run:
+            raise GraphError(f"{args.file} {what}; nothing was written (add --allow-type-change to apply it)")
+        print(f"Note: {what}; applying it needs --allow-type-change")
     if args.dry_run:
         print("Dry run: nothing written.")
         return EXIT_OK
@@ -498,7 +514,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(sub)
     sub.add_argument("--format", required=True, choices=list(_export_formats()))
     sub.add_argument(
-        "-o", "--output", metavar="FILE", help="file to write (csv writes FILE-nodes.csv and FILE-edges.csv)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="the file to write, exactly this path (csv: a .zip of nodes.csv and edges.csv, or see --table)",
+    )
+    sub.add_argument(
+        "--table", choices=["nodes", "edges"], help="csv only: write this one table as a .csv instead of the zip"
     )
     sub.set_defaults(func=cmd_export)
 
@@ -506,6 +528,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(sub)
     sub.add_argument("file", metavar="FILE")
     sub.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    sub.add_argument(
+        "--allow-type-change", action="store_true", help="let the import change the type of existing nodes"
+    )
     sub.add_argument(
         "--editor", default=os.environ.get("USER") or "command line", help="name recorded in the change log"
     )

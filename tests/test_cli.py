@@ -135,9 +135,9 @@ def test_export_for_gephi_round_trips_through_networkx(capsys, tmp_path: Path, f
     assert graph.number_of_nodes() == len(dataset.nodes) and graph.number_of_edges() == len(dataset.edges)
 
 
-def test_export_csv_writes_two_files(capsys, tmp_path: Path):
-    code, _, _ = run(capsys, "export", "--format", "csv", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.csv"))
-    assert code == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["kg-edges.csv", "kg-nodes.csv"]
+def test_export_csv_writes_one_zip_at_exactly_the_path_given(capsys, tmp_path: Path):
+    code, _, _ = run(capsys, "export", "--format", "csv", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.zip"))
+    assert code == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["kg.zip"]
 
 
 def test_export_into_a_missing_folder_is_an_error(capsys, tmp_path: Path):

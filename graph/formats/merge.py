@@ -88,6 +88,17 @@ class MergePlan:
         return not self.problems and self.result is not None
 
     @property
+    def type_changes(self) -> tuple[NodeChange, ...]:
+        """Existing nodes whose type the import would change: a change of meaning, confirmed apart."""
+        return tuple(change for change in self.changed_nodes if change.before.type != change.after.type)
+
+    def describe_type_changes(self, limit: int = 5) -> str:
+        """'topic:x (topic -> theme), ...' for the first ``limit`` type changes."""
+        shown = [f"{c.after.id} ({c.before.type.value} -> {c.after.type.value})" for c in self.type_changes[:limit]]
+        more = len(self.type_changes) - limit
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+    @property
     def has_changes(self) -> bool:
         return bool(self.added_nodes or self.changed_nodes or self.added_edges or self.changed_edges)
 
