@@ -68,6 +68,23 @@ def parse_untrusted(data: bytes, file: str, max_elements: int, counted: tuple[st
     return root
 
 
+_KINDS_BY_ROOT = {
+    "graphml": "GraphML (.graphml)",
+    "gexf": "GEXF (.gexf)",
+    "html": "a web page",
+    "svg": "an SVG picture",
+}
+
+
+def expect_root(root: ET.Element, file: str, name: str, kind: str) -> None:
+    """Refuse, in one line, XML whose root element is not ``name`` (a file that is not GraphML, say)."""
+    found = local_name(root.tag)
+    if found != name:
+        seems = _KINDS_BY_ROOT.get(found.lower())
+        hint = f"; it looks like {seems}" if seems else ""
+        raise file_error(file, f"not a {kind} file: its root element is <{found}>, not <{name}>{hint}")
+
+
 def local_name(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 

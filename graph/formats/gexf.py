@@ -34,6 +34,7 @@ from graph.formats._xml import (
     Item,
     attribute_table,
     batch_from_graph,
+    expect_root,
     parse_untrusted,
     read_with_networkx,
     serialise,
@@ -88,7 +89,7 @@ def to_gexf(
 
 def read_gexf(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) -> ImportBatch:
     """Rows from a GEXF file (ours or Gephi's): node label, type, refs, description and attributes."""
-    parse_untrusted(data, file, max_elements, ("node", "edge"))
+    expect_root(parse_untrusted(data, file, max_elements, ("node", "edge")), file, "gexf", "GEXF")
     graph = read_with_networkx(lambda: nx.read_gexf(io.BytesIO(data)), file, "GEXF")
     return batch_from_graph(
         graph,

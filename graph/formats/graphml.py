@@ -33,12 +33,13 @@ from graph.formats._xml import (
     Item,
     attribute_table,
     batch_from_graph,
+    expect_root,
     parse_untrusted,
     read_with_networkx,
     serialise,
     xml_value,
 )
-from graph.formats.batch import MAX_IMPORT_ELEMENTS, ImportBatch
+from graph.formats.batch import MAX_IMPORT_ELEMENTS, ImportBatch, file_error
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
@@ -89,7 +90,12 @@ def to_graphml(
 
 def read_graphml(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) -> ImportBatch:
     """Rows from a GraphML file (ours, or Gephi's 'label'/'type'/'refs' data)."""
-    parse_untrusted(data, file, max_elements, ("node", "edge"))
+    root = parse_untrusted(data, file, max_elements, ("node", "edge"))
+    expect_root(root, file, "graphml", "GraphML")
+    if root.find(f"{{{GRAPHML_NS}}}graph") is None:
+        raise file_error(
+            file, f"not a GraphML file that can be read: no <graph> in the GraphML namespace ({GRAPHML_NS})"
+        )
     graph = read_with_networkx(lambda: nx.parse_graphml(data, force_multigraph=True), file, "GraphML")
     return batch_from_graph(
         graph,

@@ -49,6 +49,9 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIXED_DATE = "1980-01-01T00:00:00Z"
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_XML_PARTS = (".xml", ".rels", ".vml")
+# In UTF-8 or ASCII; a part in UTF-16 is caught by openpyxl's own (defused) parser.
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _WIDTHS = {"ID": 34, "Label": 40, "Description": 60, "From": 34, "To": 34, "Refs": 30, "Rationale": 50}
 
 
@@ -154,7 +157,7 @@ def read_xlsx(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) -
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook; each is about the file
-        raise file_error(file, f"not an Excel workbook that can be read: {error or type(error).__name__}") from None
+        raise file_error(file, f"not an Excel workbook that can be read: {_first_line(error)}") from None
     nodes, edges, problems, notes = [], [], [], []
     rows_read = [0]  # over all sheets, blank rows too
     try:
@@ -175,12 +178,18 @@ def read_xlsx(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) -
     except DataError:
         raise
     except Exception as error:  # as above: a damaged sheet, not a bug of ours
-        raise file_error(file, f"part of the workbook cannot be read: {error or type(error).__name__}") from None
+        raise file_error(file, f"part of the workbook cannot be read: {_first_line(error)}") from None
     finally:
         workbook.close()
     if not nodes and not edges and not problems and notes:
         raise file_error(file, "no sheet has 'Label' (elements) or 'From' and 'To' (connections) in its first row")
     return ImportBatch(file, "xlsx", tuple(nodes), tuple(edges), tuple(problems), tuple(notes))
+
+
+def _first_line(error: Exception) -> str:
+    """A library's message in one line (openpyxl's run to three)."""
+    lines = str(error).strip().splitlines()
+    return lines[0].rstrip(".") if lines else type(error).__name__
 
 
 def _write(sheet: Worksheet, row: int, values: list[Any]) -> None:
@@ -253,6 +262,27 @@ def _check_zip(data: bytes, file: str) -> None:
         raise file_error(file, "the workbook is encrypted: save it without a password")
     if "xl/workbook.xml" not in {entry.filename for entry in entries}:
         raise file_error(file, "a zip archive but not an Excel workbook (no xl/workbook.xml)")
+    for entry in entries:
+        if entry.filename.lower().endswith(_XML_PARTS) and _declares_doctype(archive, entry):
+            raise file_error(
+                file,
+                f"part {entry.filename} of the workbook has a DOCTYPE, which is refused "
+                "(it can pull in other files or expand without limit)",
+            )
+
+
+def _declares_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether an XML part of the workbook holds a DOCTYPE or ENTITY declaration (read in bounded chunks)."""
+    tail = b""
+    try:
+        with archive.open(entry) as part:
+            while chunk := part.read(1 << 20):
+                if _DOCTYPE.search(tail + chunk):
+                    return True
+                tail = chunk[-16:]
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        return False  # a damaged part: openpyxl says so, located
+    return False
 
 
 def _rows(sheet: Any, width: int, file: str, rows_read: list[int]) -> Iterator[tuple[int, tuple[Any, ...]]]:

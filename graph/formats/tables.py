@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -53,7 +54,9 @@ def read_csv(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) ->
     """Rows from one CSV: elements (a Label or ID column) or connections (From and To columns)."""
     text, notes = _decode(data, file)
     lines = iter(io.StringIO(text, newline=""))
-    reader = csv.reader(lines, delimiter=_delimiter(text))
+    # strict: a quote that is never closed is an error, not a cell that swallows the rest of the file
+    reader = csv.reader(lines, delimiter=_delimiter(text), strict=True)
+    where = {"row": 1, "line": 1}  # the record being read and the line it starts on
     try:
         header = next(reader, None)
         if header is None:
@@ -65,12 +68,28 @@ def read_csv(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) ->
                 "the first row needs a 'Label' (or 'ID') column for elements, or 'From' and 'To' for connections",
                 "row 1",
             )
-        rows = ((number, cells[: MAX_COLUMNS + 1]) for number, cells in enumerate(reader, start=2))
+        rows = ((number, cells[: MAX_COLUMNS + 1]) for number, cells in _records(reader, where))
         imported, problems = read_sheet(file, "", header, rows, kind, max_elements)
     except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            message = f'a quoted value opened on line {where["line"]} is never closed (a " without its closing ")'
+            raise file_error(file, message, f"row {where['row']}") from None
         raise file_error(file, f"not a readable CSV around line {reader.line_num}: {error}") from None
     nodes, edges = (imported, []) if kind == "nodes" else ([], imported)
     return ImportBatch(file, "csv", tuple(nodes), tuple(edges), tuple(problems), tuple(notes))
+
+
+def _records(reader: Any, where: dict[str, int]) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) after the header, keeping ``where`` on the record being read."""
+    number = 1
+    while True:
+        number += 1
+        where.update(row=number, line=reader.line_num + 1)
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        yield number, cells
 
 
 def _csv_text(table: list[list[Any]]) -> str:
