@@ -7,7 +7,8 @@ Exports (each from ``graph.build.build_graph``'s MultiDiGraph): ``to_graphml``, 
 (Gephi), ``to_cytoscape`` (Cytoscape), ``to_csv`` (Excel), ``to_kumu_xlsx`` (Kumu, Excel),
 ``to_json`` (ours). Imports: ``parse_import`` reads .csv, .xlsx, .graphml, .gexf or .json
 into an ``ImportBatch``; ``plan_merge`` matches it against the existing data and validates
-the result, so ``plan.merged`` is the dataset to save.
+the result, so ``plan.merged`` is the dataset to save; ``near_duplicates`` warns about new
+nodes that are probably existing ones under a slightly different name.
 """
 
 from graph.formats._common import slug_id
@@ -30,6 +31,7 @@ from graph.formats.imports import parse_import
 from graph.formats.kumu import to_kumu_xlsx
 from graph.formats.merge import EdgeChange, MergePlan, NodeChange, plan_merge
 from graph.formats.native import to_json
+from graph.formats.near import NearDuplicate, near_duplicates
 from graph.formats.tables import to_csv
 
 __all__ = [
@@ -45,7 +47,9 @@ __all__ = [
     "ImportBatch",
     "ImportedRow",
     "MergePlan",
+    "NearDuplicate",
     "NodeChange",
+    "near_duplicates",
     "parse_import",
     "plan_merge",
     "slug_id",

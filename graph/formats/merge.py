@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -124,8 +125,12 @@ class _Planned:
     before: Node | Edge | None
 
 
-def plan_merge(existing: Dataset, batch: ImportBatch) -> MergePlan:
+def plan_merge(existing: Dataset, batch: ImportBatch, same_as: Mapping[str, str] | None = None) -> MergePlan:
     """Match the batch against ``existing``, validate the merged result, and say what would change.
+
+    ``same_as`` maps the id a row would get as a new node to the existing node it is (the
+    user's "merge" answer to a near-duplicate warning): the row then updates that node,
+    which keeps its label, type and refs, and links naming the row's id or label join it.
 
     >>> from graph.formats.imports import parse_import
     >>> trauma = Node(id="topic:trauma", type="topic", label="Trauma", refs=["4.2"])
@@ -134,7 +139,7 @@ def plan_merge(existing: Dataset, batch: ImportBatch) -> MergePlan:
     >>> [n.id for n in plan.added_nodes], [n.id for n in plan.unchanged_nodes]
     (['topic:neglect'], ['topic:trauma'])
     """
-    merger = _Merger(existing, batch)
+    merger = _Merger(existing, batch, same_as)
     merger.plan_nodes()
     merger.plan_edges()
     return merger.plan()
@@ -143,7 +148,7 @@ def plan_merge(existing: Dataset, batch: ImportBatch) -> MergePlan:
 class _Merger:
     """The state of one plan_merge call (kept together so each step reads at a glance)."""
 
-    def __init__(self, existing: Dataset, batch: ImportBatch):
+    def __init__(self, existing: Dataset, batch: ImportBatch, same_as: Mapping[str, str] | None = None):
         self.existing = existing
         self.batch = batch
         self.file = batch.file
@@ -151,6 +156,8 @@ class _Merger:
         self.notes: list[str] = list(batch.notes)
         self.shapes = _attribute_shapes(existing)
         self.aliases: dict[str, str] = {}
+        self.same_as: Mapping[str, str] = same_as or {}
+        self.label_aliases: dict[str, str] = {}  # folded label of a row merged into an existing node -> its id
         self.node_plans: list[_Planned] = []
         self.edge_plans: list[_Planned] = []
         self.nodes: dict[str, Node] = {}
@@ -175,8 +182,6 @@ class _Merger:
             before = self._match(row, data, by_id, by_label_type, by_label)
             if before is False:
                 continue
-            if before is None:
-                self._provenance(data, edge=False)
             if before is not None and (row.generated_id or data.get("id") != before.id):
                 data.pop("label", None)  # matched by label: a difference of case or spacing is not a rename
             same = (_fold(data["label"]), data.get("type")) if isinstance(data.get("label"), str) else None
@@ -188,6 +193,16 @@ class _Merger:
                 )
                 continue
             node_id = before.id if before else earlier[0] if earlier else self._new_id(row, data, by_id, claimed)
+            if before is None and isinstance(node_id, str) and self.same_as.get(node_id) in by_id:
+                before = by_id[self.same_as[node_id]]  # the user chose: this row is that existing node
+                if isinstance(data.get("label"), str):
+                    self.label_aliases[_fold(data.pop("label"))] = before.id
+                data.pop("type", None)
+                if isinstance(data.get("refs"), list):  # keep the node's refs, add the row's
+                    data["refs"] = list(dict.fromkeys([*before.refs, *data["refs"]]))
+                node_id = before.id
+            if before is None:
+                self._provenance(data, edge=False)
             if same is not None and isinstance(node_id, str) and node_id not in seen.get(same, []):
                 seen.setdefault(same, []).append(node_id)
             if isinstance(node_id, str):
@@ -299,6 +314,8 @@ class _Merger:
         """(the node id ``text`` names, "") or (None, why it names none)."""
         if text in self.aliases:
             return self.aliases[text], ""
+        if _fold(text) in self.label_aliases:
+            return self.label_aliases[_fold(text)], ""
         if text in self.nodes or text in self.invalid_ids:
             return text, ""
         matches = sorted(set(labels.get(_fold(text), [])))
