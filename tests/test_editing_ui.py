@@ -285,7 +285,7 @@ def test_an_import_with_problems_lists_them_by_row_and_cannot_be_applied(monkeyp
     before = files(data_copy)
     at = _editor(monkeypatch)
     at.radio(key="kg_edit_mode").set_value("import").run()
-    csv = b"Label,Type,Refs\nKinship care,topic,\nOdd one,spaceship,4.2\n"
+    csv = b"Label,Type,Refs\nKinship care,topic,4\nOdd one,spaceship,4.2\nOdd two,topik,4.2\n"
     at.file_uploader[0].set_value(("bad.csv", csv, "text/csv")).run()
     _ok(at)
 

@@ -19,7 +19,7 @@ import streamlit as st
 
 from graph import edit, store
 from graph.errors import ConflictError, DataError, GraphError, Problem
-from graph.formats import MAX_IMPORT_BYTES, MergePlan, parse_import, plan_merge, slug_id
+from graph.formats import MAX_IMPORT_BYTES, MergePlan, near_duplicates, parse_import, plan_merge, slug_id
 from graph.panels import escape_markdown
 from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, NodeType, Relation, edge_key
 
@@ -56,6 +56,8 @@ _ERRORS = "_kg_errors"
 _CONFLICT = "_kg_conflict"
 _RERUN_APP = "_kg_rerun_app"
 _IMPORT_PLAN = "_kg_import_plan"
+_IMPORT_SHOWN = "_kg_import_shown"  # (version, the plan as the preview shows it, after merge answers)
+_TYPE_CHANGE_OK = "kg_import_type_ok"
 _UPLOADS = "_kg_uploads"
 # A secret of this server process: the session keeps a seal of the passcode it was unlocked with,
 # never the passcode, and the seal stops working if the configured passcode changes.
@@ -840,18 +842,22 @@ def _import_section(data_dir: str, version: str, dataset: Dataset) -> None:
     )
     if upload is None:
         state.pop(_IMPORT_PLAN, None)
+        state.pop(_IMPORT_SHOWN, None)
         return
     plan = _import_plan(upload, version, dataset)
     if isinstance(plan, DataError):
         st.error("This file cannot be imported:")
         _problem_table(plan.problems)
         return
+    plan = _near_duplicate_answers(upload, version, dataset, plan)
+    state[_IMPORT_SHOWN] = (version, plan)
     _show_plan(plan)
+    retyped = _type_changes_confirmed(plan)
     st.button(
         "Apply import",
         key="kg_apply_import",
         type="primary",
-        disabled=not (plan.ok and plan.has_changes),
+        disabled=not (plan.ok and plan.has_changes and retyped),
         on_click=_apply_import,
         args=(data_dir, version),
     )
@@ -876,6 +882,49 @@ def _import_plan(upload, version: str, dataset: Dataset) -> MergePlan | DataErro
             plan = error
     state[_IMPORT_PLAN] = (ident, plan)
     return plan
+
+
+def _near_duplicate_answers(upload, version: str, dataset: Dataset, plan: MergePlan) -> MergePlan:
+    """Warn about new nodes that look like existing ones; each answer 'merge' re-plans the import."""
+    warnings = near_duplicates(plan, dataset) if plan.ok else []
+    if not warnings:
+        return plan
+    st.warning(f"{len({w.new.id for w in warnings})} new node(s) look like nodes already in the data:")
+    same_as: dict[str, str] = {}
+    for new_id in dict.fromkeys(w.new.id for w in warnings):
+        options = {"": "Keep both"} | {
+            w.existing.id: f"Merge into {w.existing.label} ({w.existing.id})" for w in warnings if w.new.id == new_id
+        }
+        reasons = "; ".join(w.reason for w in warnings if w.new.id == new_id)
+        choice = st.radio(
+            E(f"New: {next(w.new.label for w in warnings if w.new.id == new_id)} ({new_id})"),
+            list(options),
+            format_func=lambda key, options=options: E(options[key]),
+            key=f"kg_near_{hashlib.sha1(new_id.encode()).hexdigest()[:12]}",
+            horizontal=True,
+            help=reasons,
+        )
+        st.caption(E(reasons))
+        if choice:
+            same_as[new_id] = choice
+    if not same_as:
+        return plan
+    ident = (upload.file_id, version, tuple(sorted(same_as.items())))
+    kept = st.session_state.get("_kg_import_merged")
+    if not (kept and kept[0] == ident):
+        kept = (ident, plan_merge(dataset, parse_import(upload.getvalue(), upload.name), same_as=same_as))
+        st.session_state["_kg_import_merged"] = kept
+    return kept[1]
+
+
+def _type_changes_confirmed(plan: MergePlan) -> bool:
+    """An import that changes an existing node's type needs a tick first: it changes what the node is."""
+    if not plan.type_changes:
+        return True
+    st.warning(
+        f"This import changes the type of {len(plan.type_changes)} existing node(s): " + E(plan.describe_type_changes())
+    )
+    return st.checkbox("Yes, change the type of these nodes", key=_TYPE_CHANGE_OK)
 
 
 def _show_plan(plan: MergePlan) -> None:
@@ -920,10 +969,13 @@ def _problem_table(problems) -> None:
 
 def _apply_import(data_dir: str, version: str) -> None:
     state = st.session_state
-    kept = state.get(_IMPORT_PLAN)
-    plan = kept[1] if kept and kept[0][2] == version else None
+    kept = state.get(_IMPORT_SHOWN)
+    plan = kept[1] if kept and kept[0] == version else None
     if not isinstance(plan, MergePlan) or not plan.ok:
         _error("import", "", "Nothing to import: choose a file without problems.")
+        return
+    if plan.type_changes and not state.get(_TYPE_CHANGE_OK):
+        _error("import", "", "Tick the box to confirm the change of type first.")
         return
     name = plan.file[:80]
     done = f"Imported {E(name)}: {E(plan.summary())}"
@@ -932,7 +984,8 @@ def _apply_import(data_dir: str, version: str) -> None:
     )
     if _save("import", write, done):
         state[_UPLOADS] = state.get(_UPLOADS, 0) + 1  # a fresh, empty uploader
-        state.pop(_IMPORT_PLAN, None)
+        for key in (_IMPORT_PLAN, _IMPORT_SHOWN, _TYPE_CHANGE_OK):
+            state.pop(key, None)
 
 
 # ------------------------------------------------------------------ undo and history
