@@ -358,9 +358,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     data = read_bytes(args.file, MAX_IMPORT_BYTES)
     batch = parse_import(data, Path(args.file).name)
     existing = load_dataset(args.data)
-    plan = plan_merge(existing, batch)
+    plan = plan_merge(existing, batch, same_as=dict(args.merge or ()))
     for note in plan.notes:
         print(f"Note: {note}")
+    from graph.formats import near_duplicates
+
+    for near in near_duplicates(plan, existing):
+        print(
+            f"Note: new node {near.new.id} may be {near.existing.id}: {near.reason}; "
+            f"keep both, or add --merge {near.new.id}={near.existing.id}"
+        )
     print(f"{args.file}: {plan.summary()}")
     if plan.problems:
         raise DataError(plan.problems)
@@ -416,6 +423,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
     return value
+
+
+def _merge_answer(text: str) -> tuple[str, str]:
+    new, sep, existing = text.partition("=")
+    if not (sep and new.strip() and existing.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r}: give NEW=EXISTING, two node ids")
+    return new.strip(), existing.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -530,6 +544,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     sub.add_argument(
         "--allow-type-change", action="store_true", help="let the import change the type of existing nodes"
+    )
+    sub.add_argument(
+        "--merge",
+        action="append",
+        type=_merge_answer,
+        metavar="NEW=EXISTING",
+        help="import the row that would add node NEW into the existing node EXISTING (repeatable)",
     )
     sub.add_argument(
         "--editor", default=os.environ.get("USER") or "command line", help="name recorded in the change log"

@@ -11,7 +11,7 @@ import pytest
 
 from graph.cli import main
 from graph.exports import EXPORT_FORMATS
-from graph.store import load_dataset
+from graph.store import load_dataset, save_dataset
 from tests.conftest import DATA_DIR
 
 
@@ -86,3 +86,21 @@ def test_an_import_that_changes_a_type_needs_the_flag(capsys, data_dir: Path, tm
     code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir), "--allow-type-change")
     assert code == 0 and "Saved" in out
     assert {n.id: n.type.value for n in load_dataset(data_dir).nodes}["organisation:rip"] == "initiative"
+
+
+def test_import_names_near_duplicates_and_merges_on_request(capsys, tmp_path: Path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    save_dataset(data_dir, load_dataset(DATA_DIR))
+    sheet = tmp_path / "their-list.csv"
+    sheet.write_text("Label,Type,Tags\nSocial Care Institute for Excellence,organisation,guidance\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir), "--dry-run")
+    assert code == 0 and "nodes: 1 new" in out
+    assert "Note: new node organisation:social-care-institute-for-excellence may be organisation:scie: " in out
+    assert "add --merge organisation:social-care-institute-for-excellence=organisation:scie" in out
+    answer = "organisation:social-care-institute-for-excellence=organisation:scie"
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir), "--merge", answer)
+    assert code == 0 and "nodes: 0 new, 1 changed" in out
+    nodes = {n.id: n for n in load_dataset(data_dir).nodes}
+    assert "organisation:social-care-institute-for-excellence" not in nodes
+    assert nodes["organisation:scie"].attributes["tags"] == ["guidance"]
