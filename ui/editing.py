@@ -937,14 +937,20 @@ def _show_plan(plan: MergePlan) -> None:
     elif not plan.has_changes:
         st.info("The file adds and changes nothing: everything in it is already in the data.")
     sections = [
-        ("New nodes", [{"id": n.id, "type": n.type.value, "label": n.label} for n in plan.added_nodes]),
+        (
+            "New nodes",
+            [{"id": n.id, "type": n.type.value, "label": n.label, "refs": "; ".join(n.refs)} for n in plan.added_nodes],
+        ),
         (
             "Changed nodes",
             [{"row": c.element, "id": c.after.id, "changed": ", ".join(c.fields)} for c in plan.changed_nodes],
         ),
         (
             "New links",
-            [{"source": e.source, "relation": e.relation.value, "target": e.target} for e in plan.added_edges],
+            [
+                {"source": e.source, "relation": e.relation.value, "target": e.target, "basis": e.basis}
+                for e in plan.added_edges
+            ],
         ),
         (
             "Changed links",
