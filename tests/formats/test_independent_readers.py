@@ -1,6 +1,6 @@
 """Every export read back by a reader other than ours: the parsers Gephi Lite uses
 (graphology-gexf, graphology-graphml), Cytoscape.js headless, xmllint with the GraphML 1.0
-schema, and python-calamine for the workbook. The exports are of the shipped data, made as
+schema, python-calamine for the workbook and pandas for the CSV. The exports are of the shipped data, made as
 the command line and the app make them (graph.exports.export_files).
 """
 
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from graph.build import load_graph
-from graph.exports import export_files
+from graph.exports import csv_zip, export_files
 from graph.formats._common import node_sizes
 from graph.layout import compute_layout
 from graph.render import NODE_STYLES
@@ -153,3 +154,17 @@ def test_the_workbook_reads_in_calamine(shipped):
     assert f"level: {graph.nodes[topic]['level']}" in tags[topic]
     assert any(tag.startswith("theme: ") for tag in tags[topic])
     assert sum(any(tag.startswith("strand: ") for tag in tags[node]) for node in graph) > 50
+
+
+def test_the_csv_zip_reads_in_pandas(shipped):
+    pandas = pytest.importorskip("pandas")
+    graph, _ = shipped
+    archive = zipfile.ZipFile(io.BytesIO(csv_zip(graph)))
+    nodes = pandas.read_csv(io.BytesIO(archive.read("nodes.csv")), encoding="utf-8-sig", keep_default_na=False)
+    edges = pandas.read_csv(io.BytesIO(archive.read("edges.csv")), encoding="utf-8-sig", keep_default_na=False)
+    assert list(nodes.columns[:5]) == ["id", "label", "type", "description", "refs"]
+    assert dict(zip(nodes["id"], nodes["label"], strict=True)) == {n: d["label"] for n, d in graph.nodes(data=True)}
+    assert len(edges) == graph.number_of_edges()
+    assert sorted(zip(edges["source"], edges["relation"], edges["target"], strict=True)) == sorted(
+        (u, k, v) for u, v, k in graph.edges(keys=True)
+    )
