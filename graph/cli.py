@@ -358,7 +358,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     data = read_bytes(args.file, MAX_IMPORT_BYTES)
     batch = parse_import(data, Path(args.file).name)
     existing = load_dataset(args.data)
-    plan = plan_merge(existing, batch, same_as=dict(args.merge or ()))
+    same_as = dict(args.merge or ())
+    known = {node.id for node in existing.nodes}
+    for new, old in same_as.items():
+        if old not in known:
+            raise GraphError(f"--merge {new}={old}: there is no existing node {old}")
+    plan = plan_merge(existing, batch, same_as=same_as)
+    met = {change.after.id for change in plan.changed_nodes} | {node.id for node in plan.unchanged_nodes}
+    added = {node.id for node in plan.added_nodes}
+    unused = sorted(new for new, old in same_as.items() if new in added or old not in met)
+    if unused:
+        print(f"Note: --merge {', '.join(unused)}: no row of the file would add that node; nothing merged there")
     for note in plan.notes:
         print(f"Note: {note}")
     from graph.formats import near_duplicates

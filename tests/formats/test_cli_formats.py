@@ -104,3 +104,10 @@ def test_import_names_near_duplicates_and_merges_on_request(capsys, tmp_path: Pa
     nodes = {n.id: n for n in load_dataset(data_dir).nodes}
     assert "organisation:social-care-institute-for-excellence" not in nodes
     assert nodes["organisation:scie"].attributes["tags"] == ["guidance"]
+
+
+def test_merge_into_a_node_that_does_not_exist_is_an_error(capsys, data_dir: Path, tmp_path: Path):
+    sheet = tmp_path / "their-list.csv"
+    sheet.write_text("Label,Type\nSomething,organisation\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir), "--merge", "organisation:something=x:y")
+    assert code == 2 and err == "Error: --merge organisation:something=x:y: there is no existing node x:y\n"
