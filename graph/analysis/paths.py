@@ -171,6 +171,6 @@ def _sentence(G: nx.MultiDiGraph, hops: list[dict[str, Any]]) -> str:
         else:
             text += ("; " if text else "") + f"{label_of(G, source)} {hop['verb']} {label_of(G, target)}"
         last_named = target
-        if hop["basis"] == "inferred":
-            text += " (inferred)"
+        if hop["basis"] in ("inferred", "imported"):
+            text += f" ({hop['basis']})"
     return text + "."
