@@ -15,10 +15,12 @@ import pytest
 
 from graph.build import load_graph
 from graph.exports import csv_zip, export_files
+from graph.formats import parse_import, plan_merge
 from graph.formats._common import node_sizes
 from graph.layout import compute_layout
 from graph.render import NODE_STYLES
 from graph.schema import NodeType
+from graph.store import load_dataset
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 #: Gephi Lite's colour rule (src/utils/colors.ts, isValidColor): a named colour, hex, rgb(), or
@@ -168,3 +170,10 @@ def test_the_csv_zip_reads_in_pandas(shipped):
     assert sorted(zip(edges["source"], edges["relation"], edges["target"], strict=True)) == sorted(
         (u, k, v) for u, v, k in graph.edges(keys=True)
     )
+
+
+def test_a_gexf_saved_again_by_gephi_lite_imports_back_unchanged(tmp_path, shipped, read_with_node):
+    resaved = read_with_node("gexf-resaved", _export(tmp_path, shipped, "gexf", ".gexf"))
+    plan = plan_merge(load_dataset(DATA), parse_import(resaved.encode("utf-8"), "from-gephi-lite.gexf"))
+    assert plan.problems == () and not plan.has_changes
+    assert len(plan.unchanged_nodes) == 211 and len(plan.unchanged_edges) == shipped[0].number_of_edges()

@@ -3,6 +3,8 @@
 //   node read_graph.js gexf FILE      graphology-gexf, as Gephi Lite opens a GEXF file
 //   node read_graph.js graphml FILE   graphology-graphml, as Gephi Lite opens a GraphML file
 //   node read_graph.js cytoscape FILE cytoscape headless, with the file's own style and layout applied
+//   node read_graph.js gexf-resaved FILE  the GEXF text graphology-gexf writes after reading FILE,
+//                                         as Gephi Lite saves a GEXF file it opened
 //
 // Output: {"nodes": [{"key", "attributes"}], "edges": [{"key", "source", "target", "attributes"}]}
 // (for cytoscape, each node also has "style": the computed background colour, shape and size).
@@ -57,10 +59,20 @@ function readCytoscape(text) {
   return { nodes, edges, styleRules: (document.style || []).length };
 }
 
+function resaveGexf(text) {
+  const { MultiGraph } = require("graphology");
+  const gexf = require("graphology-gexf");
+  return gexf.write(gexf.parse(MultiGraph, text, { addMissingNodes: true, allowUndeclaredAttributes: true }));
+}
+
 const readers = { gexf: readGexf, graphml: readGraphml, cytoscape: readCytoscape };
 const [kind, file] = process.argv.slice(2);
+if (kind === "gexf-resaved" && file) {
+  process.stdout.write(resaveGexf(fs.readFileSync(file, "utf8")), () => process.exit(0));
+  return;
+}
 if (!readers[kind] || !file) {
-  process.stderr.write("usage: node read_graph.js gexf|graphml|cytoscape FILE\n");
+  process.stderr.write("usage: node read_graph.js gexf|graphml|cytoscape|gexf-resaved FILE\n");
   process.exit(2);
 }
 // Exit once written: cytoscape keeps a timer running even headless.
