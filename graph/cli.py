@@ -341,35 +341,29 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from graph.edit import merge_batch
     from graph.formats import MAX_IMPORT_BYTES, parse_import, plan_merge
     from graph.store import load_dataset, read_bytes
 
     data = read_bytes(args.file, MAX_IMPORT_BYTES)
     batch = parse_import(data, Path(args.file).name)
-    existing = load_dataset(args.data)
-    plan = plan_merge(existing, batch)
-    for note in plan.notes:
-        print(f"Note: {note}")
-    print(f"{args.file}: {plan.summary()}")
-    if plan.problems:
-        raise DataError(plan.problems)
+
+    def merge(existing):
+        # Planned from the data as it is under the write lock, so a concurrent import is merged, not lost.
+        plan = plan_merge(existing, batch)
+        for note in plan.notes:
+            print(f"Note: {note}")
+        print(f"{args.file}: {plan.summary()}")
+        if plan.problems:
+            raise DataError(plan.problems)
+        return plan.merged if plan.has_changes and not args.dry_run else None
+
     if args.dry_run:
+        merge(load_dataset(args.data))
         print("Dry run: nothing written.")
         return EXIT_OK
-    if not plan.has_changes:
-        print("Nothing to change.")
-        return EXIT_OK
-    from graph.edit import apply_batch
-    from graph.store import fingerprint
-
-    apply_batch(
-        args.data,
-        plan.merged,
-        editor=args.editor,
-        action=f"import {Path(args.file).name}",
-        expected_version=fingerprint(args.data),
-    )
-    print(f"Saved to {args.data}.")
+    result = merge_batch(args.data, merge, editor=args.editor, action=f"import {Path(args.file).name}")
+    print(f"Saved to {args.data}." if result.entry_id else "Nothing to change.")
     return EXIT_OK
 
 
