@@ -65,9 +65,9 @@ def read_bytes(path: Path | str, max_bytes: int) -> bytes:
 
 
 def parse_json_text(text: str, name: str) -> Any:
-    """Parse JSON text; errors name the line and column."""
+    """Parse JSON text; errors name the line and column, and a repeated key names its element."""
     try:
-        return json.loads(text)
+        return loads_strict(text, name)
     except json.JSONDecodeError as error:
         raise DataError(
             [Problem(name, "", "", f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]
@@ -76,6 +76,70 @@ def parse_json_text(text: str, name: str) -> Any:
         raise DataError([Problem(name, "", "", "JSON is nested too deeply")]) from None
     except ValueError as error:  # e.g. an integer with more digits than Python will convert
         raise DataError([Problem(name, "", "", f"invalid JSON: {error}")]) from None
+
+
+def loads_strict(text: str, name: str, **options: Any) -> Any:
+    """``json.loads``, refusing an object that repeats a key at any depth (DataError naming file, element, key).
+
+    JSON itself lets the last value win silently: two "label"s, or two "nodes" lists of which the
+    first is dropped. That is ambiguous input, so it is refused. ``options`` go to json.loads.
+
+    >>> loads_strict('{"nodes": [{"id": "topic:t", "label": "A", "label": "B"}]}', "nodes.json")
+    Traceback (most recent call last):
+    graph.errors.DataError: 1 problem in the data:
+      nodes.json: nodes[0] (id 'topic:t'): field 'label': the key 'label' is repeated; give it once
+    """
+    repeated: list[tuple[dict, list[str]]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict:
+        result = dict(items)
+        if len(result) != len(items):
+            seen: set[str] = set()
+            keys = [key for key, _ in items if key in seen or seen.add(key)]
+            repeated.append((result, list(dict.fromkeys(keys))))
+        return result
+
+    document = json.loads(text, object_pairs_hook=pairs, **options)
+    if repeated:
+        places = _paths_of({id(found) for found, _ in repeated}, document)
+        problems = []
+        for found, keys in repeated:
+            element, field = places.get(id(found), ("", ""))
+            for key in keys:
+                problems.append(
+                    Problem(
+                        name,
+                        element,
+                        ".".join(p for p in (field, key) if p),
+                        f"the key '{key}' is repeated; give it once",
+                    )
+                )
+        raise DataError(problems)
+    return document
+
+
+def _paths_of(wanted: set[int], document: Any) -> dict[int, tuple[str, str]]:
+    """Where each wanted object sits: (element, field), e.g. ("nodes[3] (id 'topic:t')", "attributes")."""
+    found: dict[int, tuple[str, str]] = {}
+    stack: list[tuple[Any, str, list[str]]] = [(document, "", [])]
+    while stack:
+        value, element, path = stack.pop()
+        if isinstance(value, dict):
+            if id(value) in wanted:
+                found[id(value)] = (element, ".".join(path))
+            items = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        for key, item in items:
+            if isinstance(value, list) and not element:
+                ident = item.get("id") if isinstance(item, dict) else None
+                where = f"{'.'.join(path) or 'items'}[{key}]" + (f" (id '{ident}')" if isinstance(ident, str) else "")
+                stack.append((item, where, []))
+            else:
+                stack.append((item, element, [*path, str(key)]))
+    return found
 
 
 def _list_in(document: Any, key: str, name: str) -> tuple[list[Any], list[Problem]]:
