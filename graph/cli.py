@@ -14,9 +14,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from graph.errors import DataError, GraphError
+from graph.errors import DataError, GraphError, listed, visible
 from graph.schema import NodeType, Relation
 
 EXIT_OK = 0
@@ -396,8 +396,15 @@ def _positive(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad command line reported like every other error: one line, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"Error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m graph",
         description="Explore the knowledge graph of the What Works Centre for Children's Social Care engagement report.",
     )
@@ -514,10 +521,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except DataError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        # one line per problem, each a whole error a script can grep; at most 50, then how many more
+        for line in listed(error.problems):
+            print(f"Error: {line}", file=sys.stderr)
         return EXIT_ERROR
     except GraphError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {' '.join(visible(part) for part in str(error).splitlines())}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from graph import edit, store
-from graph.errors import ConflictError, DataError, GraphError, Problem
+from graph.errors import MAX_LISTED, ConflictError, DataError, GraphError, Problem
 from graph.formats import MAX_IMPORT_BYTES, MergePlan, parse_import, plan_merge, slug_id
 from graph.panels import escape_markdown
 from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, NodeType, Relation, edge_key
@@ -235,7 +235,7 @@ def _save(form: str, write: Callable[[str], edit.EditResult], done: str) -> bool
         state[_CONFLICT] = True
         return False
     except DataError as error:
-        for problem in error.problems:
+        for problem in error.problems[:MAX_LISTED]:
             _error(form, _field_of(problem), problem.message)
         return False
     except GraphError as error:
@@ -912,8 +912,11 @@ def _show_plan(plan: MergePlan) -> None:
 
 
 def _problem_table(problems) -> None:
-    rows = [{"row": p.element, "column": p.field, "problem": p.message} for p in problems]
+    shown = problems[:MAX_LISTED]
+    rows = [{"row": p.element, "column": p.field, "problem": p.message} for p in shown]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1), 300))
+    if len(problems) > len(shown):
+        st.caption(f"and {len(problems) - len(shown):,} more problems")
 
 
 def _apply_import(data_dir: str, version: str) -> None:

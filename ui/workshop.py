@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from graph import edit, store
-from graph.errors import ConflictError, DataError, GraphError
+from graph.errors import ConflictError, DataError, GraphError, listed
 from graph.panels import escape_markdown
 from graph.schema import Scene, View
 
@@ -49,7 +49,7 @@ def load_scenes(data_dir: str) -> tuple[list[Scene], str, list[str]]:
     try:
         raw, version = _scenes(data_dir, _scenes_stamp(data_dir))
     except DataError as error:
-        return [], "", [str(p) for p in error.problems]
+        return [], "", listed(error.problems)
     except GraphError as error:
         return [], "", [str(error)]
     return [Scene.model_validate(s) for s in raw], version, []
@@ -252,7 +252,7 @@ def _write(operation, *args, **kwargs) -> bool:
             "Someone else changed the scenes meanwhile: they have been reloaded. Try again.",
         )
     except DataError as error:
-        st.session_state["scene_message"] = ("error", "; ".join(str(p) for p in error.problems))
+        st.session_state["scene_message"] = ("error", "; ".join(listed(error.problems)))
     except GraphError as error:
         st.session_state["scene_message"] = ("error", str(error))
     else:
