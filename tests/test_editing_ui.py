@@ -21,6 +21,15 @@ PASSCODE = "tea-and-biscuits"
 MISSED = edge_key("strand:event-coventry", "raised", "topic:child-development")  # not in the shipped data
 
 
+@pytest.fixture(autouse=True)
+def _a_fresh_passcode_gate():
+    from ui.editing import GATE
+
+    GATE.reset()
+    yield
+    GATE.reset()
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path, monkeypatch) -> Path:
     save_dataset(tmp_path, load_dataset(DATA_DIR))
@@ -105,6 +114,35 @@ def test_a_wrong_passcode_stays_locked_and_is_not_echoed(monkeypatch, data_copy)
     assert [e.value for e in at.error] == ["That passcode is not right. Editing stays locked."]
     assert at.text_input(key="kg_passcode").value == ""
     assert "tea-and-cake" not in str(at._tree)
+
+
+def test_wrong_passcodes_back_off_then_lock_every_session_out_for_minutes(monkeypatch, data_copy, caplog):
+    from ui.editing import GATE
+
+    now = [1000.0]
+    monkeypatch.setattr(GATE, "clock", lambda: now[0])
+    at = _run(monkeypatch, PASSCODE)
+    errors = []
+    for guess in range(10):
+        _unlock(at, f"guess-{guess}")
+        errors.append(at.error[0].value)
+        now[0] += 3600  # wait out any back-off, so every guess is compared
+    assert errors[:3] == ["That passcode is not right. Editing stays locked."] * 3
+    assert errors[3] == "That passcode is not right. Editing stays locked; the next try is taken in 2 seconds."
+    assert errors[9] == "That passcode is not right. Editing stays locked; the next try is taken in 5 minutes."
+    now[0] -= 3600  # just after the tenth guess: the lockout holds
+
+    # Locked out for every session of the server, even with the right passcode.
+    other = _unlock(_run(monkeypatch, PASSCODE), PASSCODE)
+    assert "Edit" not in _tabs(other)
+    assert [e.value for e in other.error] == [
+        "Too many wrong passcodes. Editing stays locked; the next try is taken in 5 minutes."
+    ]
+    now[0] += 301
+    assert "Edit" in _tabs(_unlock(other, PASSCODE))
+
+    logged = [r.getMessage() for r in caplog.records if r.name == "graph.gate"]
+    assert len(logged) == 10 and not [line for line in logged if "guess" in line or PASSCODE in line]
 
 
 def test_the_right_passcode_unlocks_and_lock_locks_again(monkeypatch, data_copy):

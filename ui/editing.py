@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +26,6 @@ from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, 
 PASSCODE_SETTING = "KG_EDIT_PASSCODE"
 IMPORT_TYPES = ["csv", "xlsx", "graphml", "gexf", "json"]
 RECENT_CHANGES = 15
-WRONG_PASSCODE_DELAY = 0.5  # seconds: makes guessing slow without bothering a facilitator who mistyped
 # The app's own session keys this module reads or sets: the selected node, and the tab shown.
 APP_FOCUS_KEY = "focus"
 APP_TAB_KEY = "tab"
@@ -60,6 +59,8 @@ _UPLOADS = "_kg_uploads"
 # A secret of this server process: the session keeps a seal of the passcode it was unlocked with,
 # never the passcode, and the seal stops working if the configured passcode changes.
 _PROCESS_KEY = secrets.token_bytes(32)
+# One limit on wrong passcodes for every session this server process serves (a module global: one per process).
+GATE = edit.PasscodeGate()
 
 
 # ------------------------------------------------------------------ the passcode gate
@@ -116,8 +117,9 @@ def unlock_controls() -> None:
         with st.form("kg_unlock_form", border=False):
             st.text_input("Facilitator passcode", type="password", key=_PASSCODE, autocomplete="off")
             st.form_submit_button("Unlock editing", key="kg_unlock", on_click=_unlock)
-        if st.session_state.pop(_WRONG, False):
-            st.error("That passcode is not right. Editing stays locked.")
+        wrong = st.session_state.pop(_WRONG, None)
+        if wrong:
+            st.error(_refusal(wrong))
 
 
 def _unlock() -> None:
@@ -125,12 +127,21 @@ def _unlock() -> None:
     given = state.get(_PASSCODE) or ""
     state[_PASSCODE] = ""  # the passcode is never kept, shown again or logged
     configured = configured_passcode()
-    if configured is not None and edit.check_passcode(given, configured):
+    answer = GATE.attempt(given, configured)
+    if configured is not None and answer.opened:
         state[_UNLOCKED] = _seal(configured)
         state[APP_TAB_KEY] = EDIT_TAB  # shown at once unless this browser has already picked a tab
     else:
-        time.sleep(WRONG_PASSCODE_DELAY)
-        state[_WRONG] = True
+        state[_WRONG] = answer
+
+
+def _refusal(answer: edit.GateAnswer) -> str:
+    if not answer.wait:
+        return "That passcode is not right. Editing stays locked."
+    wait = math.ceil(answer.wait)
+    when = f"{math.ceil(wait / 60)} minutes" if wait > 90 else f"{wait} second{'s' if wait != 1 else ''}"
+    first = "Too many wrong passcodes." if answer.refused_unchecked else "That passcode is not right."
+    return f"{first} Editing stays locked; the next try is taken in {when}."
 
 
 def _lock() -> None:

@@ -219,7 +219,18 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
             width="stretch",
         )
     message = st.session_state.pop("scene_message", None)
-    if message:
+    if message and message[0] == "ok" and message[2]:
+        said, undo = st.columns([3, 1], vertical_alignment="center")
+        said.success(E(message[1]))
+        undo.button(
+            "Undo",
+            key="scene-undo",
+            on_click=_write,
+            args=(edit.undo, data_dir, message[2]),
+            kwargs={"editor": editor, "expected_version": message[3], "done": "Undone."},
+            width="stretch",
+        )
+    elif message:
         (st.success if message[0] == "ok" else st.error)(E(message[1]))
 
 
@@ -240,11 +251,21 @@ def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, editor: st
         st.session_state["scene"] = scene_id
 
 
-def _write(operation, *args, **kwargs) -> bool:
-    """Run a scene operation; say what happened. True when it was saved."""
+def _write(operation, *args, done: str = "Saved.", **kwargs) -> bool:
+    """Run a scene operation; say what happened. True when it was saved.
+
+    The passcode is checked again now, at the moment of writing: a page drawn before the passcode
+    was changed (or before Lock) cannot write.
+    """
+    from ui.editing import editing_unlocked
+
     saved = False
+    if not editing_unlocked():
+        st.session_state["scene_message"] = ("error", "Editing is locked: unlock it with the current passcode.")
+        _scenes.clear()
+        return False
     try:
-        operation(*args, **kwargs)
+        result = operation(*args, **kwargs)
         saved = True
     except ConflictError:
         st.session_state["scene_message"] = (
@@ -256,7 +277,8 @@ def _write(operation, *args, **kwargs) -> bool:
     except GraphError as error:
         st.session_state["scene_message"] = ("error", str(error))
     else:
-        st.session_state["scene_message"] = ("ok", "Saved.")
+        undoable = result.entry_id if operation is not edit.undo else None
+        st.session_state["scene_message"] = ("ok", done, undoable, result.version)
     _scenes.clear()
     return saved
 
