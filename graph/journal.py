@@ -69,7 +69,10 @@ def commit(data_dir: Path | str, steps: Sequence[Step], entry: dict[str, Any]) -
     files = list(dict.fromkeys(name for name, _ in steps))
     expect = {name: [store.file_digest(data_dir, name), *[_sha256(t) for n, t in steps if n == name]] for name in files}
     journal = {"entry": entry["id"], "expect": expect}
-    store.write_text_atomic(data_dir / PENDING_FILE, json.dumps(journal) + "\n")  # on failure nothing was done
+    try:
+        store.write_text_atomic(data_dir / PENDING_FILE, json.dumps(journal) + "\n")
+    except WriteError as error:  # nothing was done
+        raise WriteError(error.errno, f"{error.strerror or error}; nothing was saved") from error
     try:
         for name in files:
             _keep_backup(data_dir, name)
@@ -77,9 +80,11 @@ def commit(data_dir: Path | str, steps: Sequence[Step], entry: dict[str, Any]) -
         for name, text in steps:
             store.replace_data_file(data_dir, name, text)
         append_changelog(data_dir, entry)  # the commit point
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(Exception):  # else the next writer's recover() rolls it back
             _settle(data_dir, journal)
+        if isinstance(error, OSError):
+            raise WriteError(error.errno, f"{error.strerror or error}; nothing was saved") from error
         raise
     with contextlib.suppress(OSError):  # committed: tidying up can wait for the next writer
         _tidy(data_dir, files)

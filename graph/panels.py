@@ -6,6 +6,7 @@ is returned as text: the app shows it with widgets that do not interpret HTML.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -14,7 +15,14 @@ import networkx as nx
 
 from graph.schema import RELATIONS, Relation
 
-_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$:"})
+# A word joiner (U+2060) is invisible and joins what it sits between, but it is part of no pattern
+# Streamlit's markdown acts on once the escapes are read: with one after the colon, "http://" is no
+# link and ":material/home:" no icon; before "@" no mail link; after "www" no web link.
+_JOIN = "\u2060"
+_MARKDOWN_SPECIALS = str.maketrans(
+    {**{c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$"}, ":": "\\:" + _JOIN, "@": _JOIN + "@"}
+)
+_WWW = re.compile(r"(?i)(?<=www)(?=\\\.)")
 
 CORE_NODE_KEYS = ("type", "label", "refs", "description")
 CORE_EDGE_KEYS = ("relation", "refs", "basis", "rationale")
@@ -26,10 +34,16 @@ def escape_markdown(text: object) -> str:
     Every character markdown (or the HTML inside it) could act on is backslash-escaped, so
     no link, image, emphasis or tag can come from the data.
 
-    >>> print(escape_markdown("<b>[x](javascript:alert(1))</b>"))
-    \<b\>\[x\]\(javascript\:alert\(1\)\)\</b\>
+    Streamlit also turns bare addresses into links and ``:material/...:`` into icons after the
+    escapes are read; a word joiner (invisible) after each colon, before each @ and after "www"
+    breaks those patterns, so the text reads as typed and nothing in it is live.
+
+    >>> print(escape_markdown("<b>[x](javascript:alert(1))</b>").replace(_JOIN, "⁀"))
+    \<b\>\[x\]\(javascript\:⁀alert\(1\)\)\</b\>
+    >>> print(escape_markdown("http://a.org :material/home: me@a.org www.a.org").replace(_JOIN, "⁀"))
+    http\:⁀//a\.org \:⁀material/home\:⁀ me⁀@a\.org www⁀\.a\.org
     """
-    return str(text).translate(_MARKDOWN_SPECIALS).replace("\n", "  \n")
+    return _WWW.sub(_JOIN, str(text).translate(_MARKDOWN_SPECIALS)).replace("\n", "  \n")
 
 
 def _verb(relation: str, *, inverse: bool = False) -> str:

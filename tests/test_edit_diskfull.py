@@ -79,7 +79,8 @@ def test_a_full_disk_at_each_write_of_an_import(capsys, monkeypatch, data_dir: P
             code = main(["import", "--data", str(folder), str(first)])
         out, err = capsys.readouterr()
         assert code == 2 and "Saved" not in out
-        assert err.count("\n") == 1 and err.startswith("Error: cannot write ") and "No space left on device" in err
+        assert err.count("\n") == 1 and err.startswith("Error: cannot write ")
+        assert err.endswith(": No space left on device; nothing was saved\n")
         assert "Traceback" not in err
         assert _state(folder) == before, f"a write failing at call {call} left something behind"
 

@@ -359,3 +359,34 @@ def test_a_stale_page_gets_the_conflict_message_and_can_reload(monkeypatch, data
     assert not at.warning
     at.button(key="kg_add_link").click().run()
     assert MISSED in _edges(data_copy)
+
+
+def test_a_full_disk_is_reported_beside_the_form_and_nothing_lands(monkeypatch, data_copy):
+    import errno
+    import os
+
+    from graph import store
+
+    at = _editor(monkeypatch)
+    before = files(data_copy)
+    real = store.write_fd
+
+    calls = []
+
+    def full(fd, data):  # the journal is written; then edges.json finds the disk full half way
+        calls.append(1)
+        if len(calls) == 1:
+            return real(fd, data)
+        os.write(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store, "write_fd", full)
+    _add_missed_link(at)
+    assert files(data_copy) == before
+    (error,) = at.error
+    assert "No space left on device; nothing was saved" in error.value
+
+    monkeypatch.setattr(store, "write_fd", real)  # room again: the same click saves it
+    at.button(key="kg_add_link").click().run()
+    _ok(at)
+    assert MISSED in _edges(data_copy) and len(read_changelog(data_copy)) == 1
