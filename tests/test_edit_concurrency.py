@@ -252,29 +252,39 @@ def test_sixteen_imports_at_once_all_land_each_once(data_dir: Path, tmp_path_fac
     assert all(not e["before"]["nodes"] for e in entries)  # an import only adds here: nothing removed
 
 
-def _import_forever(data_dir: Path, inbox: Path) -> None:
-    """Import file after file through the command line's own code until killed."""
+def _import_forever(data_dir: Path, inbox: Path, first: int) -> None:
+    """Import file after file (from import-<first>.json on) through the command line's own code until killed."""
     from graph.cli import main
 
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (the process is killed, never closes)
-    for number in range(10_000):
+    for number in range(first, 10_000):
         assert main(["import", "--data", str(data_dir), str(inbox / f"import-{number}.json")]) == 0
+
+
+def _wait_for_journal(data_dir: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not (data_dir / ".kg.pending.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.0005)
 
 
 def test_an_import_killed_at_random_moments_lands_whole_or_not_at_all(
     data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ):
     inbox = tmp_path_factory.mktemp("inbox")
-    rounds, size = 8, 30
+    rounds, size = 10, 30
     for number in range(rounds * 40):
         _import_file(inbox, number, size)
     chance = random.Random(10)
-    for _ in range(rounds):
+    for number in range(rounds):
         logged = len(read_changelog(data_dir))
-        importer = FORK.Process(target=_import_forever, args=(data_dir, inbox))
+        importer = FORK.Process(target=_import_forever, args=(data_dir, inbox, number * 40))
         importer.start()
         _wait_for_entries(data_dir, logged + 1)
-        time.sleep(chance.uniform(0, 0.25))
+        if number % 2:  # at any moment
+            time.sleep(chance.uniform(0, 0.25))
+        else:  # while a change is being written (its journal exists), a few milliseconds in
+            _wait_for_journal(data_dir)
+            time.sleep(chance.uniform(0, 0.01))
         importer.kill()  # SIGKILL, at whatever step it has reached
         importer.join()
         assert importer.exitcode == -9
