@@ -83,8 +83,11 @@ def commit(data_dir: Path | str, steps: Sequence[Step], entry: dict[str, Any]) -
     except BaseException as error:
         with contextlib.suppress(Exception):  # else the next writer's recover() rolls it back
             _settle(data_dir, journal)
-        if isinstance(error, OSError):
+        if isinstance(error, WriteError):
             raise WriteError(error.errno, f"{error.strerror or error}; nothing was saved") from error
+        if isinstance(error, OSError):
+            detail = f"cannot write in {data_dir}: {error.strerror or error}"
+            raise WriteError(error.errno, f"{detail}; nothing was saved") from error
         raise
     with contextlib.suppress(OSError):  # committed: tidying up can wait for the next writer
         _tidy(data_dir, files)
