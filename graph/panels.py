@@ -16,13 +16,12 @@ import networkx as nx
 from graph.schema import RELATIONS, Relation
 
 # A word joiner (U+2060) is invisible and joins what it sits between, but it is part of no pattern
-# Streamlit's markdown acts on once the escapes are read: with one after the colon, "http://" is no
-# link and ":material/home:" no icon; before "@" no mail link; after "www" no web link.
+# Streamlit's markdown acts on once the escapes are read: put in "http://" (after the colon) it is
+# no link, in ":material/home:" no icon; before "@" no mail link; after "www" no web link. It goes
+# only there, so other text (a "Gaps: whose voice" heading) is exactly as typed, for search and copy.
 _JOIN = "\u2060"
-_MARKDOWN_SPECIALS = str.maketrans(
-    {**{c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$"}, ":": "\\:" + _JOIN, "@": _JOIN + "@"}
-)
-_WWW = re.compile(r"(?i)(?<=www)(?=\\\.)")
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$:"})
+_LIVE = re.compile(r"(?i)(?<=\\:)(?=//|material/)|(?<=www)(?=\\\.)|(?=@)")
 
 CORE_NODE_KEYS = ("type", "label", "refs", "description")
 CORE_EDGE_KEYS = ("relation", "refs", "basis", "rationale")
@@ -35,15 +34,15 @@ def escape_markdown(text: object) -> str:
     no link, image, emphasis or tag can come from the data.
 
     Streamlit also turns bare addresses into links and ``:material/...:`` into icons after the
-    escapes are read; a word joiner (invisible) after each colon, before each @ and after "www"
-    breaks those patterns, so the text reads as typed and nothing in it is live.
+    escapes are read; an invisible word joiner inside each such pattern breaks it, so the text
+    reads as typed and nothing in it is live.
 
-    >>> print(escape_markdown("<b>[x](javascript:alert(1))</b>").replace(_JOIN, "⁀"))
-    \<b\>\[x\]\(javascript\:⁀alert\(1\)\)\</b\>
+    >>> print(escape_markdown("<b>[x](javascript:alert(1))</b>"))
+    \<b\>\[x\]\(javascript\:alert\(1\)\)\</b\>
     >>> print(escape_markdown("http://a.org :material/home: me@a.org www.a.org").replace(_JOIN, "⁀"))
-    http\:⁀//a\.org \:⁀material/home\:⁀ me⁀@a\.org www⁀\.a\.org
+    http\:⁀//a\.org \:⁀material/home\: me⁀@a\.org www⁀\.a\.org
     """
-    return _WWW.sub(_JOIN, str(text).translate(_MARKDOWN_SPECIALS)).replace("\n", "  \n")
+    return _LIVE.sub(_JOIN, str(text).translate(_MARKDOWN_SPECIALS)).replace("\n", "  \n")
 
 
 def _verb(relation: str, *, inverse: bool = False) -> str:

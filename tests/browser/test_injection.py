@@ -173,7 +173,8 @@ def test_hovering_and_selecting_hostile_nodes_shows_text(page, app_url, network_
         assert_clean(page, f"tooltip of {node_id}")
     page.screenshot(path=artifacts / "injection-tooltip.png")
 
-    for node_id, text in ((TOPICS[0], PAYLOADS[0]), (TOPICS[6], "{{7*7}}"), ("quote:q", PAYLOADS[4])):
+    clicks = ((TOPICS[0], PAYLOADS[0]), (TOPICS[6], "{{7*7}}"), ("quote:q", PAYLOADS[4]), (TOPICS[9], PAYLOADS[9]))
+    for node_id, text in clicks:  # TOPICS[9]'s description is the payload of addresses and an icon
         page.mouse.click(*node_point(page, frame, node_id))
         page.get_by_role("heading", name=text, exact=True).wait_for(timeout=20000)
         page.wait_for_timeout(400)
