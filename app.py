@@ -21,7 +21,7 @@ from graph.analysis.overlaps import overlaps
 from graph.analysis.paths import shortest_paths
 from graph.build import build_graph
 from graph.component import graph_view, select_node, selected_node
-from graph.errors import DataError
+from graph.errors import DataError, listed
 from graph.exports import DEFAULT_TITLE, EXPORT_FORMATS, MIME_TYPES, export_files
 from graph.layout import compute_layout
 from graph.panels import edge_table, escape_markdown, node_details, node_table
@@ -769,7 +769,7 @@ def main() -> None:
         graph = load(data_dir, version)
     except DataError as error:
         st.error(f"The data in {E(data_dir)} cannot be shown until these problems are fixed:")
-        st.code("\n".join(str(p) for p in error.problems), language=None)
+        st.code("\n".join(listed(error.problems)), language=None)
         st.stop()
     options = node_options(data_dir, version)
     sync_click()  # before any widget: a click may set the focus or the community

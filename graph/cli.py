@@ -14,9 +14,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from graph.errors import DataError, GraphError
+from graph.errors import DataError, GraphError, listed, visible
 from graph.schema import NodeType, Relation
 
 EXIT_OK = 0
@@ -352,57 +352,51 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from graph.edit import merge_batch
     from graph.formats import MAX_IMPORT_BYTES, parse_import, plan_merge
     from graph.store import load_dataset, read_bytes
 
     data = read_bytes(args.file, MAX_IMPORT_BYTES)
     batch = parse_import(data, Path(args.file).name)
-    existing = load_dataset(args.data)
     same_as = dict(args.merge or ())
-    known = {node.id for node in existing.nodes}
-    for new, old in same_as.items():
-        if old not in known:
-            raise GraphError(f"--merge {new}={old}: there is no existing node {old}")
-    plan = plan_merge(existing, batch, same_as=same_as)
-    met = {change.after.id for change in plan.changed_nodes} | {node.id for node in plan.unchanged_nodes}
-    added = {node.id for node in plan.added_nodes}
-    unused = sorted(new for new, old in same_as.items() if new in added or old not in met)
-    if unused:
-        print(f"Note: --merge {', '.join(unused)}: no row of the file would add that node; nothing merged there")
-    for note in plan.notes:
-        print(f"Note: {note}")
-    from graph.formats import near_duplicates
 
-    for near in near_duplicates(plan, existing):
-        print(
-            f"Note: new node {near.new.id} may be {near.existing.id}: {near.reason}; "
-            f"keep both, or add --merge {near.new.id}={near.existing.id}"
-        )
-    print(f"{args.file}: {plan.summary()}")
-    if plan.problems:
-        raise DataError(plan.problems)
-    if plan.type_changes and not args.allow_type_change:
-        what = f"would change the type of {len(plan.type_changes)} existing node(s): {plan.describe_type_changes()}"
-        if not args.dry_run:
-            raise GraphError(f"{args.file} {what}; nothing was written (add --allow-type-change to apply it)")
-        print(f"Note: {what}; applying it needs --allow-type-change")
+    def merge(existing):
+        # Planned from the data as it is under the write lock, so a concurrent import is merged, not lost.
+        known = {node.id for node in existing.nodes}
+        for new, old in same_as.items():
+            if old not in known:
+                raise GraphError(f"--merge {new}={old}: there is no existing node {old}")
+        plan = plan_merge(existing, batch, same_as=same_as)
+        met = {change.after.id for change in plan.changed_nodes} | {node.id for node in plan.unchanged_nodes}
+        added = {node.id for node in plan.added_nodes}
+        unused = sorted(new for new, old in same_as.items() if new in added or old not in met)
+        if unused:
+            print(f"Note: --merge {', '.join(unused)}: no row of the file would add that node; nothing merged there")
+        for note in plan.notes:
+            print(f"Note: {note}")
+        from graph.formats import near_duplicates
+
+        for near in near_duplicates(plan, existing):
+            print(
+                f"Note: new node {near.new.id} may be {near.existing.id}: {near.reason}; "
+                f"keep both, or add --merge {near.new.id}={near.existing.id}"
+            )
+        print(f"{args.file}: {plan.summary()}")
+        if plan.problems:
+            raise DataError(plan.problems)
+        if plan.type_changes and not args.allow_type_change:
+            what = f"would change the type of {len(plan.type_changes)} existing node(s): {plan.describe_type_changes()}"
+            if not args.dry_run:
+                raise GraphError(f"{args.file} {what}; nothing was written (add --allow-type-change to apply it)")
+            print(f"Note: {what}; applying it needs --allow-type-change")
+        return plan.merged if plan.has_changes and not args.dry_run else None
+
     if args.dry_run:
+        merge(load_dataset(args.data))
         print("Dry run: nothing written.")
         return EXIT_OK
-    if not plan.has_changes:
-        print("Nothing to change.")
-        return EXIT_OK
-    from graph.edit import apply_batch
-    from graph.store import fingerprint
-
-    apply_batch(
-        args.data,
-        plan.merged,
-        editor=args.editor,
-        action=f"import {Path(args.file).name}",
-        expected_version=fingerprint(args.data),
-    )
-    print(f"Saved to {args.data}.")
+    result = merge_batch(args.data, merge, editor=args.editor, action=f"import {Path(args.file).name}")
+    print(f"Saved to {args.data}." if result.entry_id else "Nothing to change.")
     return EXIT_OK
 
 
@@ -442,8 +436,15 @@ def _merge_answer(text: str) -> tuple[str, str]:
     return new.strip(), existing.strip()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad command line reported like every other error: one line, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"Error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m graph",
         description="Explore the knowledge graph of the What Works Centre for Children's Social Care engagement report.",
     )
@@ -576,10 +577,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except DataError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        # one line per problem, each a whole error a script can grep; at most 50, then how many more
+        for line in listed(error.problems):
+            print(f"Error: {line}", file=sys.stderr)
         return EXIT_ERROR
     except GraphError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {' '.join(visible(part) for part in str(error).splitlines())}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK

@@ -1,15 +1,19 @@
 """Editing the graph and the workshop scenes: validated, versioned, logged and undoable changes.
 
-Every write takes the data folder's lock, finishes any change a crashed writer left half done,
-checks the caller's version, validates the whole result with the same rules as the data files,
-records the change in a journal, replaces the files in an order that keeps every state in
-between valid, appends the change to ``changes.jsonl`` and drops the journal.
+Every write takes the data folder's lock, settles any change a killed or failed writer left
+(``graph.journal``), checks the caller's version (interactive edits) or reads the data under the
+same lock (``merge_batch``), validates the whole result with the same rules as the data files,
+and commits it with ``graph.journal.commit``: the files are replaced in an order that keeps every
+state in between valid, and the change counts once its entry is in ``changes.jsonl``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+import logging
+import math
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,15 +22,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph import store
+from graph import journal, store
 from graph.errors import ConflictError, DataError, GraphError, NodeNotFound, Problem
+from graph.journal import read_changelog
 from graph.schema import Dataset, Edge, Node, Scene, edge_key
-from graph.store import read_changelog
 from graph.validate import parse_edges, parse_nodes, raw_ids
 
 __all__ = [
     "CONFLICT_MESSAGE",
     "EditResult",
+    "GateAnswer",
+    "PasscodeGate",
     "add_edge",
     "add_node",
     "add_scene",
@@ -37,6 +43,7 @@ __all__ = [
     "delete_scene",
     "edges_of",
     "editing_enabled",
+    "merge_batch",
     "move_scene",
     "read_changelog",
     "recover",
@@ -49,6 +56,8 @@ __all__ = [
 ]
 
 CONFLICT_MESSAGE = "The data changed since you loaded it (someone else saved a change). Reload and try again."
+#: How long a non-interactive change (an import from the command line) waits for other writers.
+BATCH_WAIT_SECONDS = 120.0
 
 # An element is ("node", id), ("edge", edge key) or ("scene", id); a change maps each element it
 # touches to (before, after), either side None when the element is added or deleted.
@@ -86,10 +95,11 @@ def scenes_snapshot(data_dir: Path | str) -> tuple[list[Scene], str]:
 def recover(data_dir: Path | str) -> bool:
     """Finish a change that a crashed or killed writer left half written; True if there was one.
 
-    Every write does this first, so calling it is only needed to tidy up without editing.
+    A change whose entry reached the change log is kept; any other is rolled back. Every write
+    does this first, so calling it is only needed to tidy up without editing.
     """
-    with store.data_lock(data_dir):
-        return _recover_locked(Path(data_dir))
+    with journal.data_lock(data_dir):
+        return journal.recover(data_dir)
 
 
 def edges_of(dataset: Dataset, node_id: str) -> list[Edge]:
@@ -125,6 +135,79 @@ def check_passcode(given: str, configured: str | None) -> bool:
     if configured is None or not editing_enabled(configured) or not isinstance(given, str):
         return False
     return hmac.compare_digest(given.encode("utf-8"), configured.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class GateAnswer:
+    """What the gate said: ``opened``, or not; ``wait`` seconds before the next try is even looked at."""
+
+    opened: bool
+    wait: float = 0.0
+    refused_unchecked: bool = False  # the try came during a wait or lockout, so it was not compared
+
+
+class PasscodeGate:
+    """A limit on wrong passcodes for the whole process (every browser session of the app shares it).
+
+    The first ``free_tries`` wrong passcodes in a row cost nothing; each one after that makes the next
+    try wait twice as long (2 s, 4 s, 8 s...); ``lockout_after`` in a row lock the gate for
+    ``lockout_seconds``, and every further wrong one locks it again, until the right one is given.
+    A try during a wait is refused without being compared. Wrong tries are logged, never the guess.
+    Sessions already unlocked stay unlocked.
+
+    >>> now = [0.0]
+    >>> gate = PasscodeGate(clock=lambda: now[0])
+    >>> [gate.attempt("guess", "tea").wait for _ in range(4)]
+    [0.0, 0.0, 0.0, 2.0]
+    >>> gate.attempt("tea", "tea").opened  # within the wait: not even compared
+    False
+    >>> now[0] = 2.0
+    >>> gate.attempt("tea", "tea").opened
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        free_tries: int = 3,
+        lockout_after: int = 10,
+        lockout_seconds: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.free_tries, self.lockout_after, self.lockout_seconds = free_tries, lockout_after, lockout_seconds
+        self.clock = clock
+        self._guard = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._guard:
+            self._wrong = 0
+            self._not_before = -math.inf
+
+    def attempt(self, given: str, configured: str | None) -> GateAnswer:
+        """Compare ``given`` with the configured passcode, if the gate is taking tries now."""
+        with self._guard:
+            now = self.clock()
+            if now < self._not_before:
+                return GateAnswer(False, self._not_before - now, refused_unchecked=True)
+            if check_passcode(given, configured):
+                self._wrong, self._not_before = 0, -math.inf
+                return GateAnswer(True)
+            self._wrong += 1
+            if self._wrong >= self.lockout_after:
+                wait = self.lockout_seconds
+            elif self._wrong > self.free_tries:
+                wait = 2.0 ** (self._wrong - self.free_tries)
+            else:
+                wait = 0.0
+            self._not_before = now + wait
+            _GATE_LOG.warning(
+                "wrong facilitator passcode (%d in a row); the next try is taken in %g s", self._wrong, wait
+            )
+            return GateAnswer(False, wait)
+
+
+_GATE_LOG = logging.getLogger("graph.gate")
 
 
 # ---- nodes and edges
@@ -213,17 +296,51 @@ def delete_edge(data_dir: Path | str, key: str, *, editor: str, expected_version
 def apply_batch(
     data_dir: Path | str, dataset_after: Dataset, *, editor: str, action: str, expected_version: str
 ) -> EditResult:
-    """Replace the whole dataset with ``dataset_after`` (an import, merged by the caller): all or nothing.
+    """Replace the whole dataset with ``dataset_after`` (an import the user previewed): all or nothing.
 
-    ``action`` names it in the change log, e.g. "import kumu.xlsx".
+    ``action`` names it in the change log, e.g. "import kumu.xlsx". Refused with a ConflictError
+    when the data is no longer at ``expected_version`` (the version the preview was made from).
     """
-    if not isinstance(action, str) or not action.strip() or action.strip() == "undo":
-        raise GraphError("Name the batch change (action), e.g. 'import kumu.xlsx'.")
+    name = _action(action)
 
     def build(before: Dataset) -> RawLists:
         return _dicts(dataset_after.nodes), _dicts(dataset_after.edges)
 
-    return _edit_data(data_dir, editor, expected_version, action.strip(), "dataset", build)
+    return _edit_data(data_dir, editor, expected_version, name, "dataset", build)
+
+
+def merge_batch(
+    data_dir: Path | str,
+    merge: Callable[[Dataset], Dataset | None],
+    *,
+    editor: str,
+    action: str,
+    wait: float = BATCH_WAIT_SECONDS,
+) -> EditResult:
+    """A change nobody previewed (an import from the command line): read, plan, validate and write under one lock.
+
+    ``merge`` gets the data as it is now and returns the whole dataset after the change, or None to
+    write nothing. Writers queue for the lock (up to ``wait`` seconds) instead of conflicting, so
+    concurrent imports all land, each once.
+    """
+    name, who = _action(action), _editor(editor)
+    data_dir = Path(data_dir)
+    with _editing(data_dir, timeout=wait):
+        before = store.load_dataset(data_dir)
+        after = merge(before)
+        if after is None:
+            return EditResult(store.fingerprint(data_dir), None)
+
+        def build(_: Dataset) -> RawLists:
+            return _dicts(after.nodes), _dicts(after.edges)
+
+        return _commit_data(data_dir, who, None, name, "dataset", build, before=before)
+
+
+def _action(action: str) -> str:
+    if not isinstance(action, str) or not action.strip() or action.strip() == "undo":
+        raise GraphError("Name the batch change (action), e.g. 'import kumu.xlsx'.")
+    return action.strip()[:200]
 
 
 # ---- scenes
@@ -231,7 +348,7 @@ def apply_batch(
 
 def add_scene(
     data_dir: Path | str,
-    scene: dict[str, Any],
+    scene: dict[str, Any] | Scene,
     *,
     position: int | None = None,
     editor: str,
@@ -241,8 +358,9 @@ def add_scene(
 
     def build(before: list[dict[str, Any]]) -> tuple[list[Any], str]:
         index = len(before) if position is None else max(0, min(position, len(before)))
-        scene_id = str(scene.get("id", "")).strip() if isinstance(scene, dict) else ""
-        return [*before[:index], dict(scene), *before[index:]], scene_id
+        raw = _as_dict(scene) if isinstance(scene, Scene) else scene
+        scene_id = str(raw.get("id", "")).strip() if isinstance(raw, dict) else ""
+        return [*before[:index], dict(raw) if isinstance(raw, dict) else raw, *before[index:]], scene_id
 
     return _edit_scenes(data_dir, editor, expected_version, "add_scene", build)
 
@@ -395,9 +513,9 @@ def _apply_scene_change(scenes: list[dict[str, Any]], change: Change) -> list[di
 
 
 @contextmanager
-def _editing(data_dir: Path) -> Iterator[None]:
-    with store.data_lock(data_dir):
-        _recover_locked(data_dir)
+def _editing(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
+    with journal.data_lock(data_dir, timeout):
+        journal.recover(data_dir)
         yield
 
 
@@ -417,22 +535,32 @@ def _edit_data(
 def _commit_data(
     data_dir: Path,
     who: str,
-    expected_version: str,
+    expected_version: str | None,
     action: str,
     element: str,
     build: Callable[[Dataset], RawLists],
     extra: dict[str, Any] | None = None,
+    *,
+    before: Dataset | None = None,
 ) -> EditResult:
-    """Check the version, build and validate the whole new dataset, write it. Call holding the lock."""
-    version = _check_version(store.fingerprint(data_dir), expected_version)
-    before = store.load_dataset(data_dir)
+    """Check the version, build and validate the whole new dataset, write it. Call holding the lock.
+
+    ``expected_version`` None: the caller read ``before`` under this same lock, so there is nothing to check.
+    """
+    version = store.fingerprint(data_dir)
+    if expected_version is not None:
+        _check_version(version, expected_version)
+    if before is None:
+        before = store.load_dataset(data_dir)
     after = _validated(*build(before))
     change = _diff(_elements(before), _elements(after))
     if not change:
         return EditResult(version, None)
     entry = _new_entry(who, action, element, _change_fields(element, change), version, extra)
     steps = _data_steps(before, after)
-    return EditResult(_write(data_dir, steps, entry, (store.NODES_FILE, store.EDGES_FILE)), entry["id"])
+    entry["version_after"] = _version_after(data_dir, steps)
+    journal.commit(data_dir, steps, entry)
+    return EditResult(entry["version_after"], entry["id"])
 
 
 def _edit_scenes(
@@ -467,8 +595,10 @@ def _commit_scenes(
     # Only the scene edited is logged, with its place: moving one shifts the others' places, not them.
     fields = {"key": scene_id, "before": _scene_side(before, scene_id), "after": _scene_side(after, scene_id)}
     entry = _new_entry(who, action, "scene", fields, version, extra)
-    steps = [(store.SCENES_FILE, store.dump_scenes(scenes))]
-    return EditResult(_write(data_dir, steps, entry, (store.SCENES_FILE,)), entry["id"])
+    text = store.dump_scenes(scenes)
+    entry["version_after"] = store.scenes_fingerprint_of(text.encode("utf-8"))
+    journal.commit(data_dir, [(store.SCENES_FILE, text)], entry)
+    return EditResult(entry["version_after"], entry["id"])
 
 
 def _check_version(current: str, expected: str) -> str:
@@ -524,65 +654,20 @@ def _data_steps(before: Dataset, after: Dataset) -> list[tuple[str, str]]:
     return steps
 
 
-def _write(data_dir: Path, steps: list[tuple[str, str]], entry: dict[str, Any], files: tuple[str, ...]) -> str:
-    """Journal the change, then carry it out; returns the new version."""
-    expect = {}
-    for file_name in files:
-        digests = [store.file_digest(data_dir, file_name)]
-        digests += [_sha256(text) for name, text in steps if name == file_name]
-        expect[file_name] = digests
-    journal = {"entry": entry, "steps": [list(step) for step in steps], "expect": expect}
-    store.write_pending(data_dir, journal)
-    return _finish(data_dir, journal, recovering=False)
-
-
-def _finish(data_dir: Path, journal: dict[str, Any], *, recovering: bool) -> str:
-    for file_name, text in journal["steps"]:
-        store.replace_data_file(data_dir, file_name, text)
-    entry = dict(journal["entry"])
-    entry["version_after"] = _version(data_dir, entry["element"])
-    if not (recovering and any(e["id"] == entry["id"] for e in read_changelog(data_dir))):
-        store.append_changelog(data_dir, entry)
-    store.clear_pending(data_dir)
-    return entry["version_after"]
-
-
-def _recover_locked(data_dir: Path) -> bool:
-    store.remove_stale_temp_files(data_dir)
-    try:
-        journal = store.read_pending(data_dir)
-    except DataError:
-        journal = {}  # unreadable: set aside below
-    if journal is None:
-        return False
-    if not _journal_applies(data_dir, journal):
-        # The files were replaced by something other than this change (a restore, a hand edit):
-        # finishing it would overwrite that. Keep the journal aside for a person to look at.
-        store.set_pending_aside(data_dir)
-        return False
-    _finish(data_dir, journal, recovering=True)
-    return True
-
-
-def _journal_applies(data_dir: Path, journal: dict[str, Any]) -> bool:
-    try:
-        steps_ok = all(isinstance(name, str) and isinstance(text, str) for name, text in journal["steps"])
-        entry_ok = isinstance(journal["entry"], dict) and isinstance(journal["entry"]["id"], str)
-        return (
-            steps_ok
-            and entry_ok
-            and all(store.file_digest(data_dir, name) in digests for name, digests in journal["expect"].items())
-        )
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return False
-
-
 def _version(data_dir: Path, element: str) -> str:
     return store.scenes_fingerprint(data_dir) if element == "scene" else store.fingerprint(data_dir)
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _version_after(data_dir: Path, steps: list[tuple[str, str]]) -> str:
+    """The data's version once ``steps`` are done: a file they leave alone keeps its bytes."""
+    contents: dict[str, bytes | None] = {}
+    for name in (store.NODES_FILE, store.EDGES_FILE):
+        try:
+            contents[name] = (data_dir / name).read_bytes()
+        except OSError:
+            contents[name] = None
+    contents.update({name: text.encode("utf-8") for name, text in steps})
+    return store.fingerprint_of(contents)
 
 
 # ---- change-log entries

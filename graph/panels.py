@@ -6,6 +6,7 @@ is returned as text: the app shows it with widgets that do not interpret HTML.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -14,7 +15,13 @@ import networkx as nx
 
 from graph.schema import RELATIONS, Relation
 
+# A word joiner (U+2060) is invisible and joins what it sits between, but it is part of no pattern
+# Streamlit's markdown acts on once the escapes are read: put in "http://" (after the colon) it is
+# no link, in ":material/home:" no icon; before "@" no mail link; after "www" no web link. It goes
+# only there, so other text (a "Gaps: whose voice" heading) is exactly as typed, for search and copy.
+_JOIN = "\u2060"
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$:"})
+_LIVE = re.compile(r"(?i)(?<=\\:)(?=//|material/)|(?<=www)(?=\\\.)|(?=@)")
 
 CORE_NODE_KEYS = ("type", "label", "refs", "description")
 CORE_EDGE_KEYS = ("relation", "refs", "basis", "rationale")
@@ -26,10 +33,16 @@ def escape_markdown(text: object) -> str:
     Every character markdown (or the HTML inside it) could act on is backslash-escaped, so
     no link, image, emphasis or tag can come from the data.
 
+    Streamlit also turns bare addresses into links and ``:material/...:`` into icons after the
+    escapes are read; an invisible word joiner inside each such pattern breaks it, so the text
+    reads as typed and nothing in it is live.
+
     >>> print(escape_markdown("<b>[x](javascript:alert(1))</b>"))
     \<b\>\[x\]\(javascript\:alert\(1\)\)\</b\>
+    >>> print(escape_markdown("http://a.org :material/home: me@a.org www.a.org").replace(_JOIN, "⁀"))
+    http\:⁀//a\.org \:⁀material/home\: me⁀@a\.org www⁀\.a\.org
     """
-    return str(text).translate(_MARKDOWN_SPECIALS).replace("\n", "  \n")
+    return _LIVE.sub(_JOIN, str(text).translate(_MARKDOWN_SPECIALS)).replace("\n", "  \n")
 
 
 def _verb(relation: str, *, inverse: bool = False) -> str:

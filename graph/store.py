@@ -14,14 +14,11 @@ import json
 import os
 import tempfile
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
-from graph.errors import DataError, GraphError, Problem, WriteError
+from graph.errors import DataError, Problem, WriteError
 from graph.schema import Dataset, Edge, Node, Relation, Scene
 from graph.validate import parse_edges, parse_nodes, parse_scenes, raw_ids
 
@@ -68,9 +65,9 @@ def read_bytes(path: Path | str, max_bytes: int) -> bytes:
 
 
 def parse_json_text(text: str, name: str) -> Any:
-    """Parse JSON text; errors name the line and column."""
+    """Parse JSON text; errors name the line and column, and a repeated key names its element."""
     try:
-        return json.loads(text)
+        return loads_strict(text, name)
     except json.JSONDecodeError as error:
         raise DataError(
             [Problem(name, "", "", f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]
@@ -79,6 +76,70 @@ def parse_json_text(text: str, name: str) -> Any:
         raise DataError([Problem(name, "", "", "JSON is nested too deeply")]) from None
     except ValueError as error:  # e.g. an integer with more digits than Python will convert
         raise DataError([Problem(name, "", "", f"invalid JSON: {error}")]) from None
+
+
+def loads_strict(text: str, name: str, **options: Any) -> Any:
+    """``json.loads``, refusing an object that repeats a key at any depth (DataError naming file, element, key).
+
+    JSON itself lets the last value win silently: two "label"s, or two "nodes" lists of which the
+    first is dropped. That is ambiguous input, so it is refused. ``options`` go to json.loads.
+
+    >>> loads_strict('{"nodes": [{"id": "topic:t", "label": "A", "label": "B"}]}', "nodes.json")
+    Traceback (most recent call last):
+    graph.errors.DataError: 1 problem in the data:
+      nodes.json: nodes[0] (id 'topic:t'): field 'label': the key 'label' is repeated; give it once
+    """
+    repeated: list[tuple[dict, list[str]]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict:
+        result = dict(items)
+        if len(result) != len(items):
+            seen: set[str] = set()
+            keys = [key for key, _ in items if key in seen or seen.add(key)]
+            repeated.append((result, list(dict.fromkeys(keys))))
+        return result
+
+    document = json.loads(text, object_pairs_hook=pairs, **options)
+    if repeated:
+        places = _paths_of({id(found) for found, _ in repeated}, document)
+        problems = []
+        for found, keys in repeated:
+            element, field = places.get(id(found), ("", ""))
+            for key in keys:
+                problems.append(
+                    Problem(
+                        name,
+                        element,
+                        ".".join(p for p in (field, key) if p),
+                        f"the key '{key}' is repeated; give it once",
+                    )
+                )
+        raise DataError(problems)
+    return document
+
+
+def _paths_of(wanted: set[int], document: Any) -> dict[int, tuple[str, str]]:
+    """Where each wanted object sits: (element, field), e.g. ("nodes[3] (id 'topic:t')", "attributes")."""
+    found: dict[int, tuple[str, str]] = {}
+    stack: list[tuple[Any, str, list[str]]] = [(document, "", [])]
+    while stack:
+        value, element, path = stack.pop()
+        if isinstance(value, dict):
+            if id(value) in wanted:
+                found[id(value)] = (element, ".".join(path))
+            items = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        for key, item in items:
+            if isinstance(value, list) and not element:
+                ident = item.get("id") if isinstance(item, dict) else None
+                where = f"{'.'.join(path) or 'items'}[{key}]" + (f" (id '{ident}')" if isinstance(ident, str) else "")
+                stack.append((item, where, []))
+            else:
+                stack.append((item, element, [*path, str(key)]))
+    return found
 
 
 def _list_in(document: Any, key: str, name: str) -> tuple[list[Any], list[Problem]]:
@@ -307,10 +368,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except OSError as error:
         raise WriteError(error.errno, f"cannot write {path}: {error.strerror}") from error
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            write_fd(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.chmod(tmp_name, _mode_for(path))
         os.replace(tmp_name, path)
     except BaseException as error:
@@ -319,7 +381,14 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         if isinstance(error, OSError) and not isinstance(error, WriteError):
             raise WriteError(error.errno, f"cannot write {path}: {error.strerror or error}") from error
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
+
+
+def write_fd(fd: int, data: bytes) -> None:
+    """The one low-level write of every file this package writes (a full disk fails here)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _mode_for(path: Path) -> int:
@@ -331,7 +400,7 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
@@ -361,14 +430,22 @@ def stamp(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
 
 def fingerprint(data_dir: Path | str) -> str:
     """A hash of the data files' content: a cache key that changes when the data does."""
+    contents = {}
+    for file_name in (NODES_FILE, EDGES_FILE):
+        try:
+            contents[file_name] = (Path(data_dir) / file_name).read_bytes()
+        except OSError:
+            contents[file_name] = None
+    return fingerprint_of(contents)
+
+
+def fingerprint_of(contents: dict[str, bytes | None]) -> str:
+    """The ``fingerprint`` the data files would have with these contents (None: the file is missing)."""
     digest = hashlib.sha256()
     for file_name in (NODES_FILE, EDGES_FILE):
-        path = Path(data_dir) / file_name
         digest.update(file_name.encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"<missing>")
+        data = contents.get(file_name)
+        digest.update(b"<missing>" if data is None else data)
     return digest.hexdigest()
 
 
@@ -390,46 +467,24 @@ def write_schema_files(data_dir: Path | str) -> list[Path]:
     return written
 
 
-# ---- change log, lock and versions
-# Used by graph/edit.py. Everything here that writes must run while holding data_lock().
+# ---- versions and whole-file replacement (the journal module decides when)
 
 
-LOCK_FILE = ".kg.lock"
-PENDING_FILE = ".kg.pending.json"
-CHANGELOG_FILE = "changes.jsonl"
 SCENES_FILE = "scenes.json"
-LOCK_TIMEOUT_SECONDS = 15.0
-STALE_TEMP_SECONDS = 60.0
 _REPLACEABLE = (NODES_FILE, EDGES_FILE, SCENES_FILE)
-
-
-@contextlib.contextmanager
-def data_lock(data_dir: Path | str, timeout: float | None = None) -> Iterator[None]:
-    """Hold the data directory's cross-process lock: one writer at a time, across processes and threads."""
-    wait = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
-    lock = FileLock(Path(data_dir) / LOCK_FILE, timeout=wait)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise GraphError(
-            f"The data is busy: another change has been saving for over {wait:g} seconds. Try again in a moment."
-        ) from None
-    except OSError as error:
-        raise GraphError(f"Cannot lock the data folder for editing ({error.strerror}).") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def scenes_fingerprint(data_dir: Path | str) -> str:
     """The version of the scenes file (it changes apart from the graph data)."""
-    digest = hashlib.sha256(SCENES_FILE.encode())
     try:
-        digest.update((Path(data_dir) / SCENES_FILE).read_bytes())
+        return scenes_fingerprint_of((Path(data_dir) / SCENES_FILE).read_bytes())
     except OSError:
-        digest.update(b"<missing>")
-    return digest.hexdigest()
+        return scenes_fingerprint_of(None)
+
+
+def scenes_fingerprint_of(data: bytes | None) -> str:
+    """The ``scenes_fingerprint`` of a scenes file with this content (None: no file)."""
+    return hashlib.sha256(SCENES_FILE.encode() + (b"<missing>" if data is None else data)).hexdigest()
 
 
 def file_digest(data_dir: Path | str, file_name: str) -> str | None:
@@ -452,109 +507,6 @@ def replace_data_file(data_dir: Path | str, file_name: str, text: str) -> bool:
         pass
     write_text_atomic(path, text)
     return True
-
-
-def write_pending(data_dir: Path | str, journal: dict[str, Any]) -> None:
-    """Record a change about to be written, so a crash half way through can be finished later."""
-    write_text_atomic(Path(data_dir) / PENDING_FILE, json.dumps(journal, ensure_ascii=False) + "\n")
-
-
-def read_pending(data_dir: Path | str) -> dict[str, Any] | None:
-    """The change a writer recorded but did not finish, or None."""
-    path = Path(data_dir) / PENDING_FILE
-    if not path.exists():
-        return None
-    journal = read_json(path)
-    if not isinstance(journal, dict):
-        raise DataError([Problem(str(path), "", "", "expected an object")])
-    return journal
-
-
-def clear_pending(data_dir: Path | str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(Path(data_dir) / PENDING_FILE)
-    _fsync_directory(Path(data_dir))
-
-
-def set_pending_aside(data_dir: Path | str) -> Path:
-    """Keep an unfinishable journal for a person to look at, out of the way of new changes."""
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    target = Path(data_dir) / f".kg.pending.{stamp}.set-aside.json"
-    os.replace(Path(data_dir) / PENDING_FILE, target)
-    _fsync_directory(Path(data_dir))
-    return target
-
-
-def remove_stale_temp_files(data_dir: Path | str, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
-    """Delete temporary files a killed writer left behind (only ours, and only old ones)."""
-    now = time.time()
-    removed = []
-    for name in (*_REPLACEABLE, PENDING_FILE):
-        for path in Path(data_dir).glob(f".{name}.*.tmp"):
-            with contextlib.suppress(FileNotFoundError):
-                if now - path.stat().st_mtime >= older_than:
-                    path.unlink()
-                    removed.append(path)
-    return removed
-
-
-def append_changelog(data_dir: Path | str, entry: dict[str, Any]) -> None:
-    """Append one entry as a JSON line and fsync. A torn last line (a crash mid-append) is cut off first."""
-    path = Path(data_dir) / CHANGELOG_FILE
-    line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    created = not path.exists()
-    _cut_torn_tail(path)
-    with open(path, "ab") as handle:
-        handle.write(line)
-        handle.flush()
-        os.fsync(handle.fileno())
-    if created:
-        _fsync_directory(path.parent)
-
-
-def _cut_torn_tail(path: Path) -> None:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return
-    if size == 0:
-        return
-    with open(path, "rb+") as handle:
-        handle.seek(size - 1)
-        if handle.read(1) == b"\n":
-            return
-        handle.seek(0)
-        handle.truncate(handle.read().rfind(b"\n") + 1)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def read_changelog(data_dir: Path | str) -> list[dict[str, Any]]:
-    """Every entry of the change log, oldest first ([] when there is none).
-
-    An unfinished last line (a write in progress, or one a crash cut short) is left out.
-    """
-    path = Path(data_dir) / CHANGELOG_FILE
-    if not path.exists():
-        return []
-    *lines, _unfinished = path.read_bytes().split(b"\n")
-    entries = []
-    problems = []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            entry = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            problems.append(Problem(str(path), f"line {number}", "", f"not a JSON entry ({error})"))
-            continue
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            problems.append(Problem(str(path), f"line {number}", "id", "expected an object with an 'id'"))
-            continue
-        entries.append(entry)
-    if problems:
-        raise DataError(problems)
-    return entries
 
 
 def load_scenes(data_dir: Path | str) -> list[Scene]:

@@ -6,6 +6,7 @@ so a user sees all that is wrong at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,8 +57,65 @@ def _problems_from(error: ValidationError, file: str, element: str) -> list[Prob
     return problems
 
 
+# Characters that are not shown but change how text reads: C0/C1 controls (tab, line feed and
+# carriage return are fine in text), bidirectional embeddings and overrides, and isolates.
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# How they look in repr(): repr escapes every one of them, so a repr without these holds none.
+_UNSAFE_IN_REPR = re.compile(r"\\x[0189]|\\x7f|\\u20(?:2[a-e]|6[6-9])")
+
+
+def unsafe_text(raw_items: Sequence[Any], kind: str, file: str) -> dict[int, list[Problem]]:
+    """Control characters and bidi overrides in any text of each raw item (keys too), by item index.
+
+    >>> found = unsafe_text([{"id": "topic:t", "label": "Tr\u202eauma"}], "nodes", "nodes.json")
+    >>> print(found[0][0])
+    nodes.json: nodes[0] (id 'topic:t'): field 'label': contains a bidirectional override (U+202E), which makes text show in a different order from how it is stored; remove it
+    """
+    if not _UNSAFE_IN_REPR.search(repr(raw_items)):  # one fast look at everything; the walk is exact
+        return {}
+    found: dict[int, list[Problem]] = {}
+    for index, raw in enumerate(raw_items):
+        for field, char in _unsafe_in(raw, ""):
+            found.setdefault(index, []).append(Problem(file, _element(kind, index, raw), field, _unsafe_message(char)))
+    return found
+
+
+def _unsafe_in(value: Any, path: str) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        match = _UNSAFE_TEXT.search(value)
+        return [(path, match.group())] if match else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += _unsafe_in(key, where) + _unsafe_in(item, where)
+        return found
+    if isinstance(value, (list, tuple)):
+        return [hit for i, item in enumerate(value) for hit in _unsafe_in(item, f"{path}.{i}" if path else str(i))]
+    return []
+
+
+def _unsafe_message(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return (
+            f"contains a bidirectional override ({code}), which makes text show in a different order "
+            "from how it is stored; remove it"
+        )
+    return f"contains a control character ({code}), which is not shown but changes the text; remove it"
+
+
 def parse_nodes(raw_nodes: Sequence[Any], file: str = "nodes.json") -> tuple[list[Node], list[Problem]]:
-    """Validate each raw node; return the valid ones and the problems (duplicate ids included)."""
+    """Validate each raw node; return the valid ones and the problems (duplicate ids and unsafe text included)."""
+    nodes, problems = _parse_nodes(raw_nodes, file)
+    return nodes, problems + _flatten(unsafe_text(raw_nodes, "nodes", file))
+
+
+def _flatten(found: dict[int, list[Problem]]) -> list[Problem]:
+    return [problem for index in sorted(found) for problem in found[index]]
+
+
+def _parse_nodes(raw_nodes: Sequence[Any], file: str) -> tuple[list[Node], list[Problem]]:
     validated = _validate_all(_NODE_LIST, raw_nodes)
     if validated is not None:
         first_seen = {node.id: index for index, node in enumerate(validated)}
@@ -116,6 +174,13 @@ def parse_edges(
     ``known_ids`` are ids that exist but failed validation: edges to them are not reported
     as dangling, so one bad node does not bury the report in follow-on errors.
     """
+    edges, problems = _parse_edges(raw_edges, nodes, file, known_ids)
+    return edges, problems + _flatten(unsafe_text(raw_edges, "edges", file))
+
+
+def _parse_edges(
+    raw_edges: Sequence[Any], nodes: Sequence[Node], file: str, known_ids: set[str] | None
+) -> tuple[list[Edge], list[Problem]]:
     types = {node.id: node.type for node in nodes}
     known = known_ids or set()
     pairs = _PAIRS
@@ -208,4 +273,4 @@ def parse_scenes(raw_scenes: Sequence[Any], file: str = "scenes.json") -> tuple[
             continue
         first_seen[scene.id] = index
         scenes.append(scene)
-    return scenes, problems
+    return scenes, problems + _flatten(unsafe_text(raw_scenes, "scenes", file))

@@ -29,9 +29,27 @@ def test_validate_lists_every_problem_and_exits_2(capsys, data_dir: Path):
     code, out, err = run(capsys, "validate", "--data", str(data_dir))
     assert code == 2 and out == ""
     lines = err.splitlines()
-    assert lines[0].startswith("Error: ") and lines[0].endswith(" problems in the data:")
-    assert "nodes[0] (id 'a'): field 'type': 'topc' is not allowed" in lines[1]
+    assert len(lines) >= 3 and all(line.startswith(f"Error: {data_dir}") for line in lines)
+    assert lines[0].startswith(f"Error: {data_dir / 'nodes.json'}: nodes[0] (id 'a'): ")
+    assert "field 'type': 'topc' is not allowed" in err
     assert "Traceback" not in err
+
+
+def test_forty_thousand_problems_list_fifty_then_count_the_rest(capsys, data_dir: Path):
+    bad = [{"id": f"topic:t{n}", "type": "topc", "label": "T", "refs": ["2"]} for n in range(40_000)]
+    write_json(data_dir / "nodes.json", {"nodes": bad})
+    write_json(data_dir / "edges.json", {"edges": []})
+    code, out, err = run(capsys, "validate", "--data", str(data_dir))
+    lines = err.splitlines()
+    assert code == 2 and out == "" and len(lines) == 51
+    assert lines[0].startswith(f"Error: {data_dir / 'nodes.json'}: nodes[0] (id 'topic:t0'): field 'type': ")
+    assert lines[-1] == "Error: and 39,950 more problems"
+
+
+def test_control_characters_in_a_message_are_shown_escaped(capsys, data_dir: Path):
+    write_json(data_dir / "nodes.json", {"nodes": [{"id": "x\u202ey", "type": "topic", "label": "T", "refs": ["2"]}]})
+    code, _, err = run(capsys, "validate", "--data", str(data_dir))
+    assert code == 2 and "\u202e" not in err and "x\\u202ey" in err
 
 
 def test_missing_data_directory_is_a_one_line_error(capsys, tmp_path: Path):
@@ -100,7 +118,9 @@ def test_bad_option_value_exits_2(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["neighbours", "Trauma", "--depth", "0"])
     assert caught.value.code == 2
-    assert "must be 1 or more" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "Error: argument --depth: 0 must be 1 or more (see: python -m graph neighbours --help)\n"
+    )
 
 
 def test_rank_by_consensus(capsys):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from graph import edit, store
+from graph import edit, journal, store
 from graph.edit import (
     CONFLICT_MESSAGE,
     add_edge,
@@ -480,12 +480,12 @@ def test_the_editor_must_be_named(data_dir: Path):
 
 
 def test_a_held_lock_times_out_with_a_clear_message(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(journal, "LOCK_TIMEOUT_SECONDS", 0.2)
     with FileLock(data_dir / ".kg.lock"), pytest.raises(GraphError, match="The data is busy"):
         add_node(data_dir, NEW_TOPIC, editor="Sam", expected_version=version(data_dir))
 
 
-# ---- a crash half way through a change
+# ---- a change that fails or is interrupted half way
 
 
 def _retyped(dataset: Dataset) -> Dataset:
@@ -495,35 +495,54 @@ def _retyped(dataset: Dataset) -> Dataset:
     return Dataset(nodes, (edge("stakeholder:p", "faces", "topic:t"),))
 
 
-def _crash_after_first_file(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fail_after_first_file(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
     real = store.replace_data_file
     written = []
 
-    def replace_then_crash(data_dir, file_name, text):
+    def replace_then_fail(data_dir, file_name, text):
         if written:
-            raise KeyboardInterrupt("simulated crash")
+            raise error
         written.append(real(data_dir, file_name, text))
 
-    monkeypatch.setattr(store, "replace_data_file", replace_then_crash)
+    monkeypatch.setattr(store, "replace_data_file", replace_then_fail)
 
 
-def test_a_change_interrupted_between_the_two_files_leaves_valid_data_and_is_finished_later(
+@pytest.mark.parametrize("error", [KeyboardInterrupt("interrupted"), OSError(28, "No space left on device")])
+def test_a_change_that_fails_between_the_two_files_is_rolled_back_by_the_writer(
+    data_dir: Path, tiny_dataset: Dataset, monkeypatch: pytest.MonkeyPatch, error: BaseException
+):
+    before = files(data_dir)
+    with monkeypatch.context() as patch:
+        _fail_after_first_file(patch, error)
+        with pytest.raises(type(error)):
+            apply_batch(
+                data_dir, _retyped(tiny_dataset), editor="Sam", action="import", expected_version=version(data_dir)
+            )
+    assert files(data_dir) == before  # no journal left, no log entry, the files as they were
+    assert {p.name for p in data_dir.glob(".kg.*")} == {".kg.lock"} and recover(data_dir) is False
+
+
+def _fail_and_leave_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail after the first file and skip the writer's own roll back, as a killed writer would."""
+    _fail_after_first_file(monkeypatch, KeyboardInterrupt("killed"))
+    monkeypatch.setattr(journal, "_settle", lambda *args: (_ for _ in ()).throw(OSError("killed")))
+
+
+def test_a_change_left_half_done_is_valid_at_once_and_rolled_back_by_recovery(
     data_dir: Path, tiny_dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ):
-    start = version(data_dir)
-    target = _retyped(tiny_dataset)
+    before = files(data_dir)
     with monkeypatch.context() as patch:
-        _crash_after_first_file(patch)
+        _fail_and_leave_it(patch)
         with pytest.raises(KeyboardInterrupt):
-            apply_batch(data_dir, target, editor="Sam", action="import", expected_version=start)
+            apply_batch(
+                data_dir, _retyped(tiny_dataset), editor="Sam", action="import", expected_version=version(data_dir)
+            )
     load_dataset(data_dir)  # valid in between: the links that would break were taken out first
     assert read_changelog(data_dir) == [] and (data_dir / ".kg.pending.json").exists()
 
     assert recover(data_dir) is True
-    assert load_dataset(data_dir) == Dataset(tuple(sorted(target.nodes, key=lambda n: n.id)), target.edges)
-    (entry,) = read_changelog(data_dir)
-    assert (entry["version_before"], entry["version_after"]) == (start, version(data_dir))
-    assert not (data_dir / ".kg.pending.json").exists()
+    assert files(data_dir) == before
     assert recover(data_dir) is False
 
 
@@ -546,24 +565,35 @@ def test_every_state_between_the_two_files_is_valid(
     assert len(states) == 6  # edges, nodes, edges; then the undo: edges, nodes, edges
 
 
-def test_an_interrupted_change_is_finished_before_the_next_one(
+def test_a_failed_change_is_never_applied_by_the_next_writer(
     data_dir: Path, tiny_dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ):
+    start = version(data_dir)
     with monkeypatch.context() as patch:
-        _crash_after_first_file(patch)
+        _fail_and_leave_it(patch)
         with pytest.raises(KeyboardInterrupt):
-            delete_node(data_dir, "topic:t", editor="Sam", expected_version=version(data_dir))
-    half_done = version(data_dir)
-    with pytest.raises(ConflictError):  # the caller saw the half-done state: the finished one differs
-        add_node(data_dir, NEW_TOPIC, editor="Kim", expected_version=half_done)
-    _, current = snapshot(data_dir)
-    add_node(data_dir, NEW_TOPIC, editor="Kim", expected_version=current)
-    assert [e["action"] for e in read_changelog(data_dir)] == ["delete_node", "add_node"]
+            delete_node(data_dir, "topic:t", editor="Sam", expected_version=start)
+    result = add_node(data_dir, NEW_TOPIC, editor="Kim", expected_version=start)  # the version Kim saw still holds
+    assert "topic:t" in {n.id for n in load_dataset(data_dir).nodes}
+    assert [e["action"] for e in read_changelog(data_dir)] == ["add_node"]
+    assert result.version == version(data_dir)
+
+
+def test_a_change_logged_before_the_writer_died_is_kept(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(journal, "_tidy", lambda *args: (_ for _ in ()).throw(KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            add_node(data_dir, NEW_TOPIC, editor="Sam", expected_version=version(data_dir))
+    assert (data_dir / ".kg.pending.json").exists()
+    assert recover(data_dir) is True
+    assert "topic:neglect" in {n.id for n in load_dataset(data_dir).nodes}
+    assert [e["action"] for e in read_changelog(data_dir)] == ["add_node"]
+    assert not list(data_dir.glob(".kg.backup.*")) and not (data_dir / ".kg.pending.json").exists()
 
 
 def test_a_journal_that_no_longer_fits_the_files_is_set_aside(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     with monkeypatch.context() as patch:
-        patch.setattr(store, "replace_data_file", lambda *args: (_ for _ in ()).throw(KeyboardInterrupt()))
+        _fail_and_leave_it(patch)
         with pytest.raises(KeyboardInterrupt):
             delete_node(data_dir, "topic:t", editor="Sam", expected_version=version(data_dir))
     save_dataset(data_dir, Dataset((node("strand:z", "strand"),), ()))  # e.g. restored from a backup

@@ -21,6 +21,15 @@ PASSCODE = "tea-and-biscuits"
 MISSED = edge_key("strand:event-coventry", "raised", "topic:child-development")  # not in the shipped data
 
 
+@pytest.fixture(autouse=True)
+def _a_fresh_passcode_gate():
+    from ui.editing import GATE
+
+    GATE.reset()
+    yield
+    GATE.reset()
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path, monkeypatch) -> Path:
     save_dataset(tmp_path, load_dataset(DATA_DIR))
@@ -105,6 +114,35 @@ def test_a_wrong_passcode_stays_locked_and_is_not_echoed(monkeypatch, data_copy)
     assert [e.value for e in at.error] == ["That passcode is not right. Editing stays locked."]
     assert at.text_input(key="kg_passcode").value == ""
     assert "tea-and-cake" not in str(at._tree)
+
+
+def test_wrong_passcodes_back_off_then_lock_every_session_out_for_minutes(monkeypatch, data_copy, caplog):
+    from ui.editing import GATE
+
+    now = [1000.0]
+    monkeypatch.setattr(GATE, "clock", lambda: now[0])
+    at = _run(monkeypatch, PASSCODE)
+    errors = []
+    for guess in range(10):
+        _unlock(at, f"guess-{guess}")
+        errors.append(at.error[0].value)
+        now[0] += 3600  # wait out any back-off, so every guess is compared
+    assert errors[:3] == ["That passcode is not right. Editing stays locked."] * 3
+    assert errors[3] == "That passcode is not right. Editing stays locked; the next try is taken in 2 seconds."
+    assert errors[9] == "That passcode is not right. Editing stays locked; the next try is taken in 5 minutes."
+    now[0] -= 3600  # just after the tenth guess: the lockout holds
+
+    # Locked out for every session of the server, even with the right passcode.
+    other = _unlock(_run(monkeypatch, PASSCODE), PASSCODE)
+    assert "Edit" not in _tabs(other)
+    assert [e.value for e in other.error] == [
+        "Too many wrong passcodes. Editing stays locked; the next try is taken in 5 minutes."
+    ]
+    now[0] += 301
+    assert "Edit" in _tabs(_unlock(other, PASSCODE))
+
+    logged = [r.getMessage() for r in caplog.records if r.name == "graph.gate"]
+    assert len(logged) == 10 and not [line for line in logged if "guess" in line or PASSCODE in line]
 
 
 def test_the_right_passcode_unlocks_and_lock_locks_again(monkeypatch, data_copy):
@@ -321,3 +359,34 @@ def test_a_stale_page_gets_the_conflict_message_and_can_reload(monkeypatch, data
     assert not at.warning
     at.button(key="kg_add_link").click().run()
     assert MISSED in _edges(data_copy)
+
+
+def test_a_full_disk_is_reported_beside_the_form_and_nothing_lands(monkeypatch, data_copy):
+    import errno
+    import os
+
+    from graph import store
+
+    at = _editor(monkeypatch)
+    before = files(data_copy)
+    real = store.write_fd
+
+    calls = []
+
+    def full(fd, data):  # the journal is written; then edges.json finds the disk full half way
+        calls.append(1)
+        if len(calls) == 1:
+            return real(fd, data)
+        os.write(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store, "write_fd", full)
+    _add_missed_link(at)
+    assert files(data_copy) == before
+    (error,) = at.error
+    assert "No space left on device; nothing was saved" in error.value
+
+    monkeypatch.setattr(store, "write_fd", real)  # room again: the same click saves it
+    at.button(key="kg_add_link").click().run()
+    _ok(at)
+    assert MISSED in _edges(data_copy) and len(read_changelog(data_copy)) == 1

@@ -114,3 +114,51 @@ def test_a_write_that_cannot_happen_names_the_file_and_the_reason(tmp_path: Path
     target = tmp_path / "missing-folder" / "x.json"
     with pytest.raises(GraphError, match=r"cannot write .*x\.json: No such file or directory"):
         write_text_atomic(target, "x\n")
+
+
+# ---- repeated keys are ambiguous: refused at any depth, with file, element and key
+
+
+def test_a_repeated_key_in_a_node_is_refused_naming_the_node(data_dir: Path):
+    path = data_dir / "nodes.json"
+    path.write_text(
+        '{"nodes": [{"id": "strand:a", "type": "strand", "label": "a", "refs": ["2"]},'
+        ' {"id": "topic:t", "type": "topic", "label": "A", "label": "B", "refs": ["2"]}]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.element, problem.field) == (str(path), "nodes[1] (id 'topic:t')", "label")
+    assert problem.message == "the key 'label' is repeated; give it once"
+
+
+def test_a_second_nodes_list_is_refused_not_silently_dropped(data_dir: Path):
+    (data_dir / "nodes.json").write_text('{"nodes": [], "nodes": []}', encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir)
+    assert [(p.element, p.field) for p in caught.value.problems] == [("", "nodes")]
+
+
+def test_a_repeated_key_deep_inside_is_found(data_dir: Path):
+    (data_dir / "edges.json").write_text(
+        '{"edges": [{"source": "strand:a", "relation": "raised", "target": "topic:t", "refs": ["2"],'
+        ' "basis": "stated", "attributes": {"qualifier": {"x": 1, "x": 2}}}]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir)
+    (problem,) = caught.value.problems
+    assert (problem.element, problem.field) == ("edges[0]", "attributes.qualifier.x")
+
+
+def test_an_imported_json_file_with_a_repeated_key_is_refused(capsys, data_dir: Path, tmp_path: Path):
+    from graph.cli import main
+
+    upload = tmp_path / "theirs.json"
+    upload.write_text('{"nodes": [{"id": "topic:x", "type": "topic", "type": "barrier", "label": "X"}]}')
+    before = (data_dir / "nodes.json").read_bytes()
+    assert main(["import", "--data", str(data_dir), str(upload)]) == 2
+    err = capsys.readouterr().err
+    assert "theirs.json: nodes[0] (id 'topic:x'): field 'type': the key 'type' is repeated" in err
+    assert (data_dir / "nodes.json").read_bytes() == before

@@ -79,3 +79,52 @@ def test_edge_to_an_invalid_node_is_not_reported_as_dangling():
     _, problems = parse_edges([_edge(target="topic:bad")], nodes, known_ids={"topic:bad", *[n.id for n in nodes]})
     assert len(node_problems) == 1
     assert problems[0].message == "joins a node that is itself invalid"
+
+
+# ---- text that would read differently from how it is stored is refused, located
+
+
+def test_a_bidi_override_in_a_label_is_refused_at_its_node_and_field():
+    raw = [GOOD_NODES[0], {**GOOD_NODES[1], "label": "Trauma \u202egnp.exe"}]
+    _, problems = parse_nodes(raw, "nodes.json")
+    ((file, element, field, message),) = [(p.file, p.element, p.field, p.message) for p in problems]
+    assert (file, element, field) == ("nodes.json", "nodes[1] (id 'topic:t')", "label")
+    assert message.startswith("contains a bidirectional override (U+202E)")
+
+
+def test_control_characters_are_refused_anywhere_in_an_element_but_tabs_and_newlines_are_text():
+    raw = [
+        {**GOOD_NODES[0], "description": "line one\nline two\r\n\tindented"},
+        {**GOOD_NODES[1], "refs": ["4", "5\x07"], "attributes": {"note\x1b": "x", "level": "frontline"}},
+    ]
+    _, problems = parse_nodes(raw, "nodes.json")
+    assert sorted((p.element, p.field) for p in problems) == [
+        ("nodes[1] (id 'topic:t')", "attributes.note\x1b"),
+        ("nodes[1] (id 'topic:t')", "refs.1"),
+    ]
+    assert all("control character" in p.message for p in problems)
+
+
+def test_an_isolate_in_an_edge_rationale_is_refused():
+    nodes, _ = parse_nodes(GOOD_NODES)
+    _, problems = parse_edges([_edge(basis="inferred", rationale="because \u2067x\u2069")], nodes, "edges.json")
+    assert [(p.element, p.field) for p in problems] == [("edges[0] (strand:a -raised-> topic:t)", "rationale")]
+
+
+def test_a_backslash_that_only_looks_like_an_escape_is_fine():
+    _, problems = parse_nodes([{**GOOD_NODES[0], "label": r"C:\x07\u202e"}])
+    assert problems == []
+
+
+def test_an_edit_with_a_bidi_override_writes_nothing(data_dir):
+    import pytest
+
+    from graph.edit import add_node
+    from graph.errors import DataError
+    from graph.store import fingerprint
+
+    before = fingerprint(data_dir)
+    with pytest.raises(DataError) as caught:
+        node = {"id": "topic:x", "type": "topic", "label": "\u202eevil", "refs": ["2"]}
+        add_node(data_dir, node, editor="Sam", expected_version=before)
+    assert caught.value.problems[0].field == "label" and fingerprint(data_dir) == before

@@ -8,10 +8,20 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from graph.journal import read_changelog
 from graph.store import load_scenes
 from tests.conftest import DATA_DIR, ROOT
 
 APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _a_fresh_passcode_gate():
+    from ui.editing import GATE
+
+    GATE.reset()
+    yield
+    GATE.reset()
 
 
 @pytest.fixture
@@ -87,3 +97,51 @@ def test_a_facilitator_saves_the_current_view_as_a_scene_and_deletes_it(monkeypa
     assert after[-1].view.types == ["barrier"] and after[-1].caption == "Five of them."
     at.button(key="delete-scene").click().run()
     assert [s.id for s in load_scenes(copy_of_data)] == [s.id for s in before]
+
+
+def _facilitator_with_a_new_scene(monkeypatch, data_dir: Path) -> AppTest:
+    at = _app(monkeypatch, data_dir, passcode="open sesame")
+    at.text_input(key="kg_passcode").input("open sesame")
+    at.button(key="kg_unlock").click().run()
+    at.text_input(key="kg_editor").input("Ada").run()
+    at.multiselect(key="types").set_value(["barrier"]).run()
+    at.text_input(key="new_scene_title").input("Only the barriers")
+    at.button(key="FormSubmitter:new-scene-Save scene").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_saved_scene_is_logged_with_its_id_and_undo_removes_it(monkeypatch, copy_of_data):
+    before = (copy_of_data / "scenes.json").read_bytes()
+    at = _facilitator_with_a_new_scene(monkeypatch, copy_of_data)
+    (entry,) = read_changelog(copy_of_data)
+    assert (entry["action"], entry["key"], entry["editor"]) == ("add_scene", "scene:only-the-barriers", "Ada")
+
+    at.button(key="scene-undo").click().run()
+    assert not at.exception
+    assert (copy_of_data / "scenes.json").read_bytes() == before
+    assert [e["action"] for e in read_changelog(copy_of_data)] == ["add_scene", "undo"]
+    assert [s.value for s in at.success] == ["Undone\\."]
+
+
+def test_a_page_unlocked_before_the_passcode_changed_cannot_delete_a_scene(monkeypatch, copy_of_data):
+    at = _facilitator_with_a_new_scene(monkeypatch, copy_of_data)
+    scenes = (copy_of_data / "scenes.json").read_bytes()
+    monkeypatch.setenv("KG_EDIT_PASSCODE", "rotated after the workshop")  # the page on screen is stale
+
+    at.button(key="delete-scene").click().run()
+    assert (copy_of_data / "scenes.json").read_bytes() == scenes
+    assert [e["action"] for e in read_changelog(copy_of_data)] == ["add_scene"]
+    assert not [b for b in at.button if b.key == "delete-scene"]  # the page is locked again
+
+
+def test_a_stale_save_scene_form_is_refused_when_the_passcode_changed(monkeypatch, copy_of_data):
+    at = _app(monkeypatch, copy_of_data, passcode="open sesame")
+    at.text_input(key="kg_passcode").input("open sesame")
+    at.button(key="kg_unlock").click().run()
+    at.text_input(key="kg_editor").input("Ada").run()
+    scenes = (copy_of_data / "scenes.json").read_bytes()
+    monkeypatch.setenv("KG_EDIT_PASSCODE", "rotated")
+    at.text_input(key="new_scene_title").input("Sneaky")
+    at.button(key="FormSubmitter:new-scene-Save scene").click().run()
+    assert (copy_of_data / "scenes.json").read_bytes() == scenes and read_changelog(copy_of_data) == []

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from graph import edit, store
-from graph.errors import ConflictError, DataError, GraphError, Problem
+from graph.errors import MAX_LISTED, ConflictError, DataError, GraphError, Problem
 from graph.formats import MAX_IMPORT_BYTES, MergePlan, near_duplicates, parse_import, plan_merge, slug_id
 from graph.panels import escape_markdown
 from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, NodeType, Relation, edge_key
@@ -26,7 +26,6 @@ from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, 
 PASSCODE_SETTING = "KG_EDIT_PASSCODE"
 IMPORT_TYPES = ["csv", "xlsx", "graphml", "gexf", "json"]
 RECENT_CHANGES = 15
-WRONG_PASSCODE_DELAY = 0.5  # seconds: makes guessing slow without bothering a facilitator who mistyped
 # The app's own session keys this module reads or sets: the selected node, and the tab shown.
 APP_FOCUS_KEY = "focus"
 APP_TAB_KEY = "tab"
@@ -62,6 +61,8 @@ _UPLOADS = "_kg_uploads"
 # A secret of this server process: the session keeps a seal of the passcode it was unlocked with,
 # never the passcode, and the seal stops working if the configured passcode changes.
 _PROCESS_KEY = secrets.token_bytes(32)
+# One limit on wrong passcodes for every session this server process serves (a module global: one per process).
+GATE = edit.PasscodeGate()
 
 
 # ------------------------------------------------------------------ the passcode gate
@@ -118,8 +119,9 @@ def unlock_controls() -> None:
         with st.form("kg_unlock_form", border=False):
             st.text_input("Facilitator passcode", type="password", key=_PASSCODE, autocomplete="off")
             st.form_submit_button("Unlock editing", key="kg_unlock", on_click=_unlock)
-        if st.session_state.pop(_WRONG, False):
-            st.error("That passcode is not right. Editing stays locked.")
+        wrong = st.session_state.pop(_WRONG, None)
+        if wrong:
+            st.error(_refusal(wrong))
 
 
 def _unlock() -> None:
@@ -127,12 +129,21 @@ def _unlock() -> None:
     given = state.get(_PASSCODE) or ""
     state[_PASSCODE] = ""  # the passcode is never kept, shown again or logged
     configured = configured_passcode()
-    if configured is not None and edit.check_passcode(given, configured):
+    answer = GATE.attempt(given, configured)
+    if configured is not None and answer.opened:
         state[_UNLOCKED] = _seal(configured)
         state[APP_TAB_KEY] = EDIT_TAB  # shown at once unless this browser has already picked a tab
     else:
-        time.sleep(WRONG_PASSCODE_DELAY)
-        state[_WRONG] = True
+        state[_WRONG] = answer
+
+
+def _refusal(answer: edit.GateAnswer) -> str:
+    if not answer.wait:
+        return "That passcode is not right. Editing stays locked."
+    wait = math.ceil(answer.wait)
+    when = f"{math.ceil(wait / 60)} minutes" if wait > 90 else f"{wait} second{'s' if wait != 1 else ''}"
+    first = "Too many wrong passcodes." if answer.refused_unchecked else "That passcode is not right."
+    return f"{first} Editing stays locked; the next try is taken in {when}."
 
 
 def _lock() -> None:
@@ -237,7 +248,7 @@ def _save(form: str, write: Callable[[str], edit.EditResult], done: str) -> bool
         state[_CONFLICT] = True
         return False
     except DataError as error:
-        for problem in error.problems:
+        for problem in error.problems[:MAX_LISTED]:
             _error(form, _field_of(problem), problem.message)
         return False
     except GraphError as error:
@@ -969,8 +980,11 @@ def _show_plan(plan: MergePlan) -> None:
 
 
 def _problem_table(problems) -> None:
-    rows = [{"row": p.element, "column": p.field, "problem": p.message} for p in problems]
+    shown = problems[:MAX_LISTED]
+    rows = [{"row": p.element, "column": p.field, "problem": p.message} for p in shown]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1), 300))
+    if len(problems) > len(shown):
+        st.caption(f"and {len(problems) - len(shown):,} more problems")
 
 
 def _apply_import(data_dir: str, version: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from graph import edit, store
-from graph.errors import ConflictError, DataError, GraphError
+from graph.errors import ConflictError, DataError, GraphError, listed
 from graph.panels import escape_markdown
 from graph.schema import Scene, View
 
@@ -49,7 +49,7 @@ def load_scenes(data_dir: str) -> tuple[list[Scene], str, list[str]]:
     try:
         raw, version = _scenes(data_dir, _scenes_stamp(data_dir))
     except DataError as error:
-        return [], "", [str(p) for p in error.problems]
+        return [], "", listed(error.problems)
     except GraphError as error:
         return [], "", [str(error)]
     return [Scene.model_validate(s) for s in raw], version, []
@@ -219,7 +219,18 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
             width="stretch",
         )
     message = st.session_state.pop("scene_message", None)
-    if message:
+    if message and message[0] == "ok" and message[2]:
+        said, undo = st.columns([3, 1], vertical_alignment="center")
+        said.success(E(message[1]))
+        undo.button(
+            "Undo",
+            key="scene-undo",
+            on_click=_write,
+            args=(edit.undo, data_dir, message[2]),
+            kwargs={"editor": editor, "expected_version": message[3], "done": "Undone."},
+            width="stretch",
+        )
+    elif message:
         (st.success if message[0] == "ok" else st.error)(E(message[1]))
 
 
@@ -240,11 +251,21 @@ def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, editor: st
         st.session_state["scene"] = scene_id
 
 
-def _write(operation, *args, **kwargs) -> bool:
-    """Run a scene operation; say what happened. True when it was saved."""
+def _write(operation, *args, done: str = "Saved.", **kwargs) -> bool:
+    """Run a scene operation; say what happened. True when it was saved.
+
+    The passcode is checked again now, at the moment of writing: a page drawn before the passcode
+    was changed (or before Lock) cannot write.
+    """
+    from ui.editing import editing_unlocked
+
     saved = False
+    if not editing_unlocked():
+        st.session_state["scene_message"] = ("error", "Editing is locked: unlock it with the current passcode.")
+        _scenes.clear()
+        return False
     try:
-        operation(*args, **kwargs)
+        result = operation(*args, **kwargs)
         saved = True
     except ConflictError:
         st.session_state["scene_message"] = (
@@ -252,11 +273,12 @@ def _write(operation, *args, **kwargs) -> bool:
             "Someone else changed the scenes meanwhile: they have been reloaded. Try again.",
         )
     except DataError as error:
-        st.session_state["scene_message"] = ("error", "; ".join(str(p) for p in error.problems))
+        st.session_state["scene_message"] = ("error", "; ".join(listed(error.problems)))
     except GraphError as error:
         st.session_state["scene_message"] = ("error", str(error))
     else:
-        st.session_state["scene_message"] = ("ok", "Saved.")
+        undoable = result.entry_id if operation is not edit.undo else None
+        st.session_state["scene_message"] = ("ok", done, undoable, result.version)
     _scenes.clear()
     return saved
 

@@ -23,7 +23,7 @@ from graph.formats.batch import (
     check_element_count,
     file_error,
 )
-from graph.store import dump_model
+from graph.store import dump_model, loads_strict
 
 _TOP_LEVEL = frozenset({"nodes", "edges", "$schema"})
 
@@ -93,7 +93,7 @@ def _parse(data: bytes, file: str) -> Any:
     except UnicodeDecodeError as error:
         raise file_error(file, f"not UTF-8 text (bad byte at offset {error.start})") from None
     try:
-        document = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        document = loads_strict(text, file, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as error:
         raise file_error(file, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     except RecursionError:

@@ -1,6 +1,7 @@
 """Text from the data stays text, in a real Chromium: hostile labels, descriptions, quotes, attributes,
-references and query parameters neither run script nor add elements anywhere in the app or the
-standalone HTML export.
+references and query parameters neither run script nor add elements (links and icons included)
+anywhere in the app or the standalone HTML export. (Bidi overrides and control characters never
+get this far: validation refuses them.)
 
 Every script payload sets ``window.__kgInjected`` or calls ``alert``; the checks walk every frame
 (and open shadow roots) for the marker, for a dialog, and for any element the payloads would create.
@@ -37,7 +38,7 @@ PAYLOADS = (
     "<script>alert(1)</script>",
     '<a href="javascript:alert(1)">href</a>',
     f"![x](x){{: onerror={MARK}}} <iframe src=javascript:{MARK}>",
-    "\u202eevil\u202c RTL \u200bzero\u200dwidth\u2066isolate\u2069",
+    "Visit http://evil.example/x or www.evil.example, mail kg@evil.example :material/skull: zero\u200bwidth",
     LONG,
 )
 # Ids are plain slugs (the schema allows nothing else); everything a person types is hostile.
@@ -56,6 +57,8 @@ _SCAN = """() => {
         if (handler || scheme || bogus) found.push(`${tag}[${name}=${value.slice(0, 50)}]`);
       }
       if (tag === 'script' && el.textContent.trim() === 'window.__kgInjected=1') found.push('script');
+      if (tag === 'a' && /evil\\.example/.test(el.getAttribute('href') || '')) found.push('a link from the data');
+      if (el.children.length === 0 && el.textContent.trim() === 'skull') found.push(`an icon from the data (${tag})`);
       if (el.shadowRoot) visit(el.shadowRoot);
     }
   };
@@ -170,7 +173,8 @@ def test_hovering_and_selecting_hostile_nodes_shows_text(page, app_url, network_
         assert_clean(page, f"tooltip of {node_id}")
     page.screenshot(path=artifacts / "injection-tooltip.png")
 
-    for node_id, text in ((TOPICS[0], PAYLOADS[0]), (TOPICS[6], "{{7*7}}"), ("quote:q", PAYLOADS[4])):
+    clicks = ((TOPICS[0], PAYLOADS[0]), (TOPICS[6], "{{7*7}}"), ("quote:q", PAYLOADS[4]), (TOPICS[9], PAYLOADS[9]))
+    for node_id, text in clicks:  # TOPICS[9]'s description is the payload of addresses and an icon
         page.mouse.click(*node_point(page, frame, node_id))
         page.get_by_role("heading", name=text, exact=True).wait_for(timeout=20000)
         page.wait_for_timeout(400)
