@@ -93,6 +93,7 @@ def loads_strict(text: str, name: str, **options: Any) -> Any:
 
     JSON itself lets the last value win silently: two "label"s, or two "nodes" lists of which the
     first is dropped. That is ambiguous input, so it is refused. ``options`` go to json.loads.
+    The hook is a Python call per object: about 1 s of CPU on a 100k-node dataset's two files.
 
     >>> loads_strict('{"nodes": [{"id": "topic:t", "label": "A", "label": "B"}]}', "nodes.json")
     Traceback (most recent call last):
