@@ -181,7 +181,7 @@ def remove_stale_temp_files(data_dir: Path | str, older_than: float = STALE_TEMP
     """Delete temporary files a killed writer left behind (only ours, and only old ones)."""
     now = time.time()
     removed = []
-    for name in (*store._REPLACEABLE, PENDING_FILE, *(f"{BACKUP_PREFIX}{n}" for n in store._REPLACEABLE)):
+    for name in (*store.REPLACEABLE, PENDING_FILE, *(f"{BACKUP_PREFIX}{n}" for n in store.REPLACEABLE)):
         for path in Path(data_dir).glob(f".{name}.*.tmp"):
             with contextlib.suppress(FileNotFoundError):
                 if now - path.stat().st_mtime >= older_than:

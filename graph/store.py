@@ -497,7 +497,8 @@ def write_schema_files(data_dir: Path | str) -> list[Path]:
 
 
 SCENES_FILE = "scenes.json"
-_REPLACEABLE = (NODES_FILE, EDGES_FILE, SCENES_FILE)
+#: The files a change replaces whole (graph.journal keeps their backups while it does).
+REPLACEABLE = (NODES_FILE, EDGES_FILE, SCENES_FILE)
 
 
 def scenes_fingerprint(data_dir: Path | str) -> str:
@@ -523,7 +524,7 @@ def file_digest(data_dir: Path | str, file_name: str) -> str | None:
 
 def replace_data_file(data_dir: Path | str, file_name: str, text: str) -> bool:
     """Atomically replace nodes.json, edges.json or scenes.json with ``text``; skip if it already holds it."""
-    if file_name not in _REPLACEABLE:
+    if file_name not in REPLACEABLE:
         raise ValueError(f"not a data file: {file_name}")
     path = Path(data_dir) / file_name
     try:
