@@ -210,7 +210,7 @@ def _load_dataset(data_dir: Path) -> Dataset:
     for file_name, key in ((NODES_FILE, "nodes"), (EDGES_FILE, "edges")):
         path = data_dir / file_name
         try:
-            text = _read_text(path)
+            text = _read_committed(data_dir, file_name)
             safe = safe and _plainly_safe(text)
             documents[key], found = _list_in(parse_json_text(text, str(path)), key, str(path))
             problems.extend(found)
@@ -224,6 +224,19 @@ def _load_dataset(data_dir: Path) -> Dataset:
     if problems:
         raise DataError(problems)
     return dataset
+
+
+def _read_committed(data_dir: Path, file_name: str) -> str:
+    """A data file's committed text: a change being written (or left by a killed writer) is not seen."""
+    from graph.journal import committed_file  # graph.journal writes through this module
+
+    source = committed_file(data_dir, file_name)
+    if source.name != file_name:
+        try:
+            return _read_text(source)
+        except DataError:  # committed and tidied away meanwhile: the file itself is current
+            pass
+    return _read_text(data_dir / file_name)
 
 
 def parse_dataset(
