@@ -144,6 +144,24 @@ def _settle(data_dir: Path, journal: dict[str, Any]) -> bool:
     return True
 
 
+def committed_file(data_dir: Path | str, name: str) -> Path:
+    """Where a reader finds the committed content of a data file, without the lock and without writing.
+
+    While a change is being written, or after a writer was killed before its entry was logged,
+    that is the backup; otherwise the file itself. So readers see a change whole or not at all.
+    """
+    data_dir = Path(data_dir)
+    backup = data_dir / f"{BACKUP_PREFIX}{name}"
+    if not backup.exists():  # the usual case: one stat
+        return data_dir / name
+    try:
+        journal = json.loads((data_dir / PENDING_FILE).read_text(encoding="utf-8"))
+        in_flight = name in journal["expect"] and not _is_logged(data_dir, journal["entry"])
+    except (OSError, ValueError, KeyError, TypeError):
+        in_flight = False
+    return backup if in_flight else data_dir / name
+
+
 def _keep_backup(data_dir: Path, name: str) -> None:
     source, backup = data_dir / name, data_dir / f"{BACKUP_PREFIX}{name}"
     with contextlib.suppress(FileNotFoundError):
@@ -181,7 +199,7 @@ def remove_stale_temp_files(data_dir: Path | str, older_than: float = STALE_TEMP
     """Delete temporary files a killed writer left behind (only ours, and only old ones)."""
     now = time.time()
     removed = []
-    for name in (*store._REPLACEABLE, PENDING_FILE, *(f"{BACKUP_PREFIX}{n}" for n in store._REPLACEABLE)):
+    for name in (*store.REPLACEABLE, PENDING_FILE, *(f"{BACKUP_PREFIX}{n}" for n in store.REPLACEABLE)):
         for path in Path(data_dir).glob(f".{name}.*.tmp"):
             with contextlib.suppress(FileNotFoundError):
                 if now - path.stat().st_mtime >= older_than:

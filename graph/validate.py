@@ -105,10 +105,15 @@ def _unsafe_message(char: str) -> str:
     return f"contains a control character ({code}), which is not shown but changes the text; remove it"
 
 
-def parse_nodes(raw_nodes: Sequence[Any], file: str = "nodes.json") -> tuple[list[Node], list[Problem]]:
-    """Validate each raw node; return the valid ones and the problems (duplicate ids and unsafe text included)."""
+def parse_nodes(
+    raw_nodes: Sequence[Any], file: str = "nodes.json", *, text_checked: bool = False
+) -> tuple[list[Node], list[Problem]]:
+    """Validate each raw node; return the valid ones and the problems (duplicate ids and unsafe text included).
+
+    ``text_checked``: the caller knows no text holds a control character or bidi override (skip that look).
+    """
     nodes, problems = _parse_nodes(raw_nodes, file)
-    return nodes, problems + _flatten(unsafe_text(raw_nodes, "nodes", file))
+    return nodes, problems + ([] if text_checked else _flatten(unsafe_text(raw_nodes, "nodes", file)))
 
 
 def _flatten(found: dict[int, list[Problem]]) -> list[Problem]:
@@ -167,7 +172,12 @@ def _validate_all(adapter: TypeAdapter, raws: Sequence[Any]) -> list | None:
 
 
 def parse_edges(
-    raw_edges: Sequence[Any], nodes: Sequence[Node], file: str = "edges.json", *, known_ids: set[str] | None = None
+    raw_edges: Sequence[Any],
+    nodes: Sequence[Node],
+    file: str = "edges.json",
+    *,
+    known_ids: set[str] | None = None,
+    text_checked: bool = False,
 ) -> tuple[list[Edge], list[Problem]]:
     """Validate each raw edge, its endpoints and the relation rule for its endpoint types.
 
@@ -175,7 +185,7 @@ def parse_edges(
     as dangling, so one bad node does not bury the report in follow-on errors.
     """
     edges, problems = _parse_edges(raw_edges, nodes, file, known_ids)
-    return edges, problems + _flatten(unsafe_text(raw_edges, "edges", file))
+    return edges, problems + ([] if text_checked else _flatten(unsafe_text(raw_edges, "edges", file)))
 
 
 def _parse_edges(

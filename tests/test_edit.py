@@ -538,12 +538,24 @@ def test_a_change_left_half_done_is_valid_at_once_and_rolled_back_by_recovery(
             apply_batch(
                 data_dir, _retyped(tiny_dataset), editor="Sam", action="import", expected_version=version(data_dir)
             )
-    load_dataset(data_dir)  # valid in between: the links that would break were taken out first
     assert read_changelog(data_dir) == [] and (data_dir / ".kg.pending.json").exists()
+    # Readers see the data as committed (the change not at all), before anyone recovers it...
+    assert load_dataset(data_dir) == load_dataset_of(before)
+    # ...and the files as left are valid too: the links that would break were taken out first.
+    store.parse_json_text((data_dir / "edges.json").read_text(encoding="utf-8"), "edges.json")
 
     assert recover(data_dir) is True
     assert files(data_dir) == before
     assert recover(data_dir) is False
+
+
+def load_dataset_of(contents: dict[str, bytes]) -> Dataset:
+    """The dataset these file contents hold."""
+    nodes = json.loads(contents["nodes.json"])["nodes"]
+    edges = json.loads(contents["edges.json"])["edges"]
+    dataset, problems = store.parse_dataset(nodes, edges, "nodes.json", "edges.json")
+    assert problems == []
+    return dataset
 
 
 def test_every_state_between_the_two_files_is_valid(

@@ -289,10 +289,11 @@ def test_an_import_killed_at_random_moments_lands_whole_or_not_at_all(
         importer.join()
         assert importer.exitcode == -9
 
-        load_dataset(data_dir)  # valid as left, before any recovery
+        seen = _ids_per_import(data_dir, rounds * 40, size)  # what a reader sees, before any recovery
         recover(data_dir)  # what the next writer does first
         landed = _ids_per_import(data_dir, rounds * 40, size)
         assert set(landed) <= {0, size}, "an import landed in part"
+        assert seen == landed, "a reader saw a change that was then rolled back"
         logged_files = {e["action"] for e in read_changelog(data_dir)}
         assert logged_files == {f"import import-{n}.json" for n, count in enumerate(landed) if count}
         assert sorted(p.name for p in data_dir.glob(".kg.*")) == [".kg.lock"]

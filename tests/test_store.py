@@ -162,3 +162,13 @@ def test_an_imported_json_file_with_a_repeated_key_is_refused(capsys, data_dir: 
     err = capsys.readouterr().err
     assert "theirs.json: nodes[0] (id 'topic:x'): field 'type': the key 'type' is repeated" in err
     assert (data_dir / "nodes.json").read_bytes() == before
+
+
+def test_a_bidi_override_written_as_an_escape_in_the_file_is_still_found(data_dir: Path):
+    text = (
+        (data_dir / "nodes.json").read_text(encoding="utf-8").replace('"label": "Trauma"', '"label": "T\\u202erauma"')
+    )
+    (data_dir / "nodes.json").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_dir)
+    assert [(p.element, p.field) for p in caught.value.problems] == [("nodes[2] (id 'topic:t')", "label")]

@@ -220,9 +220,8 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
         )
     message = st.session_state.pop("scene_message", None)
     if message and message[0] == "ok" and message[2]:
-        said, undo = st.columns([3, 1], vertical_alignment="center")
-        said.success(E(message[1]))
-        undo.button(
+        st.success(E(message[1]))  # the sidebar is narrow: the button goes below, at full width
+        st.button(
             "Undo",
             key="scene-undo",
             on_click=_write,
