@@ -115,7 +115,7 @@ def gap_report(data_dir: str, version: str) -> dict:
 
 
 @st.cache_resource(show_spinner="Comparing neighbourhoods…", max_entries=16)
-def overlap_report(data_dir: str, version: str, node_type: str) -> list[dict]:
+def overlap_report(data_dir: str, version: str, node_type: str) -> dict:
     return overlaps(load(data_dir, version), node_type)
 
 
@@ -489,7 +489,10 @@ def _clear_paths() -> None:
 
 
 def overlaps_panel(data_dir: str, version: str, graph) -> None:
-    st.markdown("Pairs whose links overlap most: candidates for duplication, or for working together.")
+    st.markdown(
+        "Organisations or initiatives that do the same work (possible duplication); strands or stakeholders "
+        "that raised the same things (agreement)."
+    )
     node_type = st.selectbox(
         "Compare",
         OVERLAP_TYPES,
@@ -498,33 +501,34 @@ def overlaps_panel(data_dir: str, version: str, graph) -> None:
         persist_state="session",
         format_func=lambda t: f"{t.capitalize()}s",
     )
-    rows = overlap_report(data_dir, version, node_type or "organisation")
-    if not rows:
-        st.write("No two of these share a neighbour.")
-        return
-    table = pd.DataFrame(
-        [
-            {
-                "A": r["a"]["label"],
-                "B": r["b"]["label"],
-                "score": round(r["score"], 2),
-                "shared": len(r["shared"]),
-                "why": r["reason"],
-            }
-            for r in rows
-        ]
-    )
+    report = overlap_report(data_dir, version, node_type or "organisation")
+    st.caption(E(report["summary"]))
+    if report["to_add"]:
+        st.caption(E(report["to_add"]))
+    rows = report["pairs"]
     event = st.dataframe(
-        table,
+        pd.DataFrame(
+            [
+                {
+                    "A": r["a"]["label"],
+                    "B": r["b"]["label"],
+                    "strength": r["strength"],
+                    "why": r["reason"],
+                    "differs": r["differs"],
+                    "report": ", ".join(r["refs"]),
+                }
+                for r in rows
+            ],
+            columns=["A", "B", "strength", "why", "differs", "report"],
+        ),
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key=f"overlap_table_{node_type}",
-        column_config={"score": st.column_config.ProgressColumn("Jaccard", min_value=0, max_value=1, format="%.2f")},
     )
     chosen = event.selection.rows if event else []
-    if chosen:
+    if chosen and chosen[0] < len(rows):
         row = rows[chosen[0]]
         st.session_state["overlap_pair"] = f"{row['a']['id']}|{row['b']['id']}"
         st.caption("Highlighted on the graph: " + E(row["reason"]))

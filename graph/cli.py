@@ -168,18 +168,42 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def cmd_overlaps(args: argparse.Namespace) -> int:
     from graph.analysis.overlaps import overlaps
 
-    result = overlaps(_load(args), args.type, relations=args.relation or None, limit=args.limit)
+    result = overlaps(
+        _load(args),
+        args.type,
+        relations=args.relation or None,
+        min_shared=args.min_shared,
+        include_related=args.include_related,
+        limit=args.limit,
+    )
 
-    def text(value: list) -> None:
-        if not value:
-            print(f"No two {args.type} nodes share a neighbour.")
-        for item in value:
-            print(f"{item['score']:.2f}  {item['a']['label']}  <->  {item['b']['label']}\n      {item['reason']}")
+    def text(value: dict) -> None:
+        print(value["summary"])
+        if value["to_add"]:
+            print(value["to_add"])
+        for item in value["pairs"]:
+            print(
+                f"\n{item['strength'].upper():<8} {item['a']['label']}  <->  {item['b']['label']}  (score {item['score']:.2f})"
+            )
+            print(f"  Why: {item['reason']}")
+            print(f"  Differs: {item['differs']}")
+            if item["related"]:
+                print(f"  Related: {item['related']}")
+            print(f"  Report: {', '.join(item['refs'])}")
 
-    def rows(value: list) -> list[dict]:
+    def rows(value: dict) -> list[dict]:
         return [
-            {"a": i["a"], "b": i["b"], "score": round(i["score"], 4), "shared": i["shared"], "reason": i["reason"]}
-            for i in value
+            {
+                "a": i["a"],
+                "b": i["b"],
+                "strength": i["strength"],
+                "score": i["score"],
+                "shared": i["shared"],
+                "reason": i["reason"],
+                "differs": i["differs"],
+                "refs": i["refs"],
+            }
+            for i in value["pairs"]
         ]
 
     _emit(args, result, text, rows)
@@ -216,7 +240,8 @@ def cmd_path(args: argparse.Namespace) -> int:
 
     graph = _load(args)
     a, b = resolve_node(graph, args.source), resolve_node(graph, args.target)
-    result = shortest_paths(graph, a, b, k=args.k, max_length=args.max_length)
+    avoid = [resolve_node(graph, name) for name in args.avoid or []]
+    result = shortest_paths(graph, a, b, k=args.k, max_length=args.max_length, avoid=avoid)
 
     def text(value: dict) -> None:
         for index, path in enumerate(value["paths"], start=1):
@@ -434,16 +459,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(func=cmd_gaps)
 
     sub = commands.add_parser(
-        "overlaps", help="pairs of nodes of a type whose neighbourhoods overlap, by Jaccard score"
+        "overlaps",
+        help="organisations or initiatives doing the same work (duplication); strands raising the same topics (agreement)",
     )
     _add_data(sub)
     _add_format(sub)
-    sub.add_argument("--type", required=True, choices=[t.value for t in NodeType], help="node type to compare")
+    sub.add_argument(
+        "--type",
+        default="organisation",
+        choices=[t.value for t in NodeType],
+        help="node type to compare (default: organisation; strand or stakeholder gives agreement)",
+    )
     sub.add_argument(
         "--relation",
         action="append",
         choices=[r.value for r in Relation],
         help="count only these relations (repeatable)",
+    )
+    sub.add_argument(
+        "--min-shared", type=_positive, default=2, help="list pairs sharing at least this many things (default: 2)"
+    )
+    sub.add_argument(
+        "--include-related",
+        action="store_true",
+        help="keep pairs where one is part of, builds on, runs or funds the other",
     )
     sub.add_argument("--limit", type=_positive, default=None, help="at most this many pairs")
     sub.set_defaults(func=cmd_overlaps)
@@ -463,6 +502,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("target", help="id or label (fuzzy)")
     sub.add_argument("--k", type=_positive, default=3, help="at most this many paths (default: 3)")
     sub.add_argument("--max-length", type=_positive, default=8, help="longest path in links (default: 8)")
+    sub.add_argument(
+        "--avoid", action="append", metavar="NODE", help="never go through this node (id or label; repeatable)"
+    )
     sub.set_defaults(func=cmd_path)
 
     sub = commands.add_parser("neighbours", help="the neighbourhood of a node to a depth")
