@@ -29,7 +29,7 @@ def _shown(at: AppTest) -> str:
 
 def test_app_draws_the_whole_shipped_graph(monkeypatch):
     at = _app(monkeypatch)
-    assert _shown(at) == "Showing **211** of 211 nodes and **478** links"
+    assert _shown(at) == "Showing **211** of 211 nodes and **493** links"
     assert len(at.get("bidi_component")) == 1
     assert not at.error
 

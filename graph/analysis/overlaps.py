@@ -365,11 +365,11 @@ def _drop_suffix(text: str, suffix: str) -> str:
 
 
 def _differs(G: nx.MultiDiGraph, a: str, b: str, only_a: list[str], only_b: list[str]) -> str:
-    parts = [
-        f"Only {short_label_of(G, node)}: {listed([short_label_of(G, n) for n in only])}."
-        for node, only in ((a, only_a), (b, only_b))
-        if only
-    ]
+    parts = []
+    for node, only in ((a, only_a), (b, only_b)):
+        if only:
+            things = listed([short_label_of(G, n) for n in only])
+            parts.append(f"Only {short_label_of(G, node)}: {things}{'' if things.endswith('…') else '.'}")
     return " ".join(parts) or "Nothing recorded sets them apart."
 
 

@@ -116,3 +116,33 @@ def test_briefing_names_the_unraised_topics_with_their_sections(report_graph):
     assert "- **Standards of evidence** (organisation; Equipping people to use evidence): No strand raised it" in text
     assert "- **Preventing entry to care** (system; Practice systems): No strand raised it" in text
     assert "| Recruitment, retention and resilience | System | Creating a supportive system | 6 |" in text
+
+
+def test_on_the_report_frontline_and_step_up_are_the_initiative_overlap(report_graph):
+    from graph.analysis.overlaps import overlaps
+
+    found = overlaps(report_graph, "initiative")
+    first = found["pairs"][0]
+    assert ({first["a"]["id"], first["b"]["id"]}, first["strength"]) == (
+        {"initiative:frontline-programme", "initiative:step-up"},
+        "moderate",
+    )
+    assert found["counts"]["strong"] == 0 and found["summary"].startswith("No strong overlap between initiatives")
+
+
+def test_on_the_report_no_organisations_duplicate_each_other(report_graph):
+    from graph.analysis.overlaps import overlaps
+
+    found = overlaps(report_graph, "organisation")
+    # the voluntary-sector leaders and the national stakeholders were consulted together: not duplication
+    assert found["pairs"] == [] and found["left_out"]["consulted_only"] >= 10
+    assert "the topics or themes it works on" in found["to_add"]
+
+
+def test_on_the_report_strands_agree_most_on_practice_insights_and_the_practitioner_panel(report_graph):
+    from graph.analysis.overlaps import agreement
+
+    found = agreement(report_graph)
+    first = found["pairs"][0]
+    assert {first["a"]["label"], first["b"]["label"]} == {"Practice insights", "Practitioner panel"}
+    assert first["reason"].startswith("Both raised 7 of the same topics")
