@@ -137,16 +137,24 @@ def _node_ref(value: dict[str, Any]) -> str:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    from graph.analysis.gaps import gaps
+    from graph.analysis.gaps import gap_summary, gaps
 
-    result = gaps(_load(args), seed=args.seed)
+    graph = _load(args)
+    found = gaps(graph, seed=args.seed)
+    summary = gap_summary(graph, found)
+    result = {**found, "summary": summary}
 
     def text(value: dict) -> None:
-        for kind, items in value.items():
-            print(f"\n{kind.replace('_', ' ').capitalize()} ({len(items)})")
+        for kind, about in value["summary"].items():
+            items = value[kind]
+            print(f"\n{about['title']} ({len(items)})")
+            print(f"  {about['explanation']}")
+            if about["to_fill"]:
+                print(f"  To fill: {about['to_fill']}")
             for item in items:
-                name = item.get("label") or " / ".join(c["label"] for c in item.get("communities", []))
-                print(f"  - {name}: {item['reason']}")
+                print(f"  - {item['label']}: {item['reason']}")
+                for bridge in item.get("bridges", []):
+                    print(f"      bridge: {bridge['label']} ({bridge['reason']})")
 
     def rows(value: dict) -> list[dict]:
         return [
@@ -157,8 +165,8 @@ def cmd_gaps(args: argparse.Namespace) -> int:
                 "reason": item["reason"],
                 "refs": item.get("refs", []),
             }
-            for kind, items in value.items()
-            for item in items
+            for kind in value["summary"]
+            for item in value[kind]
         ]
 
     _emit(args, result, text, rows)
