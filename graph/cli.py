@@ -340,6 +340,46 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_gap_map(args: argparse.Namespace) -> int:
+    from graph.analysis.gapmap import evidence_gap_map, gap_map_csv, gap_map_table, gap_map_xlsx
+
+    result = evidence_gap_map(_load(args))
+    header, *rows = gap_map_table(result)
+    as_bytes = {
+        "xlsx": gap_map_xlsx,
+        "csv": gap_map_csv,
+        "json": lambda value: (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+    }
+    if args.output:
+        from graph.store import write_bytes_atomic
+
+        path = Path(args.output)
+        if not path.parent.is_dir():
+            raise GraphError(f"cannot write {path}: the folder {path.parent} does not exist")
+        if args.format in as_bytes:
+            data = as_bytes[args.format](result)
+        else:
+            out = io.StringIO()
+            with _stdout_to(out):
+                _print_markdown_table([dict(zip(header, row, strict=True)) for row in rows])
+            data = out.getvalue().encode("utf-8")
+        write_bytes_atomic(path, data)
+        print(f"Wrote {path} ({len(data):,} bytes)")
+    elif args.format == "xlsx":
+        raise GraphError("the xlsx gap map needs a file to write: add -o FILE")
+    elif args.format in as_bytes:
+        sys.stdout.write(as_bytes[args.format](result).decode("utf-8-sig").replace("\r\n", "\n"))
+    else:
+        _print_markdown_table([dict(zip(header, row, strict=True)) for row in rows])
+    return EXIT_OK
+
+
+def _stdout_to(stream: io.StringIO):
+    from contextlib import redirect_stdout
+
+    return redirect_stdout(stream)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from graph.analysis.briefing import briefing_markdown
 
@@ -534,6 +574,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(sub, ("text", "json", "csv", "markdown"))
     sub.add_argument("kind", choices=["coverage", "barriers"])
     sub.set_defaults(func=cmd_matrix)
+
+    sub = commands.add_parser(
+        "gap-map", help="the evidence gap map: topics by level and theme, strands as columns, with totals"
+    )
+    _add_data(sub)
+    sub.add_argument("--format", choices=["markdown", "json", "csv", "xlsx"], default="markdown")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (needed for xlsx)")
+    sub.set_defaults(func=cmd_gap_map)
 
     sub = commands.add_parser("report", help="a markdown briefing: headline figures, consensus, gaps, overlaps")
     _add_data(sub)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -202,3 +204,22 @@ def test_an_export_that_cannot_be_written_is_a_one_line_error(capsys, tmp_path: 
     monkeypatch.setattr(graph.store.tempfile, "mkstemp", refuse)
     code, _, err = run(capsys, "export", "--format", "json", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.json"))
     assert code == 2 and err == f"Error: cannot write {tmp_path / 'kg.json'}: Permission denied\n"
+
+
+def test_gap_map_as_csv_has_a_total_row_per_group(capsys):
+    code, out, _ = run(capsys, "gap-map", "--format", "csv", "--data", str(DATA_DIR))
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and rows[0][:3] == ["Level", "Theme", "Topic"]
+    assert sum(row[2].startswith("Total (") for row in rows) == 13  # 12 themes and the grand total
+    assert rows[-1][2] == "Total (79 topics)" and rows[-1][-2] == "138"
+
+
+def test_gap_map_xlsx_needs_a_file_and_writes_it(capsys, tmp_path):
+    code, _, err = run(capsys, "gap-map", "--format", "xlsx", "--data", str(DATA_DIR))
+    assert code == 2 and err == "Error: the xlsx gap map needs a file to write: add -o FILE\n"
+    target = tmp_path / "map.xlsx"
+    code, out, _ = run(capsys, "gap-map", "--format", "xlsx", "-o", str(target), "--data", str(DATA_DIR))
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(target).active
+    assert code == 0 and out.startswith(f"Wrote {target}") and sheet["C2"].value
