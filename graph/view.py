@@ -33,36 +33,65 @@ class Shown:
 def filter_nodes(graph: nx.MultiDiGraph, view: View) -> set[str]:
     """Node ids that pass the view's type, level, theme and strand filters.
 
-    Level, theme and strand filters narrow the topics (and themes and strands themselves);
-    nodes of other types stay. A topic passes the strand filter if one of the strands raised it.
+    The rule (the app's help and the README say the same):
+
+    - Level, theme and strand filters choose *topics*: a topic is chosen when it sits at one of the
+      chosen levels, is in one of the chosen themes and was raised by one of the chosen strands
+      (each filter that is set). The view then shows those topics, their themes and levels, and the
+      strands that raised them (only the chosen strands, if strands are chosen). A chosen level or
+      theme is shown even where none of its topics is chosen. Nothing else is shown: no
+      organisations, quotes or messages.
+    - The type filter then keeps only nodes of the chosen types.
 
     >>> from graph.schema import View
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("t1", type="topic", level="frontline"); G.add_node("t2", type="topic", level="system")
+    >>> G.add_node("s", type="strand"); G.add_node("o", type="organisation")
+    >>> _ = G.add_edge("s", "t2", key="raised"); _ = G.add_edge("o", "t2", key="works_on")
     >>> sorted(filter_nodes(G, View(levels=["system"])))
-    ['t2']
+    ['s', 't2']
     """
     types = {t.value for t in view.types}
-    levels = set(view.levels)
-    themes = set(view.themes)
-    strands = set(view.strands)
-    keep = set()
-    for node, data in graph.nodes(data=True):
-        kind = data.get("type")
-        if types and kind not in types:
-            continue
-        if levels and kind in ("topic", "theme") and data.get("level") not in levels:
-            continue
-        if themes and kind == "theme" and node not in themes:
-            continue
-        if themes and kind == "topic" and not _has_neighbour(graph.out_edges(node, keys=True), themes, "in_theme"):
-            continue
-        if strands and kind == "strand" and node not in strands:
-            continue
-        if strands and kind == "topic" and not _raised_by(graph, node, strands):
-            continue
-        keep.add(node)
+    levels, themes, strands = set(view.levels), set(view.themes), set(view.strands)
+    chosen = levels or themes or strands
+    keep = _chosen_topics_and_context(graph, levels, themes, strands) if chosen else set(graph)
+    if types:
+        keep = {node for node in keep if graph.nodes[node].get("type") in types}
     return keep
+
+
+def _chosen_topics_and_context(
+    graph: nx.MultiDiGraph, levels: set[str], themes: set[str], strands: set[str]
+) -> set[str]:
+    """The topics the level, theme and strand filters choose, with their themes, levels and strands."""
+    kind = dict(graph.nodes(data="type"))
+    topics: set[str] = set()
+    for node, data in graph.nodes(data=True):
+        if data.get("type") != "topic" or (levels and data.get("level") not in levels):
+            continue
+        if themes and not _has_neighbour(graph.out_edges(node, keys=True), themes, "in_theme"):
+            continue
+        if strands and not _raised_by(graph, node, strands):
+            continue
+        topics.add(node)
+    keep = set(topics)
+    for topic in topics:
+        keep |= {t for _, t, k in graph.out_edges(topic, keys=True) if k == "in_theme"}
+        keep |= {s for s, _, k in graph.in_edges(topic, keys=True) if k == "raised" and (not strands or s in strands)}
+    keep |= {node for node, data in graph.nodes(data=True) if _chosen_itself(node, data, levels, themes, strands)}
+    for theme in [n for n in keep if kind.get(n) == "theme"]:
+        keep |= {level for _, level, k in graph.out_edges(theme, keys=True) if k == "at_level"}
+    return keep
+
+
+def _chosen_itself(node: str, data: dict, levels: set[str], themes: set[str], strands: set[str]) -> bool:
+    """A level, theme or strand the filters name (a theme at a chosen level, when no theme is chosen)."""
+    kind = data.get("type")
+    if kind == "theme":
+        return node in themes or (not themes and bool(levels) and data.get("level") in levels)
+    if kind == "level":
+        return data.get("level") in levels
+    return kind == "strand" and node in strands
 
 
 def _has_neighbour(out_edges: Iterable[EdgeKey], targets: set[str], relation: str) -> bool:

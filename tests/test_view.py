@@ -37,16 +37,20 @@ def test_type_filter_keeps_only_those_types(graph):
     assert filter_nodes(graph, View(types=["topic", "theme"])) == {"t1", "t2", "h1", "h2"}
 
 
-def test_level_filter_narrows_topics_and_themes_only(graph):
-    assert filter_nodes(graph, View(levels=["system"])) == {"s1", "s2", "t2", "h2", "o"}
+def test_level_filter_shows_its_topics_their_themes_and_the_strands_that_raised_them(graph):
+    assert filter_nodes(graph, View(levels=["system"])) == {"s2", "t2", "h2"}
 
 
-def test_strand_filter_keeps_the_topics_it_raised(graph):
-    assert filter_nodes(graph, View(strands=["s1"])) == {"s1", "t1", "h1", "h2", "o"}
+def test_strand_filter_shows_the_topics_it_raised_and_their_themes(graph):
+    assert filter_nodes(graph, View(strands=["s1"])) == {"s1", "t1", "h1"}
 
 
-def test_theme_filter_keeps_the_topics_in_it(graph):
-    assert filter_nodes(graph, View(themes=["h2"])) == {"s1", "s2", "t2", "h2", "o"}
+def test_theme_filter_shows_its_topics_and_the_strands_that_raised_them(graph):
+    assert filter_nodes(graph, View(themes=["h2"])) == {"s2", "t2", "h2"}
+
+
+def test_level_and_type_filters_combine(graph):
+    assert filter_nodes(graph, View(levels=["system"], types=["topic", "strand"])) == {"s2", "t2"}
 
 
 def test_relation_filter_drops_nodes_left_without_links(graph):
