@@ -146,3 +146,21 @@ def test_on_the_report_strands_agree_most_on_practice_insights_and_the_practitio
     first = found["pairs"][0]
     assert {first["a"]["label"], first["b"]["label"]} == {"Practice insights", "Practitioner panel"}
     assert first["reason"].startswith("Both raised 7 of the same topics")
+
+
+def test_the_readme_lists_exactly_the_overlaps_that_remain(report_graph):
+    import re
+    from pathlib import Path
+
+    from graph.analysis.overlaps import overlaps
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What the report supports as overlap", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^- \*\*(.+?) \((strong|moderate|weak)\)\.\*\*", section, re.M))
+    found = {
+        (f"{pair['a']['label']} and {pair['b']['label']}", pair["strength"])
+        for node_type in ("organisation", "initiative")
+        for pair in overlaps(report_graph, node_type)["pairs"]
+    }
+    assert listed == found
+    assert ("- **Organisations: no overlap.**" in section) == (not overlaps(report_graph, "organisation")["pairs"])
