@@ -169,6 +169,25 @@ def agreement(G: nx.MultiDiGraph, node_type: str = "strand", **options: Any) -> 
     return overlaps(G, node_type, **options)
 
 
+def overlap_highlight(G: nx.MultiDiGraph, a: str, b: str) -> tuple[set[str], set[Link]]:
+    """What to light up for a pair: the two nodes, what they both do, and the links that say so.
+
+    For organisations and initiatives only what they do counts (never who consulted them); for
+    strands and stakeholders what they raised or face; otherwise every shared neighbour.
+
+    >>> G = nx.MultiDiGraph([("s", "a", "involved"), ("s", "b", "involved"), ("a", "t", "works_on"),
+    ...                      ("b", "t", "works_on")])
+    >>> for n, kind in (("a", "organisation"), ("b", "organisation"), ("s", "strand"), ("t", "topic")):
+    ...     G.nodes[n]["type"] = kind
+    >>> sorted(overlap_highlight(G, "a", "b")[0])
+    ['a', 'b', 't']
+    """
+    node_type = type_of(G, a)
+    doing_a, doing_b = _features(G, a, node_type, None), _features(G, b, node_type, None)
+    links = {link for thing in doing_a.keys() & doing_b.keys() for link in (*doing_a[thing], *doing_b[thing])}
+    return {a, b} | {end for link in links for end in link[:2]}, links
+
+
 # --- what a node does --------------------------------------------------------------------------
 
 
