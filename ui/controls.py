@@ -9,6 +9,13 @@ from graph.schema import LEVELS, RELATIONS, NodeType
 from graph.view import community_name
 from ui import data, state
 
+#: How the filters combine; the README's "Filters" section says the same.
+FILTER_RULE = (
+    "Levels, themes and strands choose topics: those at a chosen level, in a chosen theme and raised by a "
+    "chosen strand. The graph then shows those topics, their themes and levels, and the strands that raised "
+    "them, and nothing else. Node types then keep only the chosen types."
+)
+
 
 def view_controls(graph, folder: str, version: str):
     """The bar above the drawing; returns the column that holds the Export menu."""
@@ -57,6 +64,7 @@ def view_controls(graph, folder: str, version: str):
             format_func=lambda r: RELATIONS[r].verb,
             placeholder="All relations",
         )
+        st.caption(FILTER_RULE)
     return export
 
 

@@ -12,6 +12,8 @@ from graph.analysis.gapmap import NOT_PRIORITY, TICK, gap_map_table
 from ui import data, state
 
 TOPIC = "Topic"
+#: Pixels for the topic column: with nine strand columns and the count, the map fits the panel.
+TOPIC_WIDTH = 200
 COUNT = "Strands"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Paul Tol's muted scheme: indigo for a tick, sand for a tick with a note; grey for 'Not priority'.
@@ -79,7 +81,7 @@ def compact_frame(gap_map: dict[str, Any]):
         kinds.append("group")
         for row in group["rows"]:
             cells = [_compact(row["cells"].get(c["id"], "")) for c in columns]
-            rows.append([short_label(row["label"], 60), *cells, str(row["count"])])
+            rows.append([short_label(row["label"], 40), *cells, str(row["count"])])
             values.append(row["id"])
             kinds.append("topic")
     totals = [str(gap_map["column_totals"][c["id"]]) for c in columns]
@@ -120,7 +122,7 @@ def _compact(value: str) -> str:
 
 def _column_config(gap_map: dict[str, Any]) -> dict[str, Any]:
     headings = _short_headings(gap_map["columns"])
-    config: dict[str, Any] = {TOPIC: st.column_config.TextColumn(TOPIC, width="large", pinned=True)}
+    config: dict[str, Any] = {TOPIC: st.column_config.TextColumn(TOPIC, width=TOPIC_WIDTH, pinned=True)}
     for heading, column in zip(headings, gap_map["columns"], strict=True):
         config[heading] = st.column_config.TextColumn(heading, help=column["label"], width=44)
     config[COUNT] = st.column_config.TextColumn(COUNT, help="How many strands raised the topic", width=60)

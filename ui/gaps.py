@@ -45,9 +45,15 @@ def gaps_panel(graph, folder: str, version: str) -> None:
         on_select=state.on_row(key, "gap", values),
         selection_mode="single-row",
         key=key,
+        column_config={
+            "gap": st.column_config.TextColumn("Gap", width="medium"),
+            "why": st.column_config.TextColumn("Why", width="large"),
+            "report": st.column_config.TextColumn("Report", width="small"),
+        },
     )
     if view.gap in values:
         item = items[values.index(view.gap)]
+        st.markdown(f"**{E(rows[values.index(view.gap)]['gap'])}**: {E(item['reason'])}")
         if item.get("bridges"):
             st.markdown("**Bridge candidates**")
             st.markdown("\n".join(f"- **{E(b['label'])}**: {E(b['reason'])}" for b in item["bridges"]))

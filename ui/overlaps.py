@@ -110,7 +110,7 @@ def _why(pair: dict, *, chosen: bool) -> None:
     title = "Why" if chosen else "Why (the first pair; choose a row for another)"
     with st.container(border=True):
         st.markdown(f"**{title}: {E(pair['a']['label'])} ↔ {E(pair['b']['label'])}** ({pair['strength']})")
-        st.markdown(E(pair["reason"]) + ".")
+        st.markdown(E(pair["reason"]) + ("" if pair["reason"].endswith(("?", ".", "…")) else "."))
         st.markdown(E(pair["differs"]))
         lines = [
             f"- {E(link['text'])} ({link['basis']}; {E(', '.join(link['refs']))})"
