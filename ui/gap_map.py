@@ -75,7 +75,7 @@ def compact_frame(gap_map: dict[str, Any]):
         level = _LEVELS.get(group["level"] or "", group["level"] or "")
         theme = group["theme"]["label"] if group["theme"] else "No theme"
         title = f"{level.upper()} · {theme} ({len(group['rows'])})"
-        totals = [str(group["totals"][c["id"]]) for c in columns]
+        totals = [str(group["totals"].get(c["id"], 0)) for c in columns]
         rows.append([title, *totals, str(group["count"])])
         values.append(group["theme"]["id"] if group["theme"] else None)
         kinds.append("group")

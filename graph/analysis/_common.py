@@ -294,6 +294,7 @@ _CLAUSE_MOST = 60
 SHORT_LABEL = 45
 
 
+@lru_cache(maxsize=65536)
 def short_label(text: str, most: int = SHORT_LABEL) -> str:
     """A label short enough for a sentence: its first clause, else its first words and "…".
 

@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis._common import edges_of, natural_key, node_data, nodes_of_type, refs_of
-from graph.analysis.gaps import gaps
+from graph.analysis.gaps import gap_summary, gaps
 from graph.analysis.metrics import consensus, stats
 from graph.analysis.overlaps import overlaps
 from graph.schema import LEVELS, Relation
@@ -153,6 +153,7 @@ def _consensus(G: nx.MultiDiGraph, top: int) -> list[str]:
 
 def _gaps(G: nx.MultiDiGraph, top: int) -> list[str]:
     found = gaps(G)
+    about = gap_summary(G, found)
     lines = ["## Gaps", ""]
     for key, title, none in _GAP_SECTIONS:
         items = found.get(key, [])
@@ -160,6 +161,8 @@ def _gaps(G: nx.MultiDiGraph, top: int) -> list[str]:
         if not items:
             lines += [none, ""]
             continue
+        fill = f" To fill: {about[key]['to_fill']}" if about[key]["to_fill"] else ""
+        lines += [f"_{escape(about[key]['explanation'] + fill)}_", ""]
         lines += [_gap_line(item) for item in items[: max(top, 0)]]
         if len(items) > top:
             lines.append(f"- … and {len(items) - top} more.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from typing import Any
 
 import networkx as nx
@@ -38,8 +39,8 @@ def evidence_gap_map(G: nx.MultiDiGraph) -> dict[str, Any]:
 
     Returns ``{"columns", "groups", "column_totals", "column_not_priority", "total", "topics"}``:
     ``columns`` are the Appendix 1 strands in their printed order (``id``, ``label``, ``heading``);
-    ``groups`` are ``{"level", "theme": {"id","label"} or None, "rows", "totals", "count",
-    "not_priority"}`` in the report's order (frontline, organisation, system; themes as printed),
+    ``groups`` are ``{"level", "theme": {"id","label"} or None, "rows", "totals" (ticks per strand;
+    strands with none left out), "count", "not_priority"}`` in the report's order (frontline, organisation, system; themes as printed),
     and each row is ``{"id", "label", "level", "cells": {strand id: text}, "count", "not_priority"}``
     where ``count`` is the number of strands that raised the topic (the consensus column).
     Blank cells are left out of ``cells``.
@@ -59,6 +60,7 @@ def evidence_gap_map(G: nx.MultiDiGraph) -> dict[str, Any]:
         (n for n in nodes_of_type(G, "strand") if _column(G, n) is not None), key=lambda n: (_column(G, n), n)
     )
     wanted = set(columns)
+    position = {c: i for i, c in enumerate(columns)}
     cells: dict[str, dict[str, str]] = {}
     for strand, topic, relation, data in edges_of(G, [Relation.RAISED, Relation.NOT_PRIORITISED]):
         if strand not in wanted:
@@ -75,16 +77,20 @@ def evidence_gap_map(G: nx.MultiDiGraph) -> dict[str, Any]:
         level = str(node_data(G, topic).get("level") or "")
         grouped.setdefault((level, themes[0] if themes else None), []).append(topic)
     groups = [
-        _group(G, level, theme, sorted(topics, key=lambda t: _topic_order(G, t)), cells, columns)
+        _group(G, level, theme, sorted(topics, key=lambda t: _topic_order(G, t)), cells, position)
         for (level, theme), topics in sorted(grouped.items(), key=lambda item: _group_order(G, *item))
     ]
+    column_totals: Counter[str] = Counter()
+    column_not_priority: Counter[str] = Counter()
+    for group in groups:
+        column_totals.update(group["totals"])
+        for row in group["rows"]:
+            column_not_priority.update(c for c, value in row["cells"].items() if value == NOT_PRIORITY)
     return {
         "columns": [{**ref(G, n), "heading": _heading(G, n)} for n in columns],
         "groups": groups,
-        "column_totals": {c: sum(g["totals"][c] for g in groups) for c in columns},
-        "column_not_priority": {
-            c: sum(row["cells"].get(c) == NOT_PRIORITY for g in groups for row in g["rows"]) for c in columns
-        },
+        "column_totals": {c: column_totals[c] for c in columns},
+        "column_not_priority": {c: column_not_priority[c] for c in columns},
         "total": sum(g["count"] for g in groups),
         "topics": sum(len(g["rows"]) for g in groups),
     }
@@ -109,7 +115,7 @@ def gap_map_table(gap_map: dict[str, Any]) -> list[list[Any]]:
         for row in group["rows"]:
             values = [row["cells"].get(c["id"], "") for c in columns]
             table.append([level, theme, row["label"], *values, row["count"], row["not_priority"]])
-        totals = [group["totals"][c["id"]] for c in columns]
+        totals = [group["totals"].get(c["id"], 0) for c in columns]
         count = len(group["rows"])
         label = f"Total ({count} topic{'s' if count != 1 else ''})"
         table.append([level, theme, label, *totals, group["count"], group["not_priority"]])
@@ -178,21 +184,24 @@ def _group(
     theme: str | None,
     topics: list[str],
     cells: dict[str, dict[str, str]],
-    columns: list[str],
+    position: dict[str, int],
 ) -> dict[str, Any]:
     rows = []
+    ticks: Counter[str] = Counter()
     for topic in topics:
-        row_cells = {c: cells[topic][c] for c in columns if c in cells.get(topic, {})}
+        row_cells = dict(sorted(cells.get(topic, {}).items(), key=lambda item: position[item[0]]))
+        ticked = [c for c, value in row_cells.items() if value.startswith(TICK)]
+        ticks.update(ticked)
         rows.append(
             {
                 **ref(G, topic),
                 "level": level or None,
                 "cells": row_cells,
-                "count": sum(value.startswith(TICK) for value in row_cells.values()),
-                "not_priority": sum(value == NOT_PRIORITY for value in row_cells.values()),
+                "count": len(ticked),
+                "not_priority": len(row_cells) - len(ticked),
             }
         )
-    totals = {c: sum(row["cells"].get(c, "").startswith(TICK) for row in rows) for c in columns}
+    totals = {c: ticks[c] for c in sorted(ticks, key=position.__getitem__)}
     return {
         "level": level or None,
         "theme": ref(G, theme) if theme else None,

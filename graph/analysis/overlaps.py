@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -130,23 +130,37 @@ def overlaps(
         hood = {node: features - hubs for node, features in hood.items()}
     features = [f for f in index if f not in hubs]
     weights = np.array([_weight(done_by[f]) for f in features])
-    pairs = _candidate_pairs(len(members), [index[f] for f in features], weights)
-    family = _families(G, members)
-    found, single, related = [], 0, 0
-    for shared, score, i, j in pairs:
-        if shared < max(min_shared, 1):
-            single += 1
-            continue
-        a, b = members[i], members[j]
-        why_related = _related(G, a, b, family) if kind == "duplication" else None
-        if why_related and not include_related:
-            related += 1
-            continue
-        found.append(_finding(G, a, b, score, hood, doing, done_by, specific_at_most, why_related))
-    found.sort(key=lambda p: (_RANK[p["strength"]], -p["score"], -len(p["shared"]), p["a"]["id"], p["b"]["id"]))
+    specific = np.array([done_by[f] <= specific_at_most for f in features], dtype=np.float64)
+    shared, score, n_specific, rows, cols = _candidate_pairs(
+        len(members), [index[f] for f in features], weights, specific
+    )
+    sharing = rows * max(len(members), 1) + cols  # every pair that shares something they do
+    enough = shared >= max(min_shared, 1)
+    single = int((~enough).sum())
+    shared, score, n_specific, rows, cols = (
+        shared[enough],
+        score[enough],
+        n_specific[enough],
+        rows[enough],
+        cols[enough],
+    )
+    strength = np.where(n_specific >= 3, 0, np.where(n_specific >= 2, 1, 2))
+    related = _related_pairs(G, members, rows, cols) if kind == "duplication" else np.zeros(len(rows), dtype=bool)
+    kept = ~related if not include_related else np.ones(len(rows), dtype=bool)
+    counts = np.bincount(strength[kept], minlength=3)
+    order = np.flatnonzero(kept)[np.lexsort((cols[kept], rows[kept], -shared[kept], -score[kept], strength[kept]))]
     limit = MAX_RESULTS if limit is None else max(limit, 0)
-    consulted_only = _consulted_only(G, members, hood) if kind == "duplication" else 0
-    summary = _summary(node_type, kind, min_shared, specific_at_most, single, related, consulted_only, found)
+    family = _families(G, members) if kind == "duplication" else {}
+    found = []
+    ordered = _by_label(G, hood)
+    for k in order[:limit]:
+        a, b = members[rows[k]], members[cols[k]]
+        why_related = _related(G, a, b, family) if related[k] else None
+        found.append(_finding(G, a, b, float(score[k]), hood, doing, done_by, specific_at_most, why_related, ordered))
+    consulted_only = _consulted_only(G, members, sharing) if kind == "duplication" else 0
+    summary = _summary(
+        node_type, kind, min_shared, specific_at_most, single, int(related.sum()), consulted_only, counts.tolist()
+    )
     return {**summary, "pairs": found[:limit]}
 
 
@@ -269,25 +283,55 @@ def _hubs(index: dict[str, list[int]]) -> set[str]:
     return hubs
 
 
-def _candidate_pairs(count: int, columns: list[list[int]], weights: np.ndarray) -> list[tuple[int, float, int, int]]:
-    """(things shared, Adamic–Adar score, row a, row b) for every pair sharing something.
+def _candidate_pairs(
+    count: int, columns: list[list[int]], weights: np.ndarray, specific: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For every pair sharing something: (things shared, Adamic–Adar score, specific things shared,
+    row a, row b), as arrays.
 
-    Two sparse products (incidence x its transpose, plain and weighted): the work grows with the
-    pairs that share something, never with all pairs.
+    Three sparse products (incidence x its transpose: plain, weighted, specific things only) with
+    the same pattern: the work grows with the pairs that share something, never with all pairs.
     """
+    empty = np.zeros(0, dtype=np.int64)
     if not columns:
-        return []
+        return empty, np.zeros(0), empty, empty, empty
     rows = np.concatenate([np.asarray(column, dtype=np.int64) for column in columns])
     cols = np.repeat(np.arange(len(columns)), [len(column) for column in columns])
     incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, len(columns)))
-    together = sparse.triu(incidence @ incidence.T, k=1).tocsr()
-    scored = sparse.triu(incidence @ sparse.diags(weights) @ incidence.T, k=1).tocsr()
-    together.sort_indices()
-    scored.sort_indices()
-    coo, scores = together.tocoo(), scored.tocoo()
-    return [
-        (round(n), float(s), int(a), int(b)) for n, s, a, b in zip(coo.data, scores.data, coo.row, coo.col, strict=True)
+    # A tiny weight on every column keeps each product's pattern that of the plain one.
+    products = [
+        sparse.triu(incidence @ sparse.diags(values) @ incidence.T, k=1).tocoo()
+        for values in (np.ones(len(columns)), weights, specific + 1e-9)
     ]
+    together, scored, picked = (sparse.coo_matrix((p.data, (p.row, p.col)), shape=p.shape).tocsr() for p in products)
+    for matrix in (together, scored, picked):
+        matrix.sort_indices()
+    plain = together.tocoo()
+    return (
+        np.rint(plain.data).astype(np.int64),
+        scored.tocoo().data,
+        np.rint(picked.tocoo().data).astype(np.int64),
+        plain.row.astype(np.int64),
+        plain.col.astype(np.int64),
+    )
+
+
+def _related_pairs(G: nx.MultiDiGraph, members: list[str], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Which pairs are one family of work: parts of one programme, or one runs or funds the other."""
+    family = _families(G, members)
+    number = {node: i for i, node in enumerate(members)}
+    root = np.array([number[family[node]] for node in members], dtype=np.int64)
+    related = root[rows] == root[cols]
+    direct = set()
+    for node in members:
+        for target, keyed in out_links(G, node).items():
+            if target in number and target != node and not _DIRECT.isdisjoint(keyed):
+                direct.add((min(number[node], number[target]), max(number[node], number[target])))
+    if direct:
+        pairs = rows * len(members) + cols
+        wanted = np.array([a * len(members) + b for a, b in direct], dtype=np.int64)
+        related |= np.isin(pairs, wanted)
+    return related
 
 
 # --- one finding ---------------------------------------------------------------------------------
@@ -305,12 +349,12 @@ def _finding(
     done_by: Counter[str],
     specific_at_most: int,
     related: str | None,
+    ordered: Callable[[str], list[str]],
 ) -> dict[str, Any]:
-    def by_label(things: Iterable[str]) -> list[str]:
-        return sorted(things, key=lambda n: (label_of(G, n).casefold(), n))
-
-    shared = by_label(hood[a] & hood[b])
-    only_a, only_b = by_label(hood[a] - hood[b]), by_label(hood[b] - hood[a])
+    first, second = ordered(a), ordered(b)
+    shared = [n for n in first if n in hood[b]]
+    only_a = [n for n in first if n not in hood[b]]
+    only_b = [n for n in second if n not in hood[a]]
     specific = sum(done_by[thing] <= specific_at_most for thing in shared)
     strength = "strong" if specific >= 3 else "moderate" if specific >= 2 else "weak"
     links = [link for thing in shared for node in (a, b) for link in doing[node][thing]]
@@ -330,6 +374,24 @@ def _finding(
         "refs": merge_refs(*(item["refs"] for item in evidence)),
         "related": related,
     }
+
+
+def _by_label(G: nx.MultiDiGraph, hood: dict[str, set[str]]) -> Callable[[str], list[str]]:
+    """``ordered(node)``: what ``node`` does, sorted by label; each node's list and key made once."""
+    keys: dict[str, tuple[str, str]] = {}
+    lists: dict[str, list[str]] = {}
+
+    def key(thing: str) -> tuple[str, str]:
+        if thing not in keys:
+            keys[thing] = (label_of(G, thing).casefold(), thing)
+        return keys[thing]
+
+    def ordered(node: str) -> list[str]:
+        if node not in lists:
+            lists[node] = sorted(hood[node], key=key)
+        return lists[node]
+
+    return ordered
 
 
 def _evidence(G: nx.MultiDiGraph, link: Link) -> dict[str, Any]:
@@ -423,15 +485,25 @@ def _related(G: nx.MultiDiGraph, a: str, b: str, family: dict[str, str]) -> str 
     return None
 
 
-def _consulted_only(G: nx.MultiDiGraph, members: list[str], hood: dict[str, set[str]]) -> int:
-    """Pairs that were consulted by the same strand but share nothing they do."""
-    together: dict[str, list[str]] = defaultdict(list)
+def _consulted_only(G: nx.MultiDiGraph, members: list[str], sharing: np.ndarray) -> int:
+    """How many pairs were consulted by the same strand but share nothing they do.
+
+    ``sharing`` holds the pairs that share something (``row a * len(members) + row b``). The
+    strands that consulted too many to pair within the budget are left out, as hubs are above.
+    """
+    number = {node: i for i, node in enumerate(members)}
+    index: dict[str, list[int]] = defaultdict(list)
     for node in members:
         for source, keyed in in_links(G, node).items():
             if not CONSULTED.isdisjoint(keyed):
-                together[source].append(node)
-    pairs = {(x, y) for group in together.values() for i, x in enumerate(group) for y in group[i + 1 :]}
-    return sum(1 for x, y in pairs if not hood[x] & hood[y])
+                index[source].append(number[node])
+    hubs = _hubs(index)
+    columns = [rows for source, rows in index.items() if source not in hubs and len(rows) > 1]
+    if not columns:
+        return 0
+    ones = np.ones(len(columns))
+    _, _, _, rows, cols = _candidate_pairs(len(members), columns, ones, ones)
+    return int((~np.isin(rows * len(members) + cols, sharing)).sum())
 
 
 def _pairs(count: int, one: str, many: str) -> str:
@@ -446,10 +518,9 @@ def _summary(
     single: int,
     related: int,
     consulted_only: int,
-    everything: list[dict[str, Any]],
+    by_strength: list[int],
 ) -> dict[str, Any]:
-    counts = Counter(p["strength"] for p in everything)
-    counts = {strength: counts.get(strength, 0) for strength in _RANK}
+    counts = dict(zip(_RANK, by_strength, strict=True))
     plural = plural_type(node_type, 2)
     word = {"duplication": "overlap", "agreement": "agreement", "overlap": "overlap"}[kind]
     if counts["strong"]:

@@ -39,9 +39,11 @@ def test_consensus_table(appendix):
 def test_gaps_by_kind_with_references(appendix):
     text = briefing_markdown(appendix)
     assert _section(text, "### Topics no strand raised (1)") == [
-        "- **Standards of evidence** (organisation; Staff): No strand raised it (no tick in Appendix 1). (Appendix 1)"
+        "_1 topic has no tick in Appendix 1. This is what the report prints, not missing data. "
+        "To fill: Nothing to add from the report. Ask the room whether these matter._",
+        "- **Standards of evidence** (organisation; Staff): No strand raised it (no tick in Appendix 1). (Appendix 1)",
     ]
-    assert _section(text, "### Barriers nothing addresses (1)") == [
+    assert _section(text, "### Barriers nothing addresses (1)")[1:] == [
         "- **Interest**: No message, initiative, organisation or stage of the evidence cycle addresses it. (6.1)"
     ]
 
