@@ -28,7 +28,7 @@ def gap_map_panel(graph, folder: str, version: str) -> None:
     st.markdown(
         "Appendix 1 as an evidence gap map: topics grouped by level and theme (rows), strands of engagement "
         "(columns). **Strands** counts the strands that raised each topic; a theme's row holds its totals. "
-        "Choose a topic's cell or row to select it."
+        "Click any cell of a topic to select it (a theme's row selects the theme)."
     )
     gap_map = data.gap_map(folder, version)
     frame, values, kinds = compact_frame(gap_map)
@@ -40,7 +40,7 @@ def gap_map_panel(graph, folder: str, version: str) -> None:
         width="stretch",
         height=560,
         on_select=state.on_row(state.GAP_MAP, "focus", values),
-        selection_mode=["single-cell", "single-row"],
+        selection_mode="single-cell",
         key=state.GAP_MAP,
         column_config=_column_config(gap_map),
     )
