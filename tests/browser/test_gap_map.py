@@ -36,7 +36,6 @@ def test_the_map_downloads_as_excel(page, streamlit_server):
     _grid(page, url)
     with page.expect_download(timeout=60000) as caught:
         page.get_by_role("button", name="Excel").click()
-    data = open(caught.value.path(), "rb").read()
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(caught.value.path().read_bytes())).active
     assert sheet["A1"].value == "Level" and sheet["C2"].value == "Interventions to improve parent-child relationships"
     assert page.blocked_requests == []
