@@ -48,6 +48,8 @@ from graph.schema import Relation
 MAX_CANDIDATE_PAIRS = 3_000_000
 #: With ``limit=None`` at most this many pairs are returned (the best).
 MAX_RESULTS = 10_000
+#: At most this many of the things only one of a pair does are listed (``only_a_count`` says how many).
+MAX_DIFFERENCES = 20
 #: A shared thing is *specific* when at most this many organisations and initiatives do it.
 SPECIFIC_AT_MOST = 3
 
@@ -93,7 +95,8 @@ def overlaps(
     other types a plain *overlap* of neighbours. Returns ``{"type", "kind", "min_shared",
     "pairs", "counts", "left_out", "summary", "to_add"}``. Each pair: ``a``, ``b``, ``strength``
     (strong: 3 or more specific things shared; moderate: 2; weak: fewer), ``score`` (Adamic–Adar),
-    ``shared`` (each with ``done_by``: how many do it), ``specific``, ``only_a``, ``only_b``,
+    ``shared`` (each with ``done_by``: how many do it), ``specific``, ``only_a`` and ``only_b`` (the first ``MAX_DIFFERENCES``, with ``only_a_count``
+    and ``only_b_count``),
     ``reason``, ``differs``, ``evidence`` (the links behind it, with basis and refs), ``refs`` and
     ``related`` (why a pair is one family of work, else None). Best first.
 
@@ -366,8 +369,10 @@ def _finding(
         "score": round(score, 3),
         "shared": [{**ref(G, n), "type": type_of(G, n), "done_by": done_by[n]} for n in shared],
         "specific": specific,
-        "only_a": [ref(G, n) for n in only_a],
-        "only_b": [ref(G, n) for n in only_b],
+        "only_a": [ref(G, n) for n in only_a[:MAX_DIFFERENCES]],
+        "only_b": [ref(G, n) for n in only_b[:MAX_DIFFERENCES]],
+        "only_a_count": len(only_a),
+        "only_b_count": len(only_b),
         "reason": _reason(G, a, b, shared, doing),
         "differs": _differs(G, a, b, only_a, only_b),
         "evidence": evidence,
@@ -449,7 +454,7 @@ def _differs(G: nx.MultiDiGraph, a: str, b: str, only_a: list[str], only_b: list
     parts = []
     for node, only in ((a, only_a), (b, only_b)):
         if only:
-            things = listed([short_label_of(G, n) for n in only])
+            things = listed([short_label_of(G, n) for n in only[:4]])  # listed shows 3, and "…" if more
             parts.append(f"Only {short_label_of(G, node)}: {things}{'' if things.endswith('…') else '.'}")
     return " ".join(parts) or "Nothing recorded sets them apart."
 
