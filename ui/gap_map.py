@@ -7,7 +7,6 @@ from typing import Any
 
 import streamlit as st
 
-from graph.analysis._common import short_label
 from graph.analysis.gapmap import NOT_PRIORITY, TICK, gap_map_table
 from ui import data, state
 
@@ -81,7 +80,7 @@ def compact_frame(gap_map: dict[str, Any]):
         kinds.append("group")
         for row in group["rows"]:
             cells = [_compact(row["cells"].get(c["id"], "")) for c in columns]
-            rows.append([short_label(row["label"], 40), *cells, str(row["count"])])
+            rows.append([row["short"], *cells, str(row["count"])])
             values.append(row["id"])
             kinds.append("topic")
     totals = [str(gap_map["column_totals"][c["id"]]) for c in columns]

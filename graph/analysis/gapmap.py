@@ -23,11 +23,14 @@ from graph.analysis._common import (
     node_data,
     nodes_of_type,
     ref,
+    short_label,
     themes_of,
 )
 from graph.schema import LEVELS, Relation
 
 NOT_PRIORITY = "Not priority"
+#: Longest topic name in a row's ``short`` (its first clause, or words cut with "…").
+SHORT_TOPIC = 40
 TICK = "✓"
 _LEVEL_TITLES = {"frontline": "Frontline", "organisation": "Organisation", "system": "System"}
 # A cell a spreadsheet would run as a formula is written as text (CSV: with a leading apostrophe).
@@ -41,7 +44,8 @@ def evidence_gap_map(G: nx.MultiDiGraph) -> dict[str, Any]:
     ``columns`` are the Appendix 1 strands in their printed order (``id``, ``label``, ``heading``);
     ``groups`` are ``{"level", "theme": {"id","label"} or None, "rows", "totals" (ticks per strand;
     strands with none left out), "count", "not_priority"}`` in the report's order (frontline, organisation, system; themes as printed),
-    and each row is ``{"id", "label", "level", "cells": {strand id: text}, "count", "not_priority"}``
+    and each row is ``{"id", "label", "short", "level", "cells": {strand id: text}, "count",
+    "not_priority"}`` (``short``: the label cut for a narrow table)
     where ``count`` is the number of strands that raised the topic (the consensus column).
     Blank cells are left out of ``cells``.
 
@@ -195,6 +199,7 @@ def _group(
         rows.append(
             {
                 **ref(G, topic),
+                "short": short_label(label_of(G, topic), SHORT_TOPIC),
                 "level": level or None,
                 "cells": row_cells,
                 "count": len(ticked),
