@@ -428,6 +428,8 @@ def stretch(where: dict[str, tuple[float, float]], *, width: float, height: floa
 
 
 def community_name(graph: nx.MultiDiGraph, members: list[str]) -> str:
-    """A community is named after its best-connected member."""
-    best = max(members, key=lambda n: (graph.degree(n), n))
-    return str(graph.nodes[best].get("label", best))
+    """A community's name in the team's words ("Frontline topics: types of abuse"): see
+    ``graph.analysis.communities.community_name``."""
+    from graph.analysis.communities import community_name as name
+
+    return name(graph, members)
