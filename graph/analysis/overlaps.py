@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 import networkx as nx
@@ -155,11 +156,11 @@ def overlaps(
     limit = MAX_RESULTS if limit is None else max(limit, 0)
     family = _families(G, members) if kind == "duplication" else {}
     found = []
-    ordered = _by_label(G, hood)
+    ordering = _by_label(G, hood)
     for k in order[:limit]:
         a, b = members[rows[k]], members[cols[k]]
         why_related = _related(G, a, b, family) if related[k] else None
-        found.append(_finding(G, a, b, float(score[k]), hood, doing, done_by, specific_at_most, why_related, ordered))
+        found.append(_finding(G, a, b, float(score[k]), hood, doing, done_by, specific_at_most, why_related, *ordering))
     consulted_only = _consulted_only(G, members, sharing) if kind == "duplication" else 0
     summary = _summary(
         node_type, kind, min_shared, specific_at_most, single, int(related.sum()), consulted_only, counts.tolist()
@@ -353,11 +354,14 @@ def _finding(
     specific_at_most: int,
     related: str | None,
     ordered: Callable[[str], list[str]],
+    label_key: Callable[[str], tuple[str, str]],
 ) -> dict[str, Any]:
-    first, second = ordered(a), ordered(b)
-    shared = [n for n in first if n in hood[b]]
-    only_a = [n for n in first if n not in hood[b]]
-    only_b = [n for n in second if n not in hood[a]]
+    both = hood[a] & hood[b]
+    shared = sorted(both, key=label_key)
+    # Only the first few differences are listed: walk each sorted list no further than needed.
+    only_a = list(islice((n for n in ordered(a) if n not in both), MAX_DIFFERENCES))
+    only_b = list(islice((n for n in ordered(b) if n not in both), MAX_DIFFERENCES))
+    count_a, count_b = len(hood[a]) - len(both), len(hood[b]) - len(both)
     specific = sum(done_by[thing] <= specific_at_most for thing in shared)
     strength = "strong" if specific >= 3 else "moderate" if specific >= 2 else "weak"
     links = [link for thing in shared for node in (a, b) for link in doing[node][thing]]
@@ -369,10 +373,10 @@ def _finding(
         "score": round(score, 3),
         "shared": [{**ref(G, n), "type": type_of(G, n), "done_by": done_by[n]} for n in shared],
         "specific": specific,
-        "only_a": [ref(G, n) for n in only_a[:MAX_DIFFERENCES]],
-        "only_b": [ref(G, n) for n in only_b[:MAX_DIFFERENCES]],
-        "only_a_count": len(only_a),
-        "only_b_count": len(only_b),
+        "only_a": [ref(G, n) for n in only_a],
+        "only_b": [ref(G, n) for n in only_b],
+        "only_a_count": count_a,
+        "only_b_count": count_b,
         "reason": _reason(G, a, b, shared, doing),
         "differs": _differs(G, a, b, only_a, only_b),
         "evidence": evidence,
@@ -381,8 +385,10 @@ def _finding(
     }
 
 
-def _by_label(G: nx.MultiDiGraph, hood: dict[str, set[str]]) -> Callable[[str], list[str]]:
-    """``ordered(node)``: what ``node`` does, sorted by label; each node's list and key made once."""
+def _by_label(
+    G: nx.MultiDiGraph, hood: dict[str, set[str]]
+) -> tuple[Callable[[str], list[str]], Callable[[str], tuple[str, str]]]:
+    """``ordered(node)``: what ``node`` does, sorted by label, each list made once; and the sort key."""
     keys: dict[str, tuple[str, str]] = {}
     lists: dict[str, list[str]] = {}
 
@@ -396,7 +402,7 @@ def _by_label(G: nx.MultiDiGraph, hood: dict[str, set[str]]) -> Callable[[str], 
             lists[node] = sorted(hood[node], key=key)
         return lists[node]
 
-    return ordered
+    return ordered, key
 
 
 def _evidence(G: nx.MultiDiGraph, link: Link) -> dict[str, Any]:
