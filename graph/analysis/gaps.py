@@ -40,10 +40,9 @@ from graph.analysis._common import (
     type_of,
     verb,
 )
-from graph.analysis.communities import _communities, communities, unique_names
+from graph.analysis.communities import _communities, unique_names
+from graph.analysis.communities import communities as communities  # where callers have long found it
 from graph.schema import LEVELS, Relation
-
-__all__ = ["communities", "gap_summary", "gaps", "structural_gaps"]
 
 #: Only this many of the largest communities are compared pairwise for structural gaps.
 MAX_COMMUNITIES_COMPARED = 30
