@@ -159,7 +159,11 @@ def _wide(gap_map: dict[str, Any]) -> None:
         hide_index=True,
         width="stretch",
         height=680,
-        column_config={"Topic": st.column_config.TextColumn("Topic", width="large", pinned=True)},
+        column_config={
+            "Topic": st.column_config.TextColumn("Topic", width=320, pinned=True),
+            "Level": st.column_config.TextColumn("Level", width=90),
+            "Theme": st.column_config.TextColumn("Theme", width=200),
+        },
     )
     st.caption("Grey italics: 'Not priority'. A note such as '(Families)' says whose voice the tick carries.")
 
