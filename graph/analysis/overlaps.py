@@ -51,6 +51,8 @@ MAX_CANDIDATE_PAIRS = 3_000_000
 MAX_RESULTS = 10_000
 #: At most this many of the things only one of a pair does are listed (``only_a_count`` says how many).
 MAX_DIFFERENCES = 20
+#: The links behind at most this many shared things are spelt out in ``evidence``.
+MAX_EVIDENCED = 10
 #: A shared thing is *specific* when at most this many organisations and initiatives do it.
 SPECIFIC_AT_MOST = 3
 
@@ -122,7 +124,8 @@ def overlaps(
     wanted = None if relations is None else {str(r) for r in relations}
     members = sorted(node for node, kind_ in G.nodes(data="type") if kind_ == node_type)
     peers = _peers(G, node_type, members)
-    doing = {node: _features(G, node, node_type, wanted) for node in peers}
+    canonical: dict[str, str] = {}
+    doing = {node: _features(G, node, node_type, wanted, canonical) for node in peers}
     done_by = Counter(feature for node in peers for feature in doing[node])
     hood = {node: set(doing[node]) for node in members}
     index: dict[str, list[int]] = defaultdict(list)
@@ -224,13 +227,21 @@ def _peers(G: nx.MultiDiGraph, node_type: str, members: list[str]) -> list[str]:
     return members
 
 
-def _features(G: nx.MultiDiGraph, node: str, node_type: str, wanted: set[str] | None) -> dict[str, list[Link]]:
-    """What ``node`` does, as ``{thing: [supporting links]}``; a topic listed twice is one thing."""
+def _features(
+    G: nx.MultiDiGraph, node: str, node_type: str, wanted: set[str] | None, canonical: dict[str, str] | None = None
+) -> dict[str, list[Link]]:
+    """What ``node`` does, as ``{thing: [supporting links]}``; a topic listed twice is one thing.
+
+    ``canonical`` remembers, across calls, which listing stands for each topic listed twice.
+    """
     found: dict[str, list[Link]] = defaultdict(list)
+    canonical = {} if canonical is None else canonical
 
     def add(thing: str, link: Link) -> None:
         if wanted is None or link[2] in wanted:
-            found[_canonical(G, thing)].append(link)
+            if thing not in canonical:
+                canonical[thing] = _canonical(G, thing)
+            found[canonical[thing]].append(link)
 
     if node_type in DOERS:
         for target, keyed in out_links(G, node).items():
@@ -364,8 +375,10 @@ def _finding(
     count_a, count_b = len(hood[a]) - len(both), len(hood[b]) - len(both)
     specific = sum(done_by[thing] <= specific_at_most for thing in shared)
     strength = "strong" if specific >= 3 else "moderate" if specific >= 2 else "weak"
-    links = [link for thing in shared for node in (a, b) for link in doing[node][thing]]
-    evidence = [_evidence(G, link) for link in sorted(set(links))]
+    # The links behind the first few shared things are spelt out; the report sections cover them all.
+    links = sorted({link for thing in shared for node in (a, b) for link in doing[node][thing]})
+    spelt = sorted({link for thing in shared[:MAX_EVIDENCED] for node in (a, b) for link in doing[node][thing]})
+    evidence = [_evidence(G, link) for link in spelt]
     return {
         "a": ref(G, a),
         "b": ref(G, b),
@@ -380,7 +393,7 @@ def _finding(
         "reason": _reason(G, a, b, shared, doing),
         "differs": _differs(G, a, b, only_a, only_b),
         "evidence": evidence,
-        "refs": merge_refs(*(item["refs"] for item in evidence)),
+        "refs": merge_refs(*(G._succ[s][t][r].get("refs") or () for s, t, r in links)),
         "related": related,
     }
 
@@ -512,9 +525,12 @@ def _consulted_only(G: nx.MultiDiGraph, members: list[str], sharing: np.ndarray)
     columns = [rows for source, rows in index.items() if source not in hubs and len(rows) > 1]
     if not columns:
         return 0
-    ones = np.ones(len(columns))
-    _, _, _, rows, cols = _candidate_pairs(len(members), columns, ones, ones)
-    return int((~np.isin(rows * len(members) + cols, sharing)).sum())
+    rows = np.concatenate([np.asarray(column, dtype=np.int64) for column in columns])
+    cols = np.repeat(np.arange(len(columns)), [len(column) for column in columns])
+    incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(members), len(columns)))
+    together = sparse.triu(incidence @ incidence.T, k=1).tocoo()
+    pairs = together.row.astype(np.int64) * len(members) + together.col
+    return int((~np.isin(pairs, sharing)).sum())
 
 
 def _pairs(count: int, one: str, many: str) -> str:
