@@ -144,7 +144,7 @@ function create(view, vis, data, setStateValue) {
     withPhysics(data.payload.options, false));
   view.network = network;
   const frame = view.canvas.querySelector(".vis-network");
-  if (frame) frame.setAttribute("aria-label", data.label);
+  if (frame) { frame.setAttribute("role", "img"); frame.setAttribute("aria-label", data.label); }
   network.on("click", (params) => {
     const selected = params.nodes.length ? String(params.nodes[0]) : null;
     if (selected === view.selected) return;
