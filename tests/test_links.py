@@ -91,3 +91,15 @@ def test_checking_a_view_after_an_edit_drops_a_deleted_node(graph):
     checked, notices = check_view(graph, view)
     assert checked == View(depth=2)
     assert notices == ["The view's focus 'topic:neglect' is not a node in the data; it was ignored."]
+
+
+def test_the_readme_documents_every_parameter():
+    from graph.links import PARAMETERS, TABS
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Links") : readme.index("## Speed and the benchmark")]
+    for name in PARAMETERS:
+        assert f"`{name}`" in section, name
+    for tab in TABS:
+        assert f"`{tab}`" in section, tab
