@@ -30,7 +30,7 @@ def _shown(at: AppTest) -> str:
 def test_app_draws_the_whole_shipped_graph(monkeypatch):
     at = _app(monkeypatch)
     assert _shown(at) == "Showing **211** of 211 nodes and **478** links"
-    assert len(at.get("bidi_component")) == 1
+    assert len(at.get("bidi_component")) == 2  # the drawing and the element that carries its data
     assert not at.error
 
 

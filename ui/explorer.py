@@ -195,7 +195,7 @@ def _presentation(graph, folder: str, version: str, payload, shown, drawn) -> No
         st.warning(E(notice), icon=":material/link_off:")
     left, right = st.columns([6, 1], gap="small")
     with left:
-        guarded("drawing", drawing.show, payload, shown, height=PRESENT_HEIGHT)
+        guarded("drawing", drawing.show, payload, shown, height=PRESENT_HEIGHT, presentation=True)
     with right:
         workshop.presentation_side(_legend())
         guarded(
