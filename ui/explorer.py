@@ -26,15 +26,31 @@ from ui.table import table_panel
 
 LOG = logging.getLogger(__name__)
 TITLE = "Children's social care: the national learning infrastructure"
+SUBTITLE = (
+    "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
+    "Click a node to see what it links to; workshop tools are in the sidebar (») at the top left."
+)
 # Less empty space above the heading, so the drawing gets most of a laptop's screen.
-PAGE_CSS = """
-.block-container { padding-top: 3.2rem; padding-bottom: 0.5rem; padding-left: 1.5rem; padding-right: 1.5rem; }
-.block-container h3 { padding-top: 0.2rem; }
-/* Streamlit's captions are grey at 3.9:1 on white; WCAG AA needs 4.5:1 for text this size. */
+PAGE_CSS = (
+    """
+.block-container { padding-top: 1.9rem; padding-bottom: 0.5rem; padding-left: 1.5rem; padding-right: 1.5rem; }
+/* The top bar holds only the sidebar's button: let the page use the space beside it. */
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
+.kg-heading { padding-left: 2.4rem; }
+.kg-heading h1 { font-size: 1.3rem; font-weight: 700; padding: 0; margin: 0; line-height: 1.35; }
+.kg-heading p { font-size: 0.875rem; margin: 0.1rem 0 0 0; color: #55534f; }
+.st-key-kg-status p { margin-bottom: 0; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > div > [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+"""
+    + """/* Streamlit's captions are grey at 3.9:1 on white; WCAG AA needs 4.5:1 for text this size. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stCaptionContainer"] code { color: #55534f; opacity: 1; }
 """
-DRAWING_HEIGHT = 640
+)
+#: The drawing's height: with the heading and the controls above it, it fills a 1366x768 laptop
+#: screen's window, and most of a 1600x1000 one (the key sits just below it there).
+DRAWING_HEIGHT = 560
 PRESENT_HEIGHT = 860
 
 
@@ -114,27 +130,23 @@ def explorer(folder: str, version: str) -> None:
 
 def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> None:
     st.html(f"<style>{PAGE_CSS}{controls.SKIP_CSS}</style>")
-    st.subheader(TITLE, anchor=False)
-    st.caption(
-        "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
-        "Click a node to see what it links to. Filters are above the graph; workshop tools are in the sidebar."
-    )
+    st.html(f'<div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>')
     for notice in state.notices():
         st.warning(E(notice), icon=":material/link_off:")
     export_place = controls.view_controls(graph, folder, version)
-    left, right = st.columns([5, 3], gap="medium")
+    left, right = st.columns([2, 1], gap="medium")
     with right:  # first, so the details reach the page before the drawing does
         _panels(graph, folder, version, drawn)
-    with left:
+    with left, st.container(key="kg-status", gap=None):
         focus = shown.focus
         selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus else ""
-        st.markdown(
+        lines = [
             f"Showing **{drawn.node_count}** of {graph.number_of_nodes()} nodes and **{drawn.edge_count}** links"
-            f"{selected}"
-        )
-        for note in (*shown.notes, *drawn.notes, shown.caption):
-            if note:
-                st.caption(E(note))
+            f"{selected}",
+            *(E(note) for note in (*shown.notes, *drawn.notes, shown.caption) if note),
+        ]
+        st.caption("  \n".join(lines))
+    with left:
         guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
         st.html(workshop.legend_html(_legend(), size="0.85rem", inline=True))
     _, scene = workshop.current_scene(workshop.load_scenes(folder)[0])
