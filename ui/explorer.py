@@ -7,6 +7,7 @@ place, and the rest of the page keeps working.
 from __future__ import annotations
 
 import logging
+import sys
 
 import streamlit as st
 
@@ -14,7 +15,7 @@ from graph.errors import DataError
 from graph.exports import DEFAULT_TITLE
 from graph.panels import escape_markdown as E
 from graph.view import MAX_DRAWN_NODES, apply_view
-from ui import controls, data, drawing, editing, state, workshop
+from ui import controls, data, drawing, state, workshop
 from ui.about import about_panel
 from ui.details import details_panel
 from ui.exports import export_menu
@@ -77,12 +78,23 @@ def main() -> None:
         st.code("\n".join(str(p) for p in error.problems), language=None)
         st.stop()
     _begin(graph, folder, version)
+    explorer(folder, version)
+    # The sidebar comes after the explorer, so the drawing and the details reach the page first;
+    # the facilitator's tools bring heavy imports (pandas, the import formats) into the process.
+    from ui import editing
+
     with st.sidebar:
         known = set(data.names(folder, version))
         guarded("workshop tools", workshop.sidebar_controls, folder, known, None, editing.editing_unlocked())
         guarded("editing controls", editing.unlock_controls)
         guarded("display options", controls.display_options, graph, folder, version)
-    explorer(folder, version)
+
+
+def _can_edit() -> bool:
+    """Whether this session unlocked editing. A session can only have unlocked it through the
+    sidebar's controls, so before ui.editing is first imported (the first page) none has."""
+    editing = sys.modules.get("ui.editing")
+    return editing is not None and editing.editing_unlocked()
 
 
 def _begin(graph, folder: str, version: str):
@@ -171,10 +183,10 @@ def _legend():
 
 
 def _panels(graph, folder: str, version: str, drawn) -> None:
-    can_edit = editing.editing_unlocked()
+    can_edit = _can_edit()
     panels = {
         "details": ("details", details_panel, (graph,)),
-        "edit": ("Edit tab", editing.edit_panel, (graph, folder, version)),
+        "edit": ("Edit tab", _edit_panel, (graph, folder, version)),
         "paths": ("Paths tab", paths_panel, (graph, folder, version)),
         "overlaps": ("Overlaps tab", overlaps_panel, (graph, folder, version)),
         "gaps": ("Gaps tab", gaps_panel, (graph, folder, version)),
@@ -191,6 +203,12 @@ def _panels(graph, folder: str, version: str, drawn) -> None:
         with tab:
             if tab.open:
                 guarded(name, part, *args)
+
+
+def _edit_panel(graph, folder: str, version: str) -> None:
+    from ui import editing
+
+    editing.edit_panel(graph, folder, version)
 
 
 def _presentation(graph, folder: str, version: str, payload, shown, drawn) -> None:
