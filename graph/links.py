@@ -132,19 +132,21 @@ def read_query(
             fields["only_neighbourhood"] = text.lower() in _TRUE
         else:
             notices.append(f"The link's only='{_clip(text)}' is not 1 or 0; it was ignored.")
-    ends = [one("from"), one("to")]
-    if any(e is not None for e in ends):
-        found = [node(p, e) if e is not None else None for p, e in zip(("from", "to"), ends, strict=True)]
-        if all(found) and found[0] != found[1]:
-            fields["path"] = found
+    given = [(p, text) for p in ("from", "to") if (text := one(p)) is not None]
+    if given:
+        ends = [node(p, text) for p, text in given]
+        if None in ends:
+            pass  # already reported
+        elif len(ends) == 1:
+            notices.append("The link gives only one end of a path (it needs both from and to); it was ignored.")
+        elif ends[0] == ends[1]:
+            notices.append("The link's path starts and ends at the same node; it was ignored.")
+        else:
+            fields["path"] = ends
             _number(raw, "paths", 1, 5, notices, fields, "path_count", offset=0)
             _number(raw, "path", 1, 5, notices, fields, "path_pick", offset=1)
             avoided = [node("avoid", v) for v in raw.get("avoid") or []][:10]
-            fields["path_avoid"] = [n for n in avoided if n is not None and n not in found]
-        elif all(e is not None for e in ends) and all(found):
-            notices.append("The link's path starts and ends at the same node; it was ignored.")
-        elif all(found):
-            notices.append("The link gives only one end of a path (it needs both from and to); it was ignored.")
+            fields["path_avoid"] = [n for n in avoided if n is not None and n not in ends]
     for parameter, size in (("overlap", 2), ("duplicate", 50)):
         values = raw.get(parameter)
         if not values:

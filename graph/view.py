@@ -222,7 +222,7 @@ def selection_highlight(
         from graph.analysis.overlaps import overlap_highlight
 
         nodes, edges = overlap_highlight(graph, *view.overlap)
-        return nodes, edges, "Highlighted: the pair chosen under Overlaps and what they both do."
+        return nodes, edges, "Highlighted: an overlapping pair and what they both do."
     duplicates = [n for n in view.duplicate if n in graph]
     if duplicates:
         return set(duplicates), edges_among(graph, set(duplicates)), "Highlighted: candidate duplicates."

@@ -34,7 +34,7 @@ def _app(monkeypatch, data_dir: Path, passcode: str | None = None) -> AppTest:
 
 
 def _shown(at: AppTest) -> str:
-    return next((m.value for m in at.markdown if m.value.startswith("Showing")), "")
+    return next((c.value for c in at.caption if c.value.startswith("Showing")), "")
 
 
 def test_the_default_tour_ships_and_validates():

@@ -16,6 +16,14 @@ FILTER_RULE = (
     "them, and nothing else. Node types then keep only the chosen types."
 )
 
+#: The skip link under Find a node takes no room until a keyboard user reaches it.
+SKIP_CSS = """
+.st-key-kg-skip { position: absolute; bottom: -1.6rem; left: 0; z-index: 5; gap: 0; }
+.st-key-kg-skip a.kg-skip { position: absolute; left: -10000px; }
+.st-key-kg-skip a.kg-skip:focus { position: static; left: auto; display: inline-block; padding: 0.1rem 0.5rem;
+  background: #ffffff; color: #1a1a6e; border: 2px solid #332288; border-radius: 0.3rem; }
+"""
+
 
 def view_controls(graph, folder: str, version: str):
     """The bar above the drawing; returns the column that holds the Export menu."""
@@ -30,6 +38,8 @@ def view_controls(graph, folder: str, version: str):
         key=state.FIND,
         help="Type part of a name. Choosing a node selects it in the graph and shows its details.",
     )
+    with find.container(key="kg-skip"):  # shown when reached with the keyboard (see SKIP_CSS)
+        st.html('<a href="#details" class="kg-skip">Skip to the details</a>')
     depth.slider(
         "Neighbourhood depth", 1, 3, key=state.DEPTH, help="How many links away from the selected node to highlight."
     )

@@ -33,20 +33,25 @@ def prepare(graph, folder: str, version: str, view: View, shown: Shown, *, prese
     scale = 1.5 if presentation else (1.35 if state.large_labels() else 1.0)
     if plan.overview is not None:
         payload = _overview_payload(folder, version, _digest(shown.nodes), plan.overview, scale)
-    else:
-        lit = tuple(sorted(shown.highlight_nodes & set(plan.nodes))) if shown.highlight_nodes else None
-        payload = _payload(folder, version, plan.nodes, lit, state.size_by(), scale, presentation)
+    else:  # the highlight travels apart (``show``), so a payload serves every selection in this view
+        payload = _payload(folder, version, plan.nodes, state.size_by(), scale, presentation)
     drawn = Drawn([n["id"] for n in payload["nodes"]], plan.node_count, plan.edge_count, plan.notes)
     return payload, drawn
 
 
-def show(payload: dict, shown: Shown, *, height: int) -> None:
-    """Draw the payload, selecting the view's focus; a click selects (``state.clicked_in_drawing``).
-    The one place the app calls the drawing component."""
+def show(payload: dict, shown: Shown, *, height: int, presentation: bool = False) -> None:
+    """Draw the payload with the view's highlight (restyled in place when only it changed);
+    a click selects (``state.clicked_in_drawing``). The one place the app calls the component."""
     from graph.component import graph_view
 
-    fit = sorted(shown.highlight_nodes) if shown.caption else []
-    graph_view(payload, key=state.GRAPH, height=height, on_select=state.clicked_in_drawing, fit_to=fit)
+    graph_view(
+        payload,
+        key=state.GRAPH,
+        height=height,
+        on_select=state.clicked_in_drawing,
+        highlight=shown.highlight(),
+        presentation=presentation,
+    )
 
 
 def _digest(nodes) -> str:
@@ -72,7 +77,6 @@ def _payload(
     folder: str,
     version: str,
     nodes: tuple[str, ...],
-    lit: tuple[str, ...] | None,
     size_by: str,
     scale: float,
     compact: bool,
@@ -90,7 +94,6 @@ def _payload(
         graph,
         where,
         node_ids=list(nodes),
-        highlight=list(lit) if lit is not None else None,
         size_by=metric,
         metric=METRIC_NAMES.get(size_by) if metric else None,
         label_scale=scale,

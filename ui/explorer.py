@@ -7,6 +7,7 @@ place, and the rest of the page keeps working.
 from __future__ import annotations
 
 import logging
+import sys
 
 import streamlit as st
 
@@ -14,7 +15,7 @@ from graph.errors import DataError
 from graph.exports import DEFAULT_TITLE
 from graph.panels import escape_markdown as E
 from graph.view import MAX_DRAWN_NODES, apply_view
-from ui import controls, data, drawing, editing, state, workshop
+from ui import controls, data, drawing, state, workshop
 from ui.about import about_panel
 from ui.details import details_panel
 from ui.exports import export_menu
@@ -26,12 +27,31 @@ from ui.table import table_panel
 
 LOG = logging.getLogger(__name__)
 TITLE = "Children's social care: the national learning infrastructure"
+SUBTITLE = (
+    "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
+    "Click a node to see what it links to; workshop tools are in the sidebar (») at the top left."
+)
 # Less empty space above the heading, so the drawing gets most of a laptop's screen.
-PAGE_CSS = """
-.block-container { padding-top: 2.6rem; padding-bottom: 0.5rem; padding-left: 1.5rem; padding-right: 1.5rem; }
-.block-container h3 { padding-top: 0.2rem; }
+PAGE_CSS = (
+    """
+.block-container { padding-top: 1.9rem; padding-bottom: 0.5rem; padding-left: 1.5rem; padding-right: 1.5rem; }
+/* The top bar holds only the sidebar's button: let the page use the space beside it. */
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
+.kg-heading { padding-left: 2.4rem; }
+.kg-heading h1 { font-size: 1.3rem; font-weight: 700; padding: 0; margin: 0; line-height: 1.35; }
+.kg-heading p { font-size: 0.875rem; margin: 0.1rem 0 0 0; color: #55534f; }
+.st-key-kg-status p { margin-bottom: 0; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > div > [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 """
-DRAWING_HEIGHT = 640
+    + """/* Streamlit's captions are grey at 3.9:1 on white; WCAG AA needs 4.5:1 for text this size. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stCaptionContainer"] code { color: #55534f; opacity: 1; }
+"""
+)
+#: The drawing's height: with the heading and the controls above it, it fills a 1366x768 laptop
+#: screen's window, and most of a 1600x1000 one (the key sits just below it there).
+DRAWING_HEIGHT = 560
 PRESENT_HEIGHT = 860
 
 
@@ -58,12 +78,23 @@ def main() -> None:
         st.code("\n".join(str(p) for p in error.problems), language=None)
         st.stop()
     _begin(graph, folder, version)
+    explorer(folder, version)
+    # The sidebar comes after the explorer, so the drawing and the details reach the page first;
+    # the facilitator's tools bring heavy imports (pandas, the import formats) into the process.
+    from ui import editing
+
     with st.sidebar:
         known = set(data.names(folder, version))
         guarded("workshop tools", workshop.sidebar_controls, folder, known, None, editing.editing_unlocked())
         guarded("editing controls", editing.unlock_controls)
         guarded("display options", controls.display_options, graph, folder, version)
-    explorer(folder, version)
+
+
+def _can_edit() -> bool:
+    """Whether this session unlocked editing. A session can only have unlocked it through the
+    sidebar's controls, so before ui.editing is first imported (the first page) none has."""
+    editing = sys.modules.get("ui.editing")
+    return editing is not None and editing.editing_unlocked()
 
 
 def _begin(graph, folder: str, version: str):
@@ -73,6 +104,7 @@ def _begin(graph, folder: str, version: str):
         scenes=lambda: [s.id for s in workshop.load_scenes(folder)[0]],
         communities=lambda: data.communities(folder, version),
         gap_report=lambda: data.gap_report(folder, version),
+        scene_views=lambda: {s.id: s.view for s in workshop.load_scenes(folder)[0]},
     )
 
 
@@ -109,28 +141,24 @@ def explorer(folder: str, version: str) -> None:
 
 
 def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> None:
-    st.html(f"<style>{PAGE_CSS}</style>")
-    st.subheader(TITLE, anchor=False)
-    st.caption(
-        "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
-        "Click a node to see what it links to. Filters are above the graph; workshop tools are in the sidebar."
-    )
+    st.html(f"<style>{PAGE_CSS}{controls.SKIP_CSS}</style>")
+    st.html(f'<div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>')
     for notice in state.notices():
         st.warning(E(notice), icon=":material/link_off:")
     export_place = controls.view_controls(graph, folder, version)
-    left, right = st.columns([5, 3], gap="medium")
+    left, right = st.columns([2, 1], gap="medium")
     with right:  # first, so the details reach the page before the drawing does
         _panels(graph, folder, version, drawn)
-    with left:
+    with left, st.container(key="kg-status", gap=None):
         focus = shown.focus
         selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus else ""
-        st.markdown(
+        lines = [
             f"Showing **{drawn.node_count}** of {graph.number_of_nodes()} nodes and **{drawn.edge_count}** links"
-            f"{selected}"
-        )
-        for note in (*shown.notes, *drawn.notes, shown.caption):
-            if note:
-                st.caption(E(note))
+            f"{selected}",
+            *(E(note) for note in (*shown.notes, *drawn.notes, shown.caption) if note),
+        ]
+        st.caption("  \n".join(lines))
+    with left:
         guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
         st.html(workshop.legend_html(_legend(), size="0.85rem", inline=True))
     _, scene = workshop.current_scene(workshop.load_scenes(folder)[0])
@@ -155,10 +183,10 @@ def _legend():
 
 
 def _panels(graph, folder: str, version: str, drawn) -> None:
-    can_edit = editing.editing_unlocked()
+    can_edit = _can_edit()
     panels = {
         "details": ("details", details_panel, (graph,)),
-        "edit": ("Edit tab", editing.edit_panel, (graph, folder, version)),
+        "edit": ("Edit tab", _edit_panel, (graph, folder, version)),
         "paths": ("Paths tab", paths_panel, (graph, folder, version)),
         "overlaps": ("Overlaps tab", overlaps_panel, (graph, folder, version)),
         "gaps": ("Gaps tab", gaps_panel, (graph, folder, version)),
@@ -177,6 +205,12 @@ def _panels(graph, folder: str, version: str, drawn) -> None:
                 guarded(name, part, *args)
 
 
+def _edit_panel(graph, folder: str, version: str) -> None:
+    from ui import editing
+
+    editing.edit_panel(graph, folder, version)
+
+
 def _presentation(graph, folder: str, version: str, payload, shown, drawn) -> None:
     known = set(data.names(folder, version))
     title, caption = workshop.presentation_header(folder, known, None)
@@ -191,7 +225,7 @@ def _presentation(graph, folder: str, version: str, payload, shown, drawn) -> No
         st.warning(E(notice), icon=":material/link_off:")
     left, right = st.columns([6, 1], gap="small")
     with left:
-        guarded("drawing", drawing.show, payload, shown, height=PRESENT_HEIGHT)
+        guarded("drawing", drawing.show, payload, shown, height=PRESENT_HEIGHT, presentation=True)
     with right:
         workshop.presentation_side(_legend())
         guarded(

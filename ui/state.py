@@ -80,6 +80,8 @@ SIZE_BY = {
     "consensus": "Strands that raised a topic",
     "none": "All the same",
 }
+_YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off", ""}
 #: What a person selects, one at a time: choosing one clears the others.
 SELECTIONS = ("focus", "path", "overlap", "duplicate", "gap", "community")
 _CLEARED = {
@@ -214,6 +216,7 @@ def begin(
     scenes: Callable[[], Sequence[str]],
     communities: Callable[[], list[list[str]]],
     gap_report: Callable[[], dict],
+    scene_views: Callable[[], dict[str, View]] | None = None,
 ) -> View:
     """Start a run: read the link on a session's first run, take in what a person changed in a
     mirrored widget, and drop what the data no longer has (with a notice). Returns the View."""
@@ -225,6 +228,10 @@ def begin(
     if VIEW not in state:
         params = {name: st.query_params.get_all(name) for name in st.query_params}
         first, found = read_query(graph, params, ignore=(PRESENT, SIZE, LARGE), **checks())
+        scene = _scene_view(first.scene, first.tab, scene_views) if first.scene else None
+        if scene is not None and first == View(scene=first.scene, tab=first.tab):  # a link to a scene alone
+            first, more = check_view(graph, scene, **checks())
+            found += more
         _read_display(params, found)
         state[NOTICES] = found
         state[CHECKED] = version
@@ -255,14 +262,22 @@ def begin(
     return current
 
 
+def _scene_view(scene_id: str, tab: str | None, scene_views) -> View | None:
+    views = scene_views() if scene_views is not None else {}
+    if scene_id not in views:
+        return None
+    return views[scene_id].model_copy(update={"scene": scene_id, "tab": tab or views[scene_id].tab})
+
+
 def _read_display(params: dict[str, list[str]], found: list[str]) -> None:
     state = st.session_state
     for name, values in params.items():
         value = values[-1] if values else ""
-        if name == PRESENT:
-            state[PRESENT] = value.lower() in {"1", "true", "yes", "on"}
-        elif name == LARGE:
-            state[LARGE] = value.lower() in {"1", "true", "yes", "on"}
+        if name in (PRESENT, LARGE):
+            if value.lower() in _YES | _NO:
+                state[name] = value.lower() in _YES
+            else:
+                found.append(f"The link's {name}='{value[:40]}' is not 1 or 0; it was ignored.")
         elif name == SIZE:
             if value in SIZE_BY:
                 state[SIZE] = value
@@ -311,6 +326,7 @@ def select(**selection: Any) -> None:
 def show_view(new: View) -> None:
     """Show a whole view (a scene): filters, selection and tab. Call it from a widget callback."""
     st.session_state[NOTICES] = []
+    st.session_state[CHECKED] = None  # checked against the data at the start of the next run
     if new.community != view().community:
         st.session_state[RERUN_APP] = True
     _store(new, st.session_state)

@@ -78,7 +78,8 @@ def go_to_scene(index: int, scenes: list[Scene], known: set[str] | None = None, 
     if not scenes:
         return
     scene = scenes[max(0, min(index, len(scenes) - 1))]
-    app_state.show_view(scene.view.model_copy(update={"scene": scene.id}))
+    tab = scene.view.tab or app_state.view().tab  # a scene without a tab keeps the panel in sight
+    app_state.show_view(scene.view.model_copy(update={"scene": scene.id, "tab": tab}))
 
 
 def current_scene(scenes: list[Scene]) -> tuple[int, Scene | None]:

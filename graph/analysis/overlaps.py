@@ -203,8 +203,7 @@ def overlap_highlight(G: nx.MultiDiGraph, a: str, b: str) -> tuple[set[str], set
     >>> sorted(overlap_highlight(G, "a", "b")[0])
     ['a', 'b', 't']
     """
-    node_type = type_of(G, a)
-    doing_a, doing_b = _features(G, a, node_type, None), _features(G, b, node_type, None)
+    doing_a, doing_b = _features(G, a, type_of(G, a), None), _features(G, b, type_of(G, b), None)
     links = {link for thing in doing_a.keys() & doing_b.keys() for link in (*doing_a[thing], *doing_b[thing])}
     return {a, b} | {end for link in links for end in link[:2]}, links
 
