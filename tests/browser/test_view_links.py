@@ -120,9 +120,12 @@ def _check(page, browser, parameter: str, value: str, nodes: set[str], focus: st
 def test_an_overlap_row_highlights_the_pair_and_what_they_share(page, browser, app_url, graph, artifacts):
     from graph.analysis.overlaps import overlaps
 
-    first = overlaps(graph, "organisation")[0]
+    first = overlaps(graph, "initiative")["pairs"][0]  # organisations: the report supports no overlap
     pair = [first["a"]["id"], first["b"]["id"]]
     _open(page, app_url + "/?tab=overlaps")
+    _tab_panel(page).locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Initiatives (duplication)").click()
+    page.wait_for_timeout(1000)
     _click_first_row(page, _tab_panel(page).locator("[data-testid='stDataFrame']").first)
     expected = {*pair, *(s["id"] for s in first["shared"])}
     _check(page, browser, "overlap", ",".join(pair), expected, artifacts=artifacts)
@@ -135,7 +138,7 @@ def test_a_duplicate_row_highlights_the_candidates(page, browser, app_url, graph
     first = [n["id"] for n in duplicates(graph)[0]["nodes"]]
     _open(page, app_url + "/?tab=overlaps")
     _tab_panel(page).get_by_text("Candidate duplicates").click()
-    _click_first_row(page, _tab_panel(page).locator("[data-testid='stDataFrame']").nth(1))
+    _click_first_row(page, _tab_panel(page).locator("[data-testid='stExpander'] [data-testid='stDataFrame']").first)
     _check(page, browser, "duplicate", ",".join(first), set(first))
 
 
@@ -153,11 +156,15 @@ def test_a_gap_row_highlights_the_gap(page, browser, app_url, graph):
 
 
 def test_a_gap_map_row_selects_its_topic(page, browser, app_url, graph):
-    from graph.analysis.metrics import coverage_matrix
+    from graph.analysis.gapmap import evidence_gap_map
 
-    topic = coverage_matrix(graph)["rows"][0]["id"]
+    topic = evidence_gap_map(graph)["groups"][0]["rows"][0]["id"]
     _open(page, app_url + "/?tab=gap-map")
-    _click_first_row(page, _tab_panel(page).locator("[data-testid='stDataFrame']").first)
+    table = _tab_panel(page).locator("[data-testid='stDataFrame']").first
+    table.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + 35 + 35 + 17)  # a cell of the first topic, under its theme's row
     _check(page, browser, "focus", topic, _around(graph, topic), topic)
     label = graph.nodes[topic]["label"]
     assert page.get_by_text(f"selected: {label}").count() == 1
