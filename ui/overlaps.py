@@ -41,14 +41,15 @@ def overlaps_panel(graph, folder: str, version: str) -> None:
         if kind in OVERLAP_TYPES:
             state.preset(state.OVERLAP_TYPE, kind)
     node_type = st.selectbox(
-        "Compare", OVERLAP_TYPES, key=state.OVERLAP_TYPE, format_func=lambda t: f"{t.capitalize()}s ({_KIND[t]})"
+        "Compare",
+        OVERLAP_TYPES,
+        key=state.OVERLAP_TYPE,
+        format_func=lambda t: f"{t.capitalize()}s ({_KIND[t]})",
+        help=" ".join(_EXPLAINED.values()),
     )
     report = data.overlap_report(folder, version, node_type or "organisation")
     st.markdown(f"**{_HEADING[report['kind']]}**")
-    st.caption(E(_EXPLAINED[report["kind"]]))
     (st.info if report["counts"]["strong"] else st.warning)(E(report["summary"]), icon=":material/compare_arrows:")
-    if report["to_add"]:
-        st.caption(E(report["to_add"]))
     rows = report["pairs"]
     if rows:
         pairs = [[r["a"]["id"], r["b"]["id"]] for r in rows]
@@ -73,12 +74,15 @@ def overlaps_panel(graph, folder: str, version: str) -> None:
             selection_mode="single-row",
             key=key,
             column_config={
-                "strength": st.column_config.TextColumn("Strength", width=80),
-                "pair": st.column_config.TextColumn("Pair", width="medium"),
+                "strength": st.column_config.TextColumn("Strength", width=72),
+                "pair": st.column_config.TextColumn("Pair", width=170),
                 "why": st.column_config.TextColumn("Why", width="large"),
             },
         )
         _why(rows[picked if picked is not None else 0], chosen=picked is not None)
+    if report["to_add"]:
+        st.caption(E(report["to_add"]))
+    st.caption(E(_EXPLAINED[report["kind"]]))
     with st.expander("Candidate duplicates", expanded=bool(view.duplicate)):
         dupes = data.duplicate_report(folder, version)
         groups = [[n["id"] for n in d["nodes"]] for d in dupes]
