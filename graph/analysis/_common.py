@@ -222,7 +222,9 @@ def plural_type(node_type: str, count: int) -> str:
 def listed(labels: list[str], most: int = 3) -> str:
     """ "A, B, C…" — the first ``most`` labels, with an ellipsis if there are more."""
     shown = ", ".join(labels[:most])
-    return shown + ("…" if len(labels) > most else "")
+    if len(labels) <= most:
+        return shown
+    return shown + (", …" if shown.endswith("…") else "…")  # a cut label already ends in "…"
 
 
 def natural_key(text: str) -> tuple[Any, ...]:

@@ -176,6 +176,11 @@ def _gap_line(item: dict[str, Any]) -> str:
     return f"- **{escape(item['label'])}**{placed}: {escape(item['reason'])} {cite(item.get('refs', []))}".rstrip()
 
 
+def _sentence(text: str) -> str:
+    """Text ending as a sentence: a full stop unless it already ends with one, "?" or "…"."""
+    return text if text.endswith((".", "?", "…", "!")) else text + "."
+
+
 def _overlaps(G: nx.MultiDiGraph, top: int) -> list[str]:
     lines = ["## Overlaps and agreement", ""]
     lines += [
@@ -190,7 +195,7 @@ def _overlaps(G: nx.MultiDiGraph, top: int) -> list[str]:
         for pair in found["pairs"]:
             lines.append(
                 f"- **{escape(pair['a']['label'])}** and **{escape(pair['b']['label'])}** ({pair['strength']}): "
-                f"{escape(pair['reason'])}. {escape(pair['differs'])} {cite(pair['refs'])}".rstrip()
+                f"{escape(_sentence(pair['reason']))} {escape(pair['differs'])} {cite(pair['refs'])}".rstrip()
             )
         if found["pairs"]:
             lines.append("")
