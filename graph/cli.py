@@ -137,16 +137,24 @@ def _node_ref(value: dict[str, Any]) -> str:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    from graph.analysis.gaps import gaps
+    from graph.analysis.gaps import gap_summary, gaps
 
-    result = gaps(_load(args), seed=args.seed)
+    graph = _load(args)
+    found = gaps(graph, seed=args.seed)
+    summary = gap_summary(graph, found)
+    result = {**found, "summary": summary}
 
     def text(value: dict) -> None:
-        for kind, items in value.items():
-            print(f"\n{kind.replace('_', ' ').capitalize()} ({len(items)})")
+        for kind, about in value["summary"].items():
+            items = value[kind]
+            print(f"\n{about['title']} ({len(items)})")
+            print(f"  {about['explanation']}")
+            if about["to_fill"]:
+                print(f"  To fill: {about['to_fill']}")
             for item in items:
-                name = item.get("label") or " / ".join(c["label"] for c in item.get("communities", []))
-                print(f"  - {name}: {item['reason']}")
+                print(f"  - {item['label']}: {item['reason']}")
+                for bridge in item.get("bridges", []):
+                    print(f"      bridge: {bridge['label']} ({bridge['reason']})")
 
     def rows(value: dict) -> list[dict]:
         return [
@@ -157,8 +165,8 @@ def cmd_gaps(args: argparse.Namespace) -> int:
                 "reason": item["reason"],
                 "refs": item.get("refs", []),
             }
-            for kind, items in value.items()
-            for item in items
+            for kind in value["summary"]
+            for item in value[kind]
         ]
 
     _emit(args, result, text, rows)
@@ -168,18 +176,42 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def cmd_overlaps(args: argparse.Namespace) -> int:
     from graph.analysis.overlaps import overlaps
 
-    result = overlaps(_load(args), args.type, relations=args.relation or None, limit=args.limit)
+    result = overlaps(
+        _load(args),
+        args.type,
+        relations=args.relation or None,
+        min_shared=args.min_shared,
+        include_related=args.include_related,
+        limit=args.limit,
+    )
 
-    def text(value: list) -> None:
-        if not value:
-            print(f"No two {args.type} nodes share a neighbour.")
-        for item in value:
-            print(f"{item['score']:.2f}  {item['a']['label']}  <->  {item['b']['label']}\n      {item['reason']}")
+    def text(value: dict) -> None:
+        print(value["summary"])
+        if value["to_add"]:
+            print(value["to_add"])
+        for item in value["pairs"]:
+            print(
+                f"\n{item['strength'].upper():<8} {item['a']['label']}  <->  {item['b']['label']}  (score {item['score']:.2f})"
+            )
+            print(f"  Why: {item['reason']}")
+            print(f"  Differs: {item['differs']}")
+            if item["related"]:
+                print(f"  Related: {item['related']}")
+            print(f"  Report: {', '.join(item['refs'])}")
 
-    def rows(value: list) -> list[dict]:
+    def rows(value: dict) -> list[dict]:
         return [
-            {"a": i["a"], "b": i["b"], "score": round(i["score"], 4), "shared": i["shared"], "reason": i["reason"]}
-            for i in value
+            {
+                "a": i["a"],
+                "b": i["b"],
+                "strength": i["strength"],
+                "score": i["score"],
+                "shared": i["shared"],
+                "reason": i["reason"],
+                "differs": i["differs"],
+                "refs": i["refs"],
+            }
+            for i in value["pairs"]
         ]
 
     _emit(args, result, text, rows)
@@ -216,7 +248,8 @@ def cmd_path(args: argparse.Namespace) -> int:
 
     graph = _load(args)
     a, b = resolve_node(graph, args.source), resolve_node(graph, args.target)
-    result = shortest_paths(graph, a, b, k=args.k, max_length=args.max_length)
+    avoid = [resolve_node(graph, name) for name in args.avoid or []]
+    result = shortest_paths(graph, a, b, k=args.k, max_length=args.max_length, avoid=avoid)
 
     def text(value: dict) -> None:
         for index, path in enumerate(value["paths"], start=1):
@@ -305,6 +338,46 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
     _emit(args, result, text, grid)
     return EXIT_OK
+
+
+def cmd_gap_map(args: argparse.Namespace) -> int:
+    from graph.analysis.gapmap import evidence_gap_map, gap_map_csv, gap_map_table, gap_map_xlsx
+
+    result = evidence_gap_map(_load(args))
+    header, *rows = gap_map_table(result)
+    as_bytes = {
+        "xlsx": gap_map_xlsx,
+        "csv": gap_map_csv,
+        "json": lambda value: (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+    }
+    if args.output:
+        from graph.store import write_bytes_atomic
+
+        path = Path(args.output)
+        if not path.parent.is_dir():
+            raise GraphError(f"cannot write {path}: the folder {path.parent} does not exist")
+        if args.format in as_bytes:
+            data = as_bytes[args.format](result)
+        else:
+            out = io.StringIO()
+            with _stdout_to(out):
+                _print_markdown_table([dict(zip(header, row, strict=True)) for row in rows])
+            data = out.getvalue().encode("utf-8")
+        write_bytes_atomic(path, data)
+        print(f"Wrote {path} ({len(data):,} bytes)")
+    elif args.format == "xlsx":
+        raise GraphError("the xlsx gap map needs a file to write: add -o FILE")
+    elif args.format in as_bytes:
+        sys.stdout.write(as_bytes[args.format](result).decode("utf-8-sig").replace("\r\n", "\n"))
+    else:
+        _print_markdown_table([dict(zip(header, row, strict=True)) for row in rows])
+    return EXIT_OK
+
+
+def _stdout_to(stream: io.StringIO):
+    from contextlib import redirect_stdout
+
+    return redirect_stdout(stream)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -475,16 +548,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(func=cmd_gaps)
 
     sub = commands.add_parser(
-        "overlaps", help="pairs of nodes of a type whose neighbourhoods overlap, by Jaccard score"
+        "overlaps",
+        help="organisations or initiatives doing the same work (duplication); strands raising the same topics (agreement)",
     )
     _add_data(sub)
     _add_format(sub)
-    sub.add_argument("--type", required=True, choices=[t.value for t in NodeType], help="node type to compare")
+    sub.add_argument(
+        "--type",
+        default="organisation",
+        choices=[t.value for t in NodeType],
+        help="node type to compare (default: organisation; strand or stakeholder gives agreement)",
+    )
     sub.add_argument(
         "--relation",
         action="append",
         choices=[r.value for r in Relation],
         help="count only these relations (repeatable)",
+    )
+    sub.add_argument(
+        "--min-shared", type=_positive, default=2, help="list pairs sharing at least this many things (default: 2)"
+    )
+    sub.add_argument(
+        "--include-related",
+        action="store_true",
+        help="keep pairs where one is part of, builds on, runs or funds the other",
     )
     sub.add_argument("--limit", type=_positive, default=None, help="at most this many pairs")
     sub.set_defaults(func=cmd_overlaps)
@@ -504,6 +591,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("target", help="id or label (fuzzy)")
     sub.add_argument("--k", type=_positive, default=3, help="at most this many paths (default: 3)")
     sub.add_argument("--max-length", type=_positive, default=8, help="longest path in links (default: 8)")
+    sub.add_argument(
+        "--avoid", action="append", metavar="NODE", help="never go through this node (id or label; repeatable)"
+    )
     sub.set_defaults(func=cmd_path)
 
     sub = commands.add_parser("neighbours", help="the neighbourhood of a node to a depth")
@@ -525,6 +615,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(sub, ("text", "json", "csv", "markdown"))
     sub.add_argument("kind", choices=["coverage", "barriers"])
     sub.set_defaults(func=cmd_matrix)
+
+    sub = commands.add_parser(
+        "gap-map", help="the evidence gap map: topics by level and theme, strands as columns, with totals"
+    )
+    _add_data(sub)
+    sub.add_argument("--format", choices=["markdown", "json", "csv", "xlsx"], default="markdown")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (needed for xlsx)")
+    sub.set_defaults(func=cmd_gap_map)
 
     sub = commands.add_parser("report", help="a markdown briefing: headline figures, consensus, gaps, overlaps")
     _add_data(sub)

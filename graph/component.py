@@ -1,10 +1,18 @@
-"""The Streamlit component that draws a vis-network payload and reports the clicked node.
+"""The Streamlit component that draws the graph and reports the clicked node.
 
-A bidirectional ``st.components.v2`` component with no frontend build. vis-network itself
-is served by Streamlit's static file serving (``static/vis-network.min.js``, turned on in
-``.streamlit/config.toml``), so it is fetched once per browser session and never travels
-over the websocket. The component keeps one network per mount and updates it in place
-when the payload changes, so the zoom and pan survive reruns.
+Two ``st.components.v2`` components with no frontend build:
+
+- a *payload carrier* whose data is the view's drawing (nodes, edges, styles) and nothing
+  else. Streamlit hashes every element it sends and, for one the browser has already seen
+  (``global.minCachedMessageSize``, 10 KB), sends a reference instead of the bytes, so an
+  unchanged drawing costs a few bytes per rerun, however large it is;
+- the *drawing*, whose data is small: which payload to draw, the highlight, the selection,
+  the height. A click or a change of highlight re-sends only that; the browser restyles the
+  existing network in place (no rebuild) and moves the view to the focus.
+
+vis-network and the drawing code (``static/vis-network.min.js``, ``static/kg-draw.js``) are
+served by Streamlit's static file serving (turned on in ``.streamlit/config.toml``), so they
+are fetched once per browser session and never travel over the websocket.
 
 State: ``selected`` (the clicked node's id, or None after a click on empty canvas).
 Read it from the return value of ``graph_view``, or as ``st.session_state[key]["selected"]``.
@@ -14,22 +22,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import streamlit as st
 
-#: Where the browser loads vis-network from (relative to the app's page; Streamlit serves
-#: the ``static/`` folder beside the app's main script at ``app/static/``).
+from graph.render import highlight_edge_ids
+
+#: Where the browser loads vis-network and the drawing code from (relative to the app's
+#: page; Streamlit serves the ``static/`` folder beside the app's main script at ``app/static/``).
 VIS_NETWORK_URL = "./app/static/vis-network.min.js"
+DRAWING_URL = "./app/static/kg-draw.js"
 
 _NAME = "kg_graph_view"
+_PAYLOAD_NAME = "kg_graph_payload"
 
 _HTML = """
 <div class="kg-root">
   <div class="kg-toolbar" role="toolbar" aria-label="Graph view">
     <button type="button" class="kg-fit">Fit to view</button>
-    <button type="button" class="kg-physics" aria-pressed="false">Let nodes move</button>
+    <button type="button" class="kg-full" aria-pressed="false">Full screen</button>
     <button type="button" class="kg-png">Download PNG</button>
     <span class="kg-status" role="status" aria-live="polite"></span>
   </div>
@@ -41,6 +53,7 @@ _CSS = """
 .kg-root { display: flex; flex-direction: column; width: 100%; box-sizing: border-box;
   border: 1px solid #d0d0d0; border-radius: 0.4rem; background: #ffffff; color: #222222;
   font-family: var(--st-font, sans-serif); }
+.kg-root:fullscreen { height: 100vh !important; border: 0; border-radius: 0; }
 .kg-toolbar { display: flex; gap: 0.4rem; align-items: center; padding: 0.3rem 0.4rem;
   border-bottom: 1px solid #e4e4e4; flex: 0 0 auto; }
 .kg-toolbar button { font: inherit; font-size: 0.85rem; padding: 0.2rem 0.6rem; cursor: pointer;
@@ -58,62 +71,59 @@ div.vis-tooltip { position: absolute; visibility: hidden; padding: 0.4rem 0.55re
   box-shadow: 2px 2px 8px rgba(0, 0, 0, 0.2); pointer-events: none; z-index: 5; }
 """
 
-# One network per mount (keyed by the mount's parent element). The function runs again
-# whenever `data` changes; it then updates the existing network instead of making another.
-_JS = r"""
+# Payloads by fingerprint, shared by the carrier (which puts) and the drawing (which waits).
+_STORE_JS = r"""
+function payloadStore() {
+  if (!window.__kgPayloads) window.__kgPayloads = { items: new Map(), waiters: new Map() };
+  return window.__kgPayloads;
+}
+"""
+
+_PAYLOAD_JS = (
+    _STORE_JS
+    + r"""
+export default function ({ data }) {
+  const store = payloadStore();
+  store.items.delete(data.id);
+  store.items.set(data.id, data.payload);
+  while (store.items.size > 8) store.items.delete(store.items.keys().next().value);
+  for (const resolve of store.waiters.get(data.id) || []) resolve(data.payload);
+  store.waiters.delete(data.id);
+}
+"""
+)
+
+# One drawing per mount (keyed by the mount's parent element). The function runs again
+# whenever `data` changes (a click, a highlight, another payload); it then updates the
+# existing drawing in place instead of making another.
+_JS = (
+    _STORE_JS
+    + r"""
 const views = new WeakMap();
 
-function loadVis(url) {
-  if (window.vis && window.vis.Network) return Promise.resolve(window.vis);
-  if (!window.__kgVisLoading) {
-    window.__kgVisLoading = new Promise((resolve, reject) => {
+function waitForPayload(id) {
+  const store = payloadStore();
+  if (store.items.has(id)) return Promise.resolve(store.items.get(id));
+  return new Promise((resolve) => {
+    if (!store.waiters.has(id)) store.waiters.set(id, []);
+    store.waiters.get(id).push(resolve);
+  });
+}
+
+function loadScript(url, ready) {
+  if (ready()) return Promise.resolve();
+  window.__kgScripts = window.__kgScripts || {};
+  if (!window.__kgScripts[url]) {
+    window.__kgScripts[url] = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = url;
       script.async = true;
-      script.onload = () => (window.vis && window.vis.Network ? resolve(window.vis) : reject(new Error("no vis")));
+      script.onload = () => (ready() ? resolve() : reject(new Error("nothing loaded from " + url)));
       script.onerror = () => reject(new Error("could not load " + url));
       document.head.appendChild(script);
-    }).catch((error) => { window.__kgVisLoading = null; throw error; });
+    }).catch((error) => { window.__kgScripts[url] = null; throw error; });
   }
-  return window.__kgVisLoading;
-}
-
-function byId(items) {
-  const map = new Map();
-  for (const item of items) map.set(item.id, JSON.stringify(item));
-  return map;
-}
-
-function sync(dataset, seen, items) {
-  const next = byId(items);
-  const gone = [...seen.keys()].filter((id) => !next.has(id));
-  const changed = items.filter((item) => seen.has(item.id) && seen.get(item.id) !== next.get(item.id));
-  const added = items.filter((item) => !seen.has(item.id));
-  dataset.remove(gone.concat(changed.map((item) => item.id)));
-  dataset.add(changed.concat(added));
-  return next;
-}
-
-function withPhysics(options, on) {
-  return Object.assign({}, options, { physics: Object.assign({}, options.physics || {}, { enabled: on }) });
-}
-
-function showSelection(view, selected, move) {
-  const network = view.network;
-  if (selected && view.nodes.get(selected)) {
-    network.selectNodes([selected]);
-    if (move) {
-      const at = network.getPositions([selected])[selected];
-      const dom = network.canvasToDOM(at);
-      const box = view.canvas.getBoundingClientRect();
-      if (dom.x < 0 || dom.y < 0 || dom.x > box.width || dom.y > box.height) {
-        network.moveTo({ position: at, scale: network.getScale(), animation: { duration: 300 } });
-      }
-    }
-  } else {
-    network.unselectAll();
-  }
-  view.selected = selected || null;
+  return window.__kgScripts[url];
 }
 
 function downloadPng(view, name) {
@@ -132,67 +142,21 @@ function downloadPng(view, name) {
   link.click();
 }
 
-function create(view, vis, data, setStateValue) {
+function toolbar(view, data) {
   const root = view.root;
-  view.nodes = new vis.DataSet(data.payload.nodes);
-  view.edges = new vis.DataSet(data.payload.edges);
-  view.seenNodes = byId(data.payload.nodes);
-  view.seenEdges = byId(data.payload.edges);
-  view.physics = false;
-  view.optionsJson = JSON.stringify(data.payload.options);
-  const network = new vis.Network(view.canvas, { nodes: view.nodes, edges: view.edges },
-    withPhysics(data.payload.options, false));
-  view.network = network;
-  const frame = view.canvas.querySelector(".vis-network");
-  if (frame) frame.setAttribute("aria-label", data.label);
-  network.on("click", (params) => {
-    const selected = params.nodes.length ? String(params.nodes[0]) : null;
-    if (selected === view.selected) return;
-    view.selected = selected;
-    setStateValue("selected", selected);
-  });
-  root.querySelector(".kg-fit").onclick = () => network.fit({ animation: { duration: 300 } });
-  const physics = root.querySelector(".kg-physics");
-  physics.onclick = () => {
-    view.physics = !view.physics;
-    physics.setAttribute("aria-pressed", String(view.physics));
-    network.setOptions({ physics: { enabled: view.physics } });
+  root.querySelector(".kg-fit").onclick = () => { view.drawing.touched = false; view.drawing.frame(true); };
+  const full = root.querySelector(".kg-full");
+  full.onclick = () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (root.requestFullscreen) root.requestFullscreen();
   };
+  document.addEventListener("fullscreenchange", () => {
+    // Inside a shadow root, the document names the shadow's host; the shadow root names the element.
+    const on = (root.getRootNode().fullscreenElement || document.fullscreenElement) === root;
+    full.setAttribute("aria-pressed", String(on));
+    full.textContent = on ? "Leave full screen" : "Full screen";
+  });
   root.querySelector(".kg-png").onclick = () => downloadPng(view, data.png_name);
-  view.frame = (data.fit_to || []).filter((id) => view.nodes.get(id));
-  const reframe = () => network.fit(view.frame.length ? { nodes: view.frame, maxZoomLevel: 2 } : { maxZoomLevel: 2 });
-  network.once("afterDrawing", reframe);  // sizes of labelled nodes are known once drawn
-  // Fit again when the drawing area changes size (the page lays out after the first draw,
-  // and a projector laptop may change resolution), until someone zooms or drags themselves.
-  view.touched = false;
-  // Only a person's own zooming or dragging stops the automatic framing (vis-network also
-  // reports its own fit animations as "zoom", so that event cannot tell the two apart).
-  view.canvas.addEventListener("wheel", () => { view.touched = true; }, { passive: true });
-  network.on("dragEnd", () => { view.touched = true; });
-  if (window.ResizeObserver) {
-    view.resizer = new ResizeObserver(() => { if (!view.touched) reframe(); });
-    view.resizer.observe(view.canvas);
-  }
-}
-
-function sameKeys(a, b) {
-  if (a.size !== b.size) return false;
-  for (const key of a.keys()) if (!b.has(key)) return false;
-  return true;
-}
-
-// Returns true when the set of drawn nodes changed (a filter, a scene): the caller reframes.
-function update(view, data) {
-  const before = view.seenNodes;
-  view.seenNodes = sync(view.nodes, view.seenNodes, data.payload.nodes);
-  const nodesChanged = !sameKeys(before, view.seenNodes);
-  view.seenEdges = sync(view.edges, view.seenEdges, data.payload.edges);
-  const optionsJson = JSON.stringify(data.payload.options);
-  if (optionsJson !== view.optionsJson) {
-    view.optionsJson = optionsJson;
-    view.network.setOptions(withPhysics(data.payload.options, view.physics));
-  }
-  return nodesChanged;
 }
 
 export default function (component) {
@@ -205,34 +169,47 @@ export default function (component) {
   }
   const run = ++view.run;
   view.root.style.height = data.height + "px";
-  view.status.textContent = data.payload.nodes.length + " nodes, " + data.payload.edges.length + " links";
-  loadVis(new URL(data.library, document.baseURI).href).then((vis) => {
+  view.status.textContent = data.counts;
+  const base = document.baseURI;
+  Promise.all([
+    loadScript(new URL(data.library, base).href, () => Boolean(window.vis && window.vis.Network)),
+    waitForPayload(data.payload),
+  ]).then(([, payload]) => loadScript(new URL(data.drawing, base).href, () => Boolean(window.KGDraw))
+    .then(() => payload)).then((payload) => {
     if (view.run !== run || view.destroyed) return;
-    let nodesChanged = false;
-    if (!view.network) create(view, vis, data, setStateValue);
-    else if (view.fingerprint !== data.fingerprint) nodesChanged = update(view, data);
-    view.fingerprint = data.fingerprint;
-    // One framing decision per run, so animations never fight: zoom to `fit_to` when it
-    // changes (a path, an overlap, a scene), else to everything when the drawn nodes changed.
-    const fitJson = JSON.stringify(data.fit_to || []);
-    const fitChanged = view.fitJson !== undefined && fitJson !== view.fitJson;
-    view.fitJson = fitJson;
-    const reframe = fitChanged || nodesChanged;
-    if (data.selected !== view.selected || view.shown !== data.fingerprint) showSelection(view, data.selected, !reframe);
-    if (reframe) {
-      const wanted = (data.fit_to || []).filter((id) => view.nodes.get(id));
-      view.frame = wanted;
-      view.touched = false;
-      // Frame after the next drawing: new nodes only know their size (labels included) once drawn.
-      const network = view.network;
-      network.once("afterDrawing", () => network.fit(wanted.length
-        ? { nodes: wanted, maxZoomLevel: 2, animation: { duration: 500 } }
-        : { maxZoomLevel: 2, animation: { duration: 400 } }));
-      network.redraw();
+    let reframe = false;
+    view.selected = data.selected;
+    if (!view.drawing) {
+      view.drawing = window.KGDraw.create(view.canvas, window.vis, payload, {
+        key: data.key, presentation: data.presentation,
+        onSelect: (id) => {
+          if (id === view.selected) return;
+          view.selected = id;
+          setStateValue("selected", id);
+        },
+      });
+      const frame = view.canvas.querySelector(".vis-network");
+      if (frame) { frame.setAttribute("role", "img"); frame.setAttribute("aria-label", data.label); }
+      toolbar(view, data);
+      reframe = true;
+    } else if (view.payload !== data.payload) {
+      reframe = view.drawing.setPayload(payload);
     }
-    view.shown = data.fingerprint;
-    window.kgNetwork = view.network;
-    window.kgNetworks = Object.assign(window.kgNetworks || {}, { [data.key]: view.network });
+    view.payload = data.payload;
+    const drawing = view.drawing;
+    if (drawing.settings.presentation !== data.presentation) {
+      drawing.settings.presentation = data.presentation;
+      reframe = true;
+    }
+    if (drawing.setHighlight(data.highlight)) reframe = true;
+    if (reframe) {
+      drawing.touched = false;
+      drawing.frame(view.framed === true);
+      view.framed = true;
+    }
+    drawing.network.redraw();
+    window.kgNetwork = drawing.network;
+    window.kgNetworks = Object.assign(window.kgNetworks || {}, { [data.key]: drawing.network });
   }).catch((error) => {
     const message = document.createElement("p");
     message.className = "kg-error";
@@ -241,17 +218,20 @@ export default function (component) {
     view.canvas.replaceChildren(message);
   });
   return () => {
-    if (view.run !== run) return;  // a newer run owns the network
+    if (view.run !== run) return;  // a newer run owns the drawing
     view.destroyed = true;
     views.delete(parentElement);
-    if (view.resizer) view.resizer.disconnect();
-    if (view.network) view.network.destroy();
-    if (window.kgNetwork === view.network) window.kgNetwork = undefined;
+    if (view.drawing) {
+      if (window.kgNetwork === view.drawing.network) window.kgNetwork = undefined;
+      view.drawing.destroy();
+    }
   };
 }
 """
+)
 
 _graph_view_component = st.components.v2.component(_NAME, html=_HTML, css=_CSS, js=_JS)
+_payload_component = st.components.v2.component(_PAYLOAD_NAME, html="", js=_PAYLOAD_JS)
 
 
 def graph_view(
@@ -260,42 +240,66 @@ def graph_view(
     key: str,
     height: int = 700,
     on_select: Callable[[], None] | None = None,
-    fit_to: list[str] | None = None,
+    highlight: Mapping[str, Any] | None = None,
+    presentation: bool = False,
+    fit_to: Iterable[str] | None = None,
 ) -> str | None:
     """Draw ``payload`` (from ``graph.render.vis_payload``) and return the selected node id.
+
+    ``highlight`` is ``{"nodes": [ids], "edges": [[source, target, relation], ...],
+    "focus": node id or None}``: those stay in colour, the rest fades (and stays clickable),
+    and the view moves and zooms to the focus (or the highlighted nodes) and its neighbours.
+    A change of highlight restyles the drawing in place; the payload is not sent again.
+    ``presentation`` uses the projector's label rules (no label under 18 px).
 
     Clicking a node selects it (and reruns the app); clicking empty canvas clears the
     selection. ``on_select`` is called, with no arguments, when the selection changes.
     To select a node from elsewhere (e.g. a select box), call ``select_node(key, node_id)``
-    in that widget's callback; the drawing then selects it too and pans to it if needed.
-    When ``fit_to`` changes, the view zooms to those nodes (or, when it becomes empty, back
-    to the whole drawing), so a path, an overlap or a scene comes into frame.
+    in that widget's callback.
+
+    Older callers: without ``highlight``, the nodes in ``fit_to`` (or the payload's own
+    ``highlight``) are highlighted and the selected node is the focus.
     """
     selected = selected_node(key)
+    body, legacy = _split(payload)
+    fingerprint = _fingerprint(body)
+    if highlight is None:
+        lit_nodes = list(legacy.get("nodes") or fit_to or [])
+        state = {"nodes": sorted(lit_nodes), "edges": list(legacy.get("edges") or []), "focus": selected}
+    else:
+        state = {
+            "nodes": sorted(str(n) for n in highlight.get("nodes") or []),
+            "edges": highlight_edge_ids(highlight.get("edges") or []),
+            "focus": highlight.get("focus", selected),
+        }
+    nodes, edges = len(body.get("nodes", [])), len(body.get("edges", []))
     data = {
-        "payload": payload,
-        "fingerprint": _fingerprint(payload),
+        "payload": fingerprint,
+        "highlight": state,
         "selected": selected,
+        "presentation": bool(presentation),
         "height": int(height),
         "key": key,
         "library": VIS_NETWORK_URL,
-        "label": f"Graph drawing of {len(payload.get('nodes', []))} nodes. "
-        "To choose a node with the keyboard, use the node list beside it.",
+        "drawing": DRAWING_URL,
+        "counts": f"{nodes} nodes, {edges} links",
+        "label": f"Graph drawing of {nodes} nodes. To choose a node with the keyboard, use the node list beside it.",
         "png_name": f"{key}.png",
-        "fit_to": sorted(fit_to or []),
     }
     if not st.get_option("server.enableStaticServing"):
         st.warning(
             "Static file serving is off, so the graph cannot load its drawing library. "
             "Start Streamlit from the project folder (its .streamlit/config.toml turns it on)."
         )
-    result = _graph_view_component(
-        key=key,
-        data=data,
-        default={"selected": None},
-        height=int(height),
-        on_selected_change=on_select or _ignore,
-    )
+    with st.container(gap=None):
+        _payload_component(key=f"{key}-payload", data={"id": fingerprint, "payload": body}, height="content")
+        result = _graph_view_component(
+            key=key,
+            data=data,
+            default={"selected": None},
+            height=int(height),
+            on_selected_change=on_select or _ignore,
+        )
     value = result.get("selected")
     return str(value) if value is not None else None
 
@@ -318,6 +322,22 @@ def select_node(key: str, node_id: str | None) -> None:
 
 
 _FINGERPRINTS: dict[int, tuple[dict[str, Any], str]] = {}
+_SPLITS: dict[int, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {}
+
+
+def _split(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The drawing without an old-style ``highlight`` key, and that highlight (the same
+    objects for the same cached payload, so its fingerprint is computed once)."""
+    if "highlight" not in payload:
+        return payload, {}
+    known = _SPLITS.get(id(payload))
+    if known is not None and known[0] is payload:
+        return known[1], known[2]
+    body = {k: v for k, v in payload.items() if k != "highlight"}
+    if len(_SPLITS) > 16:
+        _SPLITS.clear()
+    _SPLITS[id(payload)] = (payload, body, payload["highlight"])
+    return body, payload["highlight"]
 
 
 def _fingerprint(payload: dict[str, Any]) -> str:

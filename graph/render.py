@@ -1,7 +1,7 @@
-"""Graph -> what a reader sees: the node-type palette, vis-network payloads, standalone HTML.
+"""Graph -> what a reader sees: the drawing's payload and the standalone web page.
 
-Colour is never the only cue: every node type has its own shape, and the colours come
-from Paul Tol's colour-blind-safe "muted" scheme. Text from the data is only ever shown
+Shapes, colours and label rules come from the one style table (``graph.style``): every
+node type has its own shape, so colour is never the only cue. Text from the data is only ever shown
 as text: tooltips are plain strings (vis-network shows a string ``title`` as text), and the
 standalone page escapes every string it writes into HTML.
 """
@@ -9,90 +9,43 @@ standalone page escapes every string it writes into HTML.
 from __future__ import annotations
 
 import html
+import json
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from jinja2 import ChoiceLoader, DictLoader, Environment
-from pyvis.network import Network
 
+from graph import style
 from graph.errors import NodeNotFound
 from graph.schema import RELATIONS, NodeType, Relation, edge_key
+from graph.style import STYLES
 
-#: How each node type is drawn: a colour (Paul Tol "muted"), a vis-network shape and the
-#: name shown in the legend. No two types share both colour and shape; only message and
-#: barrier share a colour (a hexagon and a labelled box).
+#: How each node type is drawn (colour, shape, name in the key), from the one style table.
 NODE_STYLES: dict[NodeType, dict[str, str]] = {
-    NodeType.LEVEL: {"color": "#332288", "shape": "database", "label": "Level"},
-    NodeType.THEME: {"color": "#44AA99", "shape": "ellipse", "label": "Theme"},
-    NodeType.TOPIC: {"color": "#88CCEE", "shape": "dot", "label": "Topic"},
-    NodeType.STRAND: {"color": "#DDCC77", "shape": "square", "label": "Strand of engagement"},
-    NodeType.STAKEHOLDER: {"color": "#CC6677", "shape": "triangle", "label": "Stakeholder"},
-    NodeType.QUOTE: {"color": "#999933", "shape": "triangleDown", "label": "Quote"},
-    NodeType.ORGANISATION: {"color": "#117733", "shape": "diamond", "label": "Organisation"},
-    NodeType.INITIATIVE: {"color": "#AA4499", "shape": "star", "label": "Initiative"},
-    NodeType.MESSAGE: {"color": "#882255", "shape": "hexagon", "label": "Key message"},
-    NodeType.BARRIER: {"color": "#882255", "shape": "box", "label": "Barrier"},
-    NodeType.STAGE: {"color": "#DDDDDD", "shape": "circle", "label": "Stage of the evidence cycle"},
-    NodeType.PLACE: {"color": "#555555", "shape": "text", "label": "Place"},
+    node_type: {"color": s.color, "shape": s.shape, "label": s.label} for node_type, s in STYLES.items()
 }
+#: A character that looks like each shape, for text legends.
+SHAPE_SYMBOLS = style.SHAPE_SYMBOLS
 
-#: A character that looks like each vis-network shape, for text legends.
-SHAPE_SYMBOLS = {
-    "database": "▤",
-    "ellipse": "▬",
-    "dot": "●",
-    "square": "■",
-    "triangle": "▲",
-    "triangleDown": "▼",
-    "diamond": "◆",
-    "star": "★",
-    "hexagon": "⬢",
-    "box": "▭",
-    "circle": "◯",
-    "text": "Aa",
-}
-
-_LABEL_INSIDE = {"database", "ellipse", "box", "circle", "text"}
-_UNKNOWN_TYPE = {"color": "#BBBBBB", "shape": "dot", "label": "Other"}
-_FADED = {"background": "#EEEEEE", "border": "#D0D0D0"}
-_FADED_FONT = "#B8B8B8"
-_EDGE_COLOUR = "#A8A8A8"
-_FAINT_EDGE = "#D4D4D4"
-#: Relations that cut across the clusters in great numbers; drawn fainter so the structure shows.
 _FAINT_RELATIONS = {Relation.RAISED.value, Relation.NOT_PRIORITISED.value}
-_FONT_SIZE = 14
-_NODE_SIZE = 12
-_LABEL_WIDTH = 22  # characters per label line on the canvas; the tooltip has the full text
-_LABEL_LINES = 2
 _TOOLTIP_TEXT = 400  # characters of a description shown in a tooltip
 _LARGE = 2000  # edges above which the canvas hides edges while dragging and zooming
-#: Larger labels for the few nodes that give the picture its structure, so they can be read
-#: when the whole graph is in view (smaller labels appear as one zooms in).
-_FONT_BOOST = {NodeType.LEVEL: 1.6, NodeType.THEME: 1.3, NodeType.STAGE: 1.3, NodeType.BARRIER: 1.2}
+#: Where the drawing code and vis-network live (served to the app, inlined into pages).
+STATIC = Path(__file__).resolve().parents[1] / "static"
 
 
 def legend() -> list[dict[str, str]]:
-    """One entry per node type, in NODE_STYLES order: type, label, colour, shape, symbol and
-    ``svg``, a small inline picture of the shape built only from the constants above.
+    """One entry per node type, in the style table's order: type, label, colour, shape,
+    symbol and ``svg``, a small picture drawn from the same outline as the graph.
 
     >>> [entry["type"] for entry in legend()][:3]
-    ['level', 'theme', 'topic']
+    ['level', 'theme', 'strand']
     """
-    return [
-        {
-            "type": node_type.value,
-            "label": style["label"],
-            "color": style["color"],
-            "shape": style["shape"],
-            "symbol": SHAPE_SYMBOLS[style["shape"]],
-            "svg": _shape_svg(style["shape"], style["color"]),
-        }
-        for node_type, style in NODE_STYLES.items()
-    ]
+    return style.legend()
 
 
 def vis_payload(
@@ -105,35 +58,86 @@ def vis_payload(
     metric: str | None = None,
     label_scale: float = 1.0,
 ) -> dict[str, Any]:
-    """The ``{"nodes", "edges", "options"}`` a vis-network needs to draw ``G`` with physics off.
+    """What the drawing (``static/kg-draw.js``) needs to draw ``G`` with physics off:
+    ``nodes``, ``edges``, the vis-network ``options``, and the style table (``styles``,
+    ``shapes``) every node is drawn from.
 
     ``node_ids`` limits the drawing to those nodes (and the edges between them).
-    ``highlight`` keeps those nodes (and edges between them) in colour and greys the rest.
     ``size_by`` sizes nodes: ``"degree"`` or a mapping of node id -> value (e.g. a
     centrality); ``metric`` names that value in the tooltips. ``label_scale`` enlarges the
-    labels (for a projector). Node types are vis-network ``groups`` defined once in the
-    options, so each node carries little more than its id, label, tooltip and position.
+    labels (1.5 and above: the projector's rules, labels never under 18 px).
+    Each node carries a ``rank``: the order in which labels get room (levels, themes,
+    strands, barriers, organisations, ..., the best connected first within a type).
+
+    Highlights are not drawn into the payload, so a view's payload stays the same while the
+    selection changes (the component restyles in place). ``highlight`` is only checked and
+    handed on as ``payload["highlight"]`` (the nodes and the links between them), for callers
+    that have not moved to ``graph_view(highlight=...)`` yet.
     The output depends only on the inputs, so it can be cached and compared.
 
     >>> from graph.schema import Node, Edge, Dataset
     >>> from graph.build import build_graph
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> payload = vis_payload(G, {"topic:t": (0.0, 0.0)})
-    >>> payload["nodes"][0]["group"], payload["options"]["physics"]["enabled"]
+    >>> payload["nodes"][0]["type"], payload["options"]["physics"]["enabled"]
     ('topic', False)
     """
     shown = _checked_ids(G, node_ids) if node_ids is not None else list(G.nodes)
     shown_set = set(shown)
-    lit = set(_checked_ids(G, highlight)) if highlight is not None else None
     values, metric_name = _size_values(G, shown, size_by, metric)
     top = max((abs(v) for v in values.values()), default=0.0) or 1.0
-    nodes = [_vis_node(G, node, positions.get(node), values.get(node), top, metric_name, lit) for node in shown]
+    ranks = label_ranks(G, shown)
+    nodes = [_vis_node(G, node, positions.get(node), values.get(node), top, metric_name, ranks[node]) for node in shown]
     edges = [
-        _vis_edge(G, source, target, key, data, lit)
+        _vis_edge(G, source, target, key, data)
         for source, target, key, data in G.edges(keys=True, data=True)
         if source in shown_set and target in shown_set
     ]
-    return {"nodes": nodes, "edges": edges, "options": _options(len(edges), label_scale)}
+    payload: dict[str, Any] = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": _options(len(edges), label_scale),
+        "styles": style.drawing_styles(),
+        "shapes": dict(style.SHAPES),
+    }
+    if highlight is not None:
+        lit = set(_checked_ids(G, highlight)) & shown_set
+        payload["highlight"] = {
+            "nodes": sorted(lit),
+            "edges": sorted(edge["id"] for edge in edges if edge["from"] in lit and edge["to"] in lit),
+        }
+    return payload
+
+
+def label_ranks(G: nx.Graph, nodes: Iterable[str]) -> dict[str, int]:
+    """Each node's place in the queue for a label: by the style table's tier (levels first),
+    then the best connected, then by label. 0 is labelled first.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("t", type="topic", label="T"); G.add_node("l", type="level", label="L")
+    >>> label_ranks(G, ["t", "l"])
+    {'l': 0, 't': 1}
+    """
+    ordered = sorted(
+        nodes,
+        key=lambda n: (
+            style.style_of(str(G.nodes[n].get("type", ""))).tier,
+            -G.degree(n),
+            str(G.nodes[n].get("label", n)),
+            n,
+        ),
+    )
+    return {node: rank for rank, node in enumerate(ordered)}
+
+
+def highlight_edge_ids(edges: Iterable[Iterable[str]]) -> list[str]:
+    """The drawing's ids of highlighted edges given as ``[source, target, relation]``.
+
+    >>> highlight_edge_ids([["a", "b", "raised"]])
+    ['a|raised|b']
+    """
+    return sorted(edge_key(str(s), str(r), str(t)) for s, t, r in (tuple(edge)[:3] for edge in edges))
 
 
 def standalone_html(
@@ -146,29 +150,40 @@ def standalone_html(
     size_by: str | Mapping[str, float] | None = None,
     metric: str | None = None,
     label_scale: float = 1.0,
+    focus: str | None = None,
 ) -> str:
-    """A single self-contained HTML page that draws the graph with no network at all
-    (it opens from a USB stick): vis-network is inlined by pyvis, nothing is fetched.
-
-    The page exposes the drawn network as ``window.kgNetwork``. pyvis's template is used
-    with three changes: its Bootstrap CDN links are removed, the heading is escaped, and
-    its "tooltip link" popup (which writes a title into ``innerHTML`` whenever any title
-    contains "href") is switched off, so tooltips stay plain text.
+    """A single self-contained HTML page that draws the view as the app does (the same shapes,
+    colours, key and label rules, the same code) with no network at all: it opens from a USB
+    stick. vis-network and the drawing code are inlined; the data is JSON inside a script,
+    with every ``<`` escaped so no text from the data can end the script or become markup.
+    ``highlight`` (and ``focus``) are drawn as on the screen: the rest fades; an empty or
+    missing highlight fades nothing. The page exposes the network as ``window.kgNetwork``.
     """
-    payload = vis_payload(
-        G, positions, node_ids=node_ids, highlight=highlight, size_by=size_by, metric=metric, label_scale=label_scale
+    payload = vis_payload(G, positions, node_ids=node_ids, size_by=size_by, metric=metric, label_scale=label_scale)
+    shown = {node["id"] for node in payload["nodes"]}
+    lit = sorted(n for n in (highlight or ()) if n in shown)
+    if focus in shown and focus not in lit:
+        lit.append(focus)
+    lit_set = set(lit)
+    state = {
+        "nodes": lit,
+        "edges": [edge["id"] for edge in payload["edges"] if edge["from"] in lit_set and edge["to"] in lit_set],
+        "focus": focus if focus in shown else None,
+    }
+    script = (
+        f"var payload = {_script_json(payload)};\n"
+        f"var highlight = {_script_json(state)};\n"
+        f"var presentation = {'true' if label_scale >= style.PRESENTATION_SCALE else 'false'};\n" + _STANDALONE_START
     )
-    net = Network(height="calc(100vh - 9rem)", width="100%", directed=True, cdn_resources="in_line", heading=title)
-    # pyvis's add_node/add_edge check membership in lists (quadratic on large graphs) and
-    # would add defaults we don't want; the payload is already in vis-network's format.
-    net.nodes = payload["nodes"]
-    net.edges = payload["edges"]
-    net.options = payload["options"]
-    net.templateEnv = _safe_template_environment(net.templateEnv)
-    net.path = _TEMPLATE_NAME
-    page = net.generate_html()
-    page = page.replace("</head>", f"<style>{_STANDALONE_CSS}</style>\n</head>", 1)
-    page = re.sub(r"<body>", lambda _: "<body>\n" + _legend_html(), page, count=1)
+    page = _STANDALONE_PAGE.format(
+        title=html.escape(title),
+        css=_STANDALONE_CSS,
+        legend=_legend_html(),
+        count=len(payload["nodes"]),
+        vis=(STATIC / "vis-network.min.js").read_text(encoding="utf-8"),
+        draw=(STATIC / "kg-draw.js").read_text(encoding="utf-8"),
+        script=script,
+    )
     _check_standalone(page)
     return page
 
@@ -217,33 +232,27 @@ def _vis_node(
     value: float | None,
     top: float,
     metric: str | None,
-    lit: set[str] | None,
+    rank: int,
 ) -> dict[str, Any]:
     data = G.nodes[node]
     node_type = str(data.get("type", ""))
-    style = _style(node_type)
+    kind = style.style_of(node_type)
     entry: dict[str, Any] = {
         "id": node,
-        "label": _short_label(str(data.get("label") or node)),
-        "title": _node_title(node, data, style, value, metric),
-        "group": node_type if node_type in _GROUP_NAMES else "other",
+        "label": short_label(str(data.get("label") or node)),
+        "title": _node_title(node, data, kind.label, value, metric),
+        "type": node_type if kind is not style.OTHER else "other",
+        "group": node_type if kind is not style.OTHER else "other",
+        "rank": rank,
     }
     if position is not None:
         entry["x"], entry["y"] = float(position[0]), float(position[1])
-    if value is not None and style["shape"] not in _LABEL_INSIDE:  # those are sized by their label
-        entry["size"] = round(_NODE_SIZE * (0.7 + 1.6 * (abs(value) / top) ** 0.5), 1)
-    if lit is not None:
-        if node in lit:
-            entry["borderWidth"] = 3
-        else:
-            entry["color"] = {**_FADED, "highlight": _FADED, "hover": _FADED}
-            entry["font"] = {**entry.get("font", {}), "color": _FADED_FONT}
+    if value is not None:
+        entry["size"] = round(kind.size * (0.7 + 1.3 * (abs(value) / top) ** 0.5), 1)
     return entry
 
 
-def _vis_edge(
-    G: nx.Graph, source: str, target: str, key: str, data: Mapping[str, Any], lit: set[str] | None
-) -> dict[str, Any]:
+def _vis_edge(G: nx.Graph, source: str, target: str, key: str, data: Mapping[str, Any]) -> dict[str, Any]:
     relation = str(data.get("relation") or key)
     entry: dict[str, Any] = {
         "id": edge_key(source, relation, target),
@@ -252,34 +261,25 @@ def _vis_edge(
         "title": _edge_title(G, source, target, relation, data),
     }
     if relation in _FAINT_RELATIONS:
-        entry["color"] = {"color": _FAINT_EDGE}  # highlight and hover come from the options
+        entry["faint"] = True
     if relation == Relation.NOT_PRIORITISED:
         entry["dashes"] = [2, 5]
     elif data.get("basis") == "inferred":
         entry["dashes"] = [8, 5]
     elif data.get("basis") == "imported":
         entry["dashes"] = [1, 4]
-    if lit is not None:
-        if source in lit and target in lit:
-            entry["color"] = {"color": "#333333", "highlight": "#000000", "hover": "#000000"}
-            entry["width"] = 2
-        else:
-            entry["color"] = {"color": "#E4E4E4", "highlight": "#E4E4E4", "hover": "#E4E4E4"}
     return entry
 
 
-def _style(node_type: str) -> dict[str, str]:
-    try:
-        return NODE_STYLES[NodeType(node_type)]
-    except ValueError:
-        return _UNKNOWN_TYPE
+def short_label(label: str) -> str:
+    """At most two short lines for the drawing; the tooltip carries the full label.
 
-
-def _short_label(label: str) -> str:
-    """At most two short lines for the canvas; the tooltip carries the full label."""
-    lines = textwrap.wrap(" ".join(label.split()), _LABEL_WIDTH) or [label]
-    if len(lines) > _LABEL_LINES:
-        lines = lines[:_LABEL_LINES]
+    >>> short_label("Recruitment, retention and resilience of the workforce")
+    'Recruitment, retention\\nand resilience of the…'
+    """
+    lines = textwrap.wrap(" ".join(label.split()), style.LABEL_WIDTH) or [label]
+    if len(lines) > style.LABEL_LINES:
+        lines = lines[: style.LABEL_LINES]
         lines[-1] = lines[-1].rstrip(" ,.;:") + "…"
     return "\n".join(lines)
 
@@ -289,11 +289,9 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _node_title(
-    node: str, data: Mapping[str, Any], style: Mapping[str, str], value: float | None, metric: str | None
-) -> str:
+def _node_title(node: str, data: Mapping[str, Any], type_name: str, value: float | None, metric: str | None) -> str:
     """The tooltip, as plain text (vis-network shows a string title as text, never HTML)."""
-    lines = [str(data.get("label") or node), f"{style['label']} · {node}"]
+    lines = [str(data.get("label") or node), f"{type_name} · {node}"]
     if data.get("description"):
         lines.append(_clip(str(data["description"]), _TOOLTIP_TEXT))
     refs = data.get("refs") or []
@@ -329,60 +327,13 @@ def _edge_title(G: nx.Graph, source: str, target: str, relation: str, data: Mapp
 
 # --- options ------------------------------------------------------------------------------
 
-_GROUP_NAMES = {node_type.value for node_type in NODE_STYLES}
-
-
-def _darker(colour: str, factor: float = 0.7) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#{:02X}{:02X}{:02X}".format(*(round(c * factor) for c in (red, green, blue)))
-
-
-def _text_colour_on(colour: str) -> str:
-    """Black or white, whichever reads better on ``colour`` (WCAG relative luminance)."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#FFFFFF"
-
-
-def _group(style: Mapping[str, str], label_scale: float, boost: float = 1.0) -> dict[str, Any]:
-    colour, shape = style["color"], style["shape"]
-    size = round(_FONT_SIZE * label_scale * boost, 1)
-    border = _darker(colour)
-    group: dict[str, Any] = {
-        "shape": shape,
-        "color": {
-            "background": colour,
-            "border": border,
-            "highlight": {"background": colour, "border": "#000000"},
-            "hover": {"background": colour, "border": "#000000"},
-        },
-    }
-    if shape == "text":
-        group["font"] = {"color": colour, "size": size}
-    elif shape in _LABEL_INSIDE:
-        group["font"] = {"color": _text_colour_on(colour), "strokeWidth": 0, "size": size}
-        group["margin"] = 8
-        group["widthConstraint"] = {"maximum": 150}
-    elif boost != 1.0:
-        group["font"] = {"size": size}
-    return group
-
 
 def _options(edge_count: int, label_scale: float) -> dict[str, Any]:
     large = edge_count > _LARGE
-    groups = {
-        node_type.value: _group(style, label_scale, _FONT_BOOST.get(node_type, 1.0))
-        for node_type, style in NODE_STYLES.items()
-    }
-    groups["other"] = _group(_UNKNOWN_TYPE, label_scale)
+    presentation = label_scale >= style.PRESENTATION_SCALE
     return {
         "autoResize": True,
-        "physics": {
-            "enabled": False,
-            "stabilization": {"enabled": False},
-            "barnesHut": {"gravitationalConstant": -4000, "springLength": 110, "avoidOverlap": 0.3},
-        },
+        "physics": {"enabled": False, "stabilization": {"enabled": False}},
         "layout": {"improvedLayout": False, "randomSeed": 0},
         "interaction": {
             "hover": True,
@@ -395,106 +346,101 @@ def _options(edge_count: int, label_scale: float) -> dict[str, Any]:
             "hideEdgesOnDrag": large,
             "hideEdgesOnZoom": large,
         },
-        "nodes": {
-            "size": _NODE_SIZE,
-            "borderWidth": 1,
-            "borderWidthSelected": 3,
-            "font": {
-                "size": round(_FONT_SIZE * label_scale, 1),
-                "face": "Arial, Helvetica, sans-serif",
-                "color": "#222222",
-                "strokeWidth": 3,
-                "strokeColor": "#FFFFFF",
-            },
-        },
+        "nodes": {"borderWidth": 1, "borderWidthSelected": 3, "font": {"size": 0}},  # kg-draw.js draws labels
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
-            "color": {"color": _EDGE_COLOUR, "highlight": "#222222", "hover": "#222222", "inherit": False},
+            "color": {"color": style.EDGE_COLOUR, "highlight": "#222222", "hover": "#222222", "inherit": False},
             "smooth": False,
             "width": 1,
             "selectionWidth": 1.5,
         },
-        "groups": groups,
+        # Read by kg-draw.js, never by vis-network.
+        "kg": {
+            "edge": style.EDGE_COLOUR,
+            "faint_edge": style.FAINT_EDGE,
+            "lit_edge": style.LIT_EDGE,
+            "faded_edge": style.FADED_EDGE,
+            "faded_fill": style.FADED_FILL,
+            "faded_border": style.FADED_BORDER,
+            "labels": {
+                "min_px": style.MIN_PRESENTATION_PX if presentation else style.MIN_LABEL_PX,
+                "presentation_min_px": style.MIN_PRESENTATION_PX,
+                "presentation_scale": style.PRESENTATION_SCALE,
+                "scale": round(label_scale, 3),
+                "font": style.LABEL_FONT,
+                "colour": style.LABEL_COLOUR,
+                "faded": style.FADED_LABEL,
+            },
+        },
     }
 
 
 # --- standalone page ----------------------------------------------------------------------
 
-_TEMPLATE_NAME = "kg_standalone.html"
 
-# pyvis's template, and what to change in it: (pattern, replacement, how many times expected).
-_TEMPLATE_PATCHES: tuple[tuple[str, str, int], ...] = (
-    # The Bootstrap stylesheet and script come from a CDN and the page does not need them.
-    (r'<link\s+href="https://cdn\.jsdelivr\.net/[^>]*>', "", 1),
-    (r'<script\s+src="https://cdn\.jsdelivr\.net/[^>]*>\s*</script>', "", 1),
-    # The "tooltip link" popup puts a title into innerHTML when any title contains "href".
-    (r"\{%\s*if\s+tooltip_link\s*%\}", "{% if false %}", 2),
-    # The template writes the heading twice (once inside <head>) and unescaped.
-    (r"<center>\s*<h1>\{\{heading\}\}</h1>\s*</center>", "", 1),
-    (r"\{\{\s*heading\s*\}\}", "{{ heading|e }}", 1),
-    (r'<meta charset="utf-8">', '<meta charset="utf-8">\n<title>{{ heading|e }}</title>', 1),
-    (r"drawGraph\(\);", "drawGraph();\n              window.kgNetwork = network;", 1),
-)
+def _script_json(value: Any) -> str:
+    """JSON that can sit inside a <script>: no text from the data can close it or open markup."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-_STANDALONE_CSS = """
-body { font-family: Arial, Helvetica, sans-serif; margin: 0.5rem 1rem; color: #222; }
-h1 { font-size: 1.4rem; margin: 0.4rem 0; }
-#mynetwork { float: none; border: 1px solid #ccc; }
-div.vis-tooltip { white-space: pre-wrap; max-width: 28rem; font-family: Arial, Helvetica, sans-serif; }
-.kg-legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 0.3rem 0 0.6rem; font-size: 0.85rem;
-  list-style: none; padding: 0; }
-.kg-legend li { display: flex; align-items: center; gap: 0.3rem; }
-.kg-legend svg { width: 1.1rem; height: 1.1rem; }
+
+_STANDALONE_START = """
+(function () {
+  var drawing = window.KGDraw.create(document.getElementById("kg-graph"), window.vis, payload,
+    {key: "graph", presentation: presentation});
+  drawing.setHighlight(highlight);
+  drawing.frame(false);
+  window.kgNetwork = drawing.network;
+  document.getElementById("kg-fit").onclick = function () { drawing.touched = false; drawing.frame(true); };
+})();
 """
 
+_STANDALONE_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<header><h1>{title}</h1>
+<p class="kg-note">{count} nodes. Scroll to zoom, drag to move; point at a node for its details and to label its
+neighbours. <button type="button" id="kg-fit">Fit to view</button></p>
+{legend}</header>
+<div id="kg-graph" role="img" aria-label="Graph drawing of {count} nodes"></div>
+<script>{vis}</script>
+<script>{draw}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
 
-def _safe_template_environment(pyvis_env: Environment) -> Environment:
-    source, _, _ = pyvis_env.loader.get_source(pyvis_env, "template.html")
-    for pattern, replacement, expected in _TEMPLATE_PATCHES:
-        found = len(re.findall(pattern, source))
-        if found < expected:
-            raise RuntimeError(f"pyvis's template has changed: expected {pattern!r} {expected} time(s), found {found}")
-        source = re.sub(pattern, lambda _, r=replacement: r, source, count=expected)
-    loader = ChoiceLoader([DictLoader({_TEMPLATE_NAME: source}), pyvis_env.loader])
-    return Environment(loader=loader)
+_STANDALONE_CSS = """
+html, body { height: 100%; }
+body { font-family: Arial, Helvetica, sans-serif; margin: 0; padding: 0.5rem 1rem; box-sizing: border-box;
+  color: #222; display: flex; flex-direction: column; }
+h1 { font-size: 1.4rem; margin: 0.2rem 0; }
+.kg-note { margin: 0.2rem 0; font-size: 0.9rem; }
+#kg-graph { flex: 1 1 auto; min-height: 420px; border: 1px solid #ccc; position: relative; }
+div.vis-tooltip { position: absolute; white-space: pre-wrap; max-width: 28rem; padding: 0.4rem 0.55rem;
+  font-family: Arial, Helvetica, sans-serif; font-size: 0.85rem; background: #fffff4; border: 1px solid #808074; }
+.kg-legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 0.3rem 0 0.6rem; font-size: 0.9rem;
+  list-style: none; padding: 0; }
+.kg-legend li { display: flex; align-items: center; gap: 0.3rem; }
+"""
 
 
 def _legend_html() -> str:
     items = "".join(f"<li>{entry['svg']}<span>{html.escape(entry['label'])}</span></li>" for entry in legend())
-    return f'<ul class="kg-legend" aria-label="Node types">{items}</ul>\n'
+    return f'<ul class="kg-legend" aria-label="Key to node types">{items}</ul>\n'
 
 
 def _check_standalone(page: str) -> None:
-    """Refuse to hand out a page that would fetch from the network or run pyvis's HTML popup."""
+    """Refuse to hand out a page that would fetch from the network."""
     external = external_references(page)
     if external:
         raise RuntimeError(f"standalone page refers to other machines: {external[:3]}")
-    if "popup.innerHTML" in page or "window.kgNetwork = network" not in page:
-        raise RuntimeError("standalone page template was not patched as expected")
-
-
-_SHAPE_PATHS = {
-    "dot": '<circle cx="8" cy="8" r="6"/>',
-    "circle": '<circle cx="8" cy="8" r="6.5"/>',
-    "square": '<rect x="2" y="2" width="12" height="12"/>',
-    "box": '<rect x="1" y="4" width="14" height="8" rx="2"/>',
-    "ellipse": '<ellipse cx="8" cy="8" rx="7" ry="4.5"/>',
-    "database": '<path d="M2 4 a6 2 0 0 1 12 0 v8 a6 2 0 0 1 -12 0 z"/>',
-    "triangle": '<polygon points="8,1.5 15,14 1,14"/>',
-    "triangleDown": '<polygon points="1,2 15,2 8,14.5"/>',
-    "diamond": '<polygon points="8,1 15,8 8,15 1,8"/>',
-    "star": '<polygon points="8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6"/>',
-    "hexagon": '<polygon points="4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8"/>',
-    "text": '<text x="8" y="12.5" font-size="11" font-weight="bold" text-anchor="middle">Aa</text>',
-}
-
-
-def _shape_svg(shape: str, colour: str) -> str:
-    stroke = _darker(colour)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16" aria-hidden="true" '
-        f'fill="{colour}" stroke="{stroke}" stroke-width="1">{_SHAPE_PATHS[shape]}</svg>'
-    )
 
 
 class _ReferenceFinder(HTMLParser):

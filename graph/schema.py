@@ -367,9 +367,11 @@ class Dataset:
 
 
 class View(_Model):
-    """What the explorer shows: filters, focus, and one highlighted analysis result.
+    """What the explorer shows: filters, the selected node, one highlighted result, the scene and the tab.
 
-    Empty filter lists mean "no filter". A view is what a shareable link and a scene store.
+    Empty filter lists mean "no filter". A view is what a shareable link and a scene store
+    (``graph.links`` turns it into a URL and back). The app selects one thing at a time (a
+    node, a path, an overlap pair, duplicates, a gap or a community); a scene may combine them.
     """
 
     types: list[NodeType] = Field(default_factory=list)
@@ -381,13 +383,26 @@ class View(_Model):
     depth: int = Field(default=1, ge=1, le=3)
     only_neighbourhood: bool = False
     path: list[NodeId] = Field(default_factory=list, max_length=2, description="Two node ids: find paths between them.")
+    path_count: int = Field(default=3, ge=1, le=5, description="How many of the shortest paths to find.")
+    path_pick: int | None = Field(default=None, ge=0, description="Highlight only this one of the paths found.")
+    path_avoid: list[NodeId] = Field(
+        default_factory=list, max_length=10, description="Nodes the paths must not go through."
+    )
     overlap: list[NodeId] = Field(
         default_factory=list, max_length=2, description="Two node ids: highlight their overlap."
     )
+    duplicate: list[NodeId] = Field(
+        default_factory=list, max_length=50, description="Candidate duplicates: highlight them side by side."
+    )
     gap: str | None = Field(
-        default=None, max_length=20000, description="Node ids of a gap to highlight, joined by '|'."
+        default=None,
+        max_length=300,
+        pattern=r"^[a-z_]+:[A-Za-z0-9][A-Za-z0-9:_.~\-]*$",
+        description="A gap to highlight: its kind and its id, as 'kind:id' (e.g. 'unraised_topics:topic:x').",
     )
     community: int | None = Field(default=None, ge=0)
+    scene: NodeId | None = Field(default=None, description="The scene this view was stepped to, if any.")
+    tab: str | None = Field(default=None, max_length=40, pattern=r"^[a-z][a-z-]*$", description="The panel shown.")
 
 
 class Scene(_Model):

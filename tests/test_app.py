@@ -24,13 +24,13 @@ def _app(monkeypatch, data_dir: Path | None = None) -> AppTest:
 
 
 def _shown(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("Showing"))
+    return next(c.value for c in at.caption if c.value.startswith("Showing")).split("  \n")[0]
 
 
 def test_app_draws_the_whole_shipped_graph(monkeypatch):
     at = _app(monkeypatch)
-    assert _shown(at) == "Showing **211** of 211 nodes and **478** links"
-    assert len(at.get("bidi_component")) == 1
+    assert _shown(at) == "Showing **211** of 211 nodes and **493** links"
+    assert len(at.get("bidi_component")) == 2  # the drawing and the element that carries its data
     assert not at.error
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -81,12 +83,38 @@ def test_gaps_json_has_the_documented_keys(capsys):
 
 def test_overlaps_json_shape_and_order(capsys):
     code, out, _ = run(capsys, "overlaps", "--type", "initiative", "--data", str(DATA_DIR), "--format", "json")
-    pairs = json.loads(out)
-    assert code == 0 and pairs
-    assert set(pairs[0]) >= {"a", "b", "score", "shared", "reason"}
-    assert [p["score"] for p in pairs] == sorted((p["score"] for p in pairs), reverse=True)
-    names = {frozenset((p["a"]["label"], p["b"]["label"])) for p in pairs if p["score"] == 1.0}
-    assert frozenset(("Step Up", "Frontline")) in names
+    result = json.loads(out)
+    assert code == 0 and set(result) >= {"type", "kind", "pairs", "counts", "left_out", "summary", "to_add"}
+    pairs = result["pairs"]
+    assert set(pairs[0]) >= {"a", "b", "strength", "score", "shared", "reason", "differs", "evidence", "refs"}
+    assert [p["strength"] for p in pairs] == sorted(
+        (p["strength"] for p in pairs), key=["strong", "moderate", "weak"].index
+    )
+    first = pairs[0]
+    assert {first["a"]["label"], first["b"]["label"]} == {"Step Up", "Frontline"}
+
+
+def test_overlaps_never_counts_being_consulted_together(capsys):
+    code, out, _ = run(capsys, "overlaps", "--type", "organisation", "--data", str(DATA_DIR), "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and result["left_out"]["consulted_only"] > 0
+    for pair in result["pairs"]:
+        assert all(e["relation"] != "involved" for e in pair["evidence"])
+
+
+def test_path_avoid_goes_around_a_node(capsys):
+    args = ("path", "Event Coventry", "Social Work England", "--data", str(DATA_DIR), "--format", "json")
+    code, out, _ = run(capsys, *args, "--avoid", "What Works Centre for Children's Social Care")
+    result = json.loads(out)
+    assert code == 0 and result["paths"]
+    for path in result["paths"]:
+        assert "organisation:what-works-centre" not in [n["id"] for n in path]
+    assert result["lengths"] == [len(p) - 1 for p in result["paths"]]
+
+
+def test_path_cannot_avoid_its_own_end(capsys):
+    code, out, err = run(capsys, "path", "Event Coventry", "Trauma", "--avoid", "trauma", "--data", str(DATA_DIR))
+    assert code == 2 and out == "" and err == "Error: cannot avoid Trauma: it is an end of the path\n"
 
 
 def test_path_accepts_fuzzy_names_and_explains(capsys):
@@ -196,3 +224,22 @@ def test_an_export_that_cannot_be_written_is_a_one_line_error(capsys, tmp_path: 
     monkeypatch.setattr(graph.store.tempfile, "mkstemp", refuse)
     code, _, err = run(capsys, "export", "--format", "json", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.json"))
     assert code == 2 and err == f"Error: cannot write {tmp_path / 'kg.json'}: Permission denied\n"
+
+
+def test_gap_map_as_csv_has_a_total_row_per_group(capsys):
+    code, out, _ = run(capsys, "gap-map", "--format", "csv", "--data", str(DATA_DIR))
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and rows[0][:3] == ["Level", "Theme", "Topic"]
+    assert sum(row[2].startswith("Total (") for row in rows) == 13  # 12 themes and the grand total
+    assert rows[-1][2] == "Total (79 topics)" and rows[-1][-2] == "138"
+
+
+def test_gap_map_xlsx_needs_a_file_and_writes_it(capsys, tmp_path):
+    code, _, err = run(capsys, "gap-map", "--format", "xlsx", "--data", str(DATA_DIR))
+    assert code == 2 and err == "Error: the xlsx gap map needs a file to write: add -o FILE\n"
+    target = tmp_path / "map.xlsx"
+    code, out, _ = run(capsys, "gap-map", "--format", "xlsx", "-o", str(target), "--data", str(DATA_DIR))
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(target).active
+    assert code == 0 and out.startswith(f"Wrote {target}") and sheet["C2"].value

@@ -10,7 +10,7 @@ import pytest
 import pyvis
 from streamlit.testing.v1 import AppTest
 
-from graph.component import VIS_NETWORK_URL, _fingerprint
+from graph.component import DRAWING_URL, VIS_NETWORK_URL, _fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,18 +36,27 @@ def app() -> AppTest:
     return AppTest.from_function(_app).run()
 
 
+def _elements(app: AppTest) -> dict:
+    return {element.proto.component_name.rsplit(".", 1)[-1]: element for element in app.get("bidi_component")}
+
+
 def _data(app: AppTest) -> dict:
-    [element] = app.get("bidi_component")
-    return json.loads(element.proto.json)
+    return json.loads(_elements(app)["kg_graph_view"].proto.json)
+
+
+def _carried(app: AppTest) -> dict:
+    return json.loads(_elements(app)["kg_graph_payload"].proto.json)
 
 
 def test_component_is_drawn_with_the_payload_and_nothing_selected(app):
-    data = _data(app)
+    data, carried = _data(app), _carried(app)
 
     assert not app.exception
-    assert [node["id"] for node in data["payload"]["nodes"]] == ["topic:t", "topic:u"]
+    assert [node["id"] for node in carried["payload"]["nodes"]] == ["topic:t", "topic:u"]
+    assert data["payload"] == carried["id"] == _fingerprint(carried["payload"])
     assert (data["height"], data["key"], data["selected"]) == (321, "graph", None)
-    assert data["library"] == VIS_NETWORK_URL
+    assert data["highlight"] == {"nodes": [], "edges": [], "focus": None}
+    assert (data["library"], data["drawing"]) == (VIS_NETWORK_URL, DRAWING_URL)
     assert [text.value for text in app.text] == ["selected=None"]
 
 
@@ -58,6 +67,7 @@ def test_a_click_in_the_browser_comes_back_as_the_selected_node(app):
 
     assert app.text[0].value == "selected=topic:u"
     assert _data(app)["selected"] == "topic:u"  # so the drawing shows it selected too
+    assert _data(app)["highlight"]["focus"] == "topic:u"  # and moves to it
 
 
 def test_select_node_from_a_widget_callback_selects_it_in_the_drawing(app):
@@ -113,7 +123,58 @@ def test_vis_network_is_served_from_static_as_shipped_by_pyvis_with_its_licence(
 def test_component_code_fetches_nothing_but_the_local_library():
     from graph import component
 
-    code = component._JS + component._HTML + component._CSS
+    code = component._JS + component._HTML + component._CSS + component._PAYLOAD_JS
+    code += (ROOT / "static" / "kg-draw.js").read_text()
 
     assert "http:" not in code and "https:" not in code and "//cdn" not in code
     assert "innerHTML" not in code  # text from data is set as text
+
+
+def _highlight_app():
+    import streamlit as st
+
+    from graph.build import build_graph
+    from graph.component import graph_view
+    from graph.render import vis_payload
+    from graph.schema import Dataset, Edge, Node
+
+    nodes = tuple(Node(id=f"topic:{name}", type="topic", label=name.title(), refs=["4"]) for name in "tuv")
+    edges = (Edge(source="topic:t", target="topic:u", relation="echoes", refs=["4"], basis="stated"),)
+    G = build_graph(Dataset(nodes, edges))
+    payload = vis_payload(G, {"topic:t": (0.0, 0.0), "topic:u": (100.0, 0.0), "topic:v": (0.0, 90.0)})
+    lit = st.toggle("Highlight", key="lit")
+    highlight = {"nodes": ["topic:t", "topic:u"], "edges": [["topic:t", "topic:u", "echoes"]], "focus": "topic:t"}
+    graph_view(payload, key="graph", height=300, highlight=highlight if lit else None, presentation=lit)
+
+
+def test_a_highlight_travels_apart_from_an_unchanged_payload():
+    app = AppTest.from_function(_highlight_app).run()
+    carrier_before = _elements(app)["kg_graph_payload"].proto.SerializeToString(deterministic=True)
+
+    app.toggle[0].set_value(True).run()
+
+    data = _data(app)
+    assert data["highlight"] == {
+        "nodes": ["topic:t", "topic:u"],
+        "edges": ["topic:t|echoes|topic:u"],
+        "focus": "topic:t",
+    }
+    assert data["presentation"] is True
+    # The element carrying the drawing is byte for byte the same, so Streamlit's message cache
+    # sends the browser a reference to it instead of the drawing again.
+    assert _elements(app)["kg_graph_payload"].proto.SerializeToString(deterministic=True) == carrier_before
+
+
+def test_an_old_style_payload_highlight_is_taken_out_of_the_payload():
+    from graph.build import build_graph
+    from graph.render import vis_payload
+    from graph.schema import Dataset, Node
+
+    G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
+    plain = vis_payload(G, {"topic:t": (0.0, 0.0)})
+    lit = vis_payload(G, {"topic:t": (0.0, 0.0)}, highlight=["topic:t"])
+    from graph.component import _split
+
+    body, highlight = _split(lit)
+    assert _fingerprint(body) == _fingerprint(plain)
+    assert highlight == {"nodes": ["topic:t"], "edges": []}

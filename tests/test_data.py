@@ -246,3 +246,44 @@ def test_the_graph_is_connected(graph):
     import networkx as nx
 
     assert nx.is_weakly_connected(graph)
+
+
+def _link(graph, source, relation, target):
+    data = graph.get_edge_data(source, target, key=relation)
+    assert data is not None, (source, relation, target)
+    return data
+
+
+def test_the_centre_works_across_the_evidence_cycle(graph):
+    # 6.1: "The Centre therefore proposes to operate across the cycle ... identify ... generate ... share ... scale"
+    for stage in ("identify", "generate", "share", "scale"):
+        data = _link(graph, "organisation:what-works-centre", "contributes_to", f"stage:{stage}")
+        assert data["basis"] == "stated" and data["refs"] == ["6.1"]
+    # 6: "... to establishing the right outcomes framework"
+    assert _link(graph, "organisation:what-works-centre", "runs", "initiative:outcomes-framework")["refs"] == ["6"]
+
+
+def test_pioneer_partners_generate_and_share(graph):
+    # 6.2: "develop and test a range of promising approaches to generating and sharing evidence"
+    for stage in ("generate", "share"):
+        assert _link(graph, "initiative:pioneer-partners", "contributes_to", f"stage:{stage}")["basis"] == "stated"
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "section", "words"),
+    [
+        ("organisation:what-works-centre", "topic:standards-of-evidence", "5.7", "meets the Centre's standards"),
+        ("organisation:what-works-centre", "topic:how-to-promote-a-learning-culture", "6.2", "its own learning"),
+        ("organisation:what-works-centre", "topic:how-to-implement-best-practice", "6", "the implementation of new"),
+        (
+            "organisation:local-areas",
+            "topic:how-to-undertake-organisational-change-e-g-turning-round-a",
+            "5.2",
+            "poor inspection rating",
+        ),
+        ("organisation:local-areas", "topic:effective-practice-models-and-systems", "3.4", "new practice systems"),
+    ],
+)
+def test_what_bodies_work_on_is_inferred_from_the_report_words(graph, source, target, section, words):
+    data = _link(graph, source, "works_on", target)
+    assert data["basis"] == "inferred" and section in data["refs"] and words in data["rationale"]

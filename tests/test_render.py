@@ -80,9 +80,10 @@ def test_payload_draws_every_node_at_its_position_with_physics_off():
     nodes = {node["id"]: node for node in payload["nodes"]}
     assert set(nodes) == set(POSITIONS)
     assert (nodes["theme:h"]["x"], nodes["theme:h"]["y"]) == (200.0, 50.0)
-    assert nodes["topic:t"]["group"] == "topic"
+    assert nodes["topic:t"]["type"] == "topic"
     assert payload["options"]["physics"]["enabled"] is False
-    assert set(payload["options"]["groups"]) >= {node_type.value for node_type in NodeType}
+    assert set(payload["styles"]) >= {node_type.value for node_type in NodeType}
+    assert {style["shape"] for style in payload["styles"].values()} <= set(payload["shapes"])
 
 
 def test_payload_edges_join_the_right_nodes_and_have_stable_ids():
@@ -128,15 +129,20 @@ def test_node_ids_limit_the_drawing_to_those_nodes_and_the_edges_between_them():
     assert [edge["id"] for edge in payload["edges"]] == ["strand:a|raised|topic:t"]
 
 
-def test_highlight_greys_out_everything_else():
-    payload = vis_payload(_graph(), POSITIONS, highlight=["strand:a", "topic:t"])
+def test_highlight_is_not_drawn_into_the_payload_so_it_stays_the_same_between_clicks():
+    plain = vis_payload(_graph(), POSITIONS)
+    lit = vis_payload(_graph(), POSITIONS, highlight=["strand:a", "topic:t"])
 
-    nodes = {node["id"]: node for node in payload["nodes"]}
-    edges = {edge["id"]: edge for edge in payload["edges"]}
-    assert "color" not in nodes["topic:t"] and nodes["topic:t"]["borderWidth"] == 3
-    assert nodes["theme:h"]["color"]["background"] == "#EEEEEE"
-    assert edges["strand:a|raised|topic:t"]["width"] == 2
-    assert edges["topic:t|in_theme|theme:h"]["color"]["color"] == "#E4E4E4"
+    assert {key: value for key, value in lit.items() if key != "highlight"} == plain
+    assert lit["highlight"] == {"nodes": ["strand:a", "topic:t"], "edges": ["strand:a|raised|topic:t"]}
+
+
+def test_labels_queue_by_type_then_by_connections():
+    payload = vis_payload(_graph(), POSITIONS)
+
+    ranks = {node["id"]: node["rank"] for node in payload["nodes"]}
+    # theme, then strand, then the topic (3 links) before the quote (1 link)
+    assert sorted(ranks, key=ranks.get) == ["theme:h", "strand:a", "topic:t", "quote:q"]
 
 
 def test_size_by_degree_makes_busier_nodes_bigger_and_names_the_measure():
@@ -156,12 +162,12 @@ def test_size_by_a_metric_mapping_uses_its_values_and_name():
     assert "size" not in nodes["quote:q"]
 
 
-def test_label_scale_enlarges_every_label():
-    small = vis_payload(_graph(), POSITIONS)["options"]
-    large = vis_payload(_graph(), POSITIONS, label_scale=2.0)["options"]
+def test_label_scale_enlarges_every_label_and_a_projector_never_goes_under_18_px():
+    small = vis_payload(_graph(), POSITIONS)["options"]["kg"]["labels"]
+    large = vis_payload(_graph(), POSITIONS, label_scale=1.5)["options"]["kg"]["labels"]
 
-    assert large["nodes"]["font"]["size"] == 2 * small["nodes"]["font"]["size"]
-    assert large["groups"]["theme"]["font"]["size"] == 2 * small["groups"]["theme"]["font"]["size"]
+    assert (small["scale"], small["min_px"]) == (1.0, 11.0)
+    assert (large["scale"], large["min_px"]) == (1.5, 18.0)
 
 
 def test_unknown_node_ids_are_named_in_the_error():
@@ -196,24 +202,32 @@ def test_standalone_page_never_contains_data_as_markup(hostile_page):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in hostile_page  # the title, escaped
 
 
-def test_standalone_page_defuses_pyvis_html_tooltips_when_a_title_says_href(hostile_page):
-    # pyvis switches to a popup that writes titles into innerHTML when any title contains "href"
-    assert "href" in INJECTIONS[4]
-    assert "popup.innerHTML" not in hostile_page
-    assert ".vis-tooltip {\n            display:none;" not in hostile_page
+def test_standalone_page_keeps_data_inside_its_script_as_json(hostile_page):
+    data = re.search(r"var payload = (\{.*?\});\n", hostile_page).group(1)
+
+    assert "<" not in data and ">" not in data  # escaped as \u003c, so nothing can end the script
+    payload = json.loads(data)
+    assert {node["label"].replace("\n", " ") for node in payload["nodes"]} >= {INJECTIONS[0]}
 
 
 def test_standalone_page_draws_with_physics_off_and_exposes_the_network(hostile_page):
-    options = re.search(r"var options = (\{.*?\});\n", hostile_page).group(1)
+    payload = json.loads(re.search(r"var payload = (\{.*?\});\n", hostile_page).group(1))
 
-    assert json.loads(options)["physics"]["enabled"] is False
-    assert "window.kgNetwork = network;" in hostile_page
+    assert payload["options"]["physics"]["enabled"] is False
+    assert "window.kgNetwork = drawing.network;" in hostile_page
     assert hostile_page.count("<h1>") == 1
 
 
 def test_standalone_page_has_a_legend_of_every_node_type(hostile_page):
     for style in NODE_STYLES.values():
         assert f"<span>{style['label']}</span>" in hostile_page
+
+
+def test_standalone_page_without_a_highlight_fades_nothing():
+    page = standalone_html(_graph(), POSITIONS, title="Graph", highlight=[])
+
+    state = json.loads(re.search(r"var highlight = (\{.*?\});\n", page).group(1))
+    assert state == {"nodes": [], "edges": [], "focus": None}
 
 
 def test_external_references_finds_fetches_but_not_text():
@@ -227,13 +241,3 @@ def test_external_references_finds_fetches_but_not_text():
         "https://example.org/x.js",
         "http://example.org/b.png",
     ]
-
-
-def test_plain_pyvis_would_have_put_this_title_into_inner_html():
-    # The case the standalone page defuses: without the patch pyvis switches to its popup.
-    from pyvis.network import Network
-
-    net = Network(cdn_resources="in_line")
-    net.add_node("a", label="a", title=INJECTIONS[4])
-
-    assert "popup.innerHTML = nodeData[0].title" in net.generate_html()

@@ -37,16 +37,20 @@ def test_type_filter_keeps_only_those_types(graph):
     assert filter_nodes(graph, View(types=["topic", "theme"])) == {"t1", "t2", "h1", "h2"}
 
 
-def test_level_filter_narrows_topics_and_themes_only(graph):
-    assert filter_nodes(graph, View(levels=["system"])) == {"s1", "s2", "t2", "h2", "o"}
+def test_level_filter_shows_its_topics_their_themes_and_the_strands_that_raised_them(graph):
+    assert filter_nodes(graph, View(levels=["system"])) == {"s2", "t2", "h2"}
 
 
-def test_strand_filter_keeps_the_topics_it_raised(graph):
-    assert filter_nodes(graph, View(strands=["s1"])) == {"s1", "t1", "h1", "h2", "o"}
+def test_strand_filter_shows_the_topics_it_raised_and_their_themes(graph):
+    assert filter_nodes(graph, View(strands=["s1"])) == {"s1", "t1", "h1"}
 
 
-def test_theme_filter_keeps_the_topics_in_it(graph):
-    assert filter_nodes(graph, View(themes=["h2"])) == {"s1", "s2", "t2", "h2", "o"}
+def test_theme_filter_shows_its_topics_and_the_strands_that_raised_them(graph):
+    assert filter_nodes(graph, View(themes=["h2"])) == {"s2", "t2", "h2"}
+
+
+def test_level_and_type_filters_combine(graph):
+    assert filter_nodes(graph, View(levels=["system"], types=["topic", "strand"])) == {"s2", "t2"}
 
 
 def test_relation_filter_drops_nodes_left_without_links(graph):
@@ -85,3 +89,59 @@ def test_neighbourhood_respects_allowed_nodes(graph):
 
 def test_path_edges_follow_links_either_way(graph):
     assert path_edges(graph, ["s2", "t2", "o"]) == {("s2", "t2", "raised"), ("o", "t2", "works_on")}
+
+
+def test_an_overlap_pair_lights_both_and_what_they_share(graph):
+    # s2 -raised-> t2 <-works_on- o : s2 and o share t2
+    shown = apply_view(graph, View(overlap=["s2", "o"]))
+    assert shown.highlight_nodes == {"s2", "o", "t2"}
+    assert shown.highlight_edges == {("s2", "t2", "raised"), ("o", "t2", "works_on")}
+    assert shown.caption.startswith("Highlighted: an overlapping pair")
+
+
+def test_a_path_lights_its_nodes_and_edges_and_a_picked_path_alone(graph):
+    graph.add_edge("s1", "h2", "raised")  # a second way from s1 to h2: s1 -> t1 -> h1 is not one
+    paths = {"paths": [[{"id": "s1"}, {"id": "h2"}], [{"id": "s1"}, {"id": "t1"}, {"id": "h1"}]]}
+    both = apply_view(graph, View(path=["s1", "h2"]), paths=paths)
+    assert both.highlight_nodes == {"s1", "h2", "t1", "h1"}
+    alone = apply_view(graph, View(path=["s1", "h2"], path_pick=0), paths=paths)
+    assert alone.highlight_nodes == {"s1", "h2"} and alone.highlight_edges == {("s1", "h2", "raised")}
+
+
+def test_paths_are_found_when_the_caller_has_none(graph):
+    shown = apply_view(graph, View(path=["s2", "o"]))
+    assert shown.highlight_nodes == {"s2", "t2", "o"}
+
+
+def test_a_gap_lights_the_item_of_that_kind(graph):
+    report = {
+        "unraised_topics": [{"id": "t1"}],
+        "structural_gaps": [
+            {"id": "c0~c1", "communities": [{"members": ["s1"]}, {"members": ["h2"]}], "bridges": [{"id": "o"}]}
+        ],
+    }
+    assert apply_view(graph, View(gap="unraised_topics:t1"), gap_report=report).highlight_nodes == {"t1"}
+    structural = apply_view(graph, View(gap="structural_gaps:c0~c1"), gap_report=report)
+    assert structural.highlight_nodes == {"s1", "h2", "o"}
+    assert apply_view(graph, View(gap="unraised_topics:gone"), gap_report=report).highlight_nodes == set()
+
+
+def test_duplicates_and_a_community_light_their_nodes(graph):
+    assert apply_view(graph, View(duplicate=["t1", "t2"])).highlight_nodes == {"t1", "t2"}
+    shown = apply_view(graph, View(community=1), communities=[["s1"], ["o", "t2"]])
+    assert shown.highlight_nodes == {"o", "t2"} and shown.caption == "Highlighted: community 2 (2 nodes)."
+
+
+def test_the_highlight_goes_to_the_drawing_as_ids(graph):
+    shown = apply_view(graph, View(focus="o"))
+    assert shown.highlight() == {"nodes": ["o", "t2"], "edges": [["o", "t2", "works_on"]], "focus": "o"}
+
+
+def test_a_view_too_big_to_draw_becomes_an_overview_or_one_community(graph):
+    from graph.view import plan_drawing
+
+    groups = [["s1", "t1", "h1"], ["s2", "t2", "h2", "o"]]
+    overview = plan_drawing(graph, View(), apply_view(graph, View()), groups, max_nodes=3)
+    assert overview.overview is not None and overview.node_count == 2 and "communities instead" in overview.notes[0]
+    one = plan_drawing(graph, View(community=0), apply_view(graph, View(community=0)), groups, max_nodes=3)
+    assert one.nodes == ("h1", "s1", "t1") and one.notes == ("Drawing community 1 only (3 nodes).",)

@@ -44,7 +44,7 @@ def _app(monkeypatch, data_dir: Path, passcode: str | None = None) -> AppTest:
 
 
 def _shown(at: AppTest) -> str:
-    return next((m.value for m in at.markdown if m.value.startswith("Showing")), "")
+    return next((c.value for c in at.caption if c.value.startswith("Showing")), "")
 
 
 def test_the_default_tour_ships_and_validates():
@@ -57,10 +57,10 @@ def test_next_applies_the_first_scene_and_then_the_second(monkeypatch, copy_of_d
     scenes = load_scenes(copy_of_data)
     at = _app(monkeypatch, copy_of_data)
     at.button(key="next-side").click().run()
-    assert at.session_state["scene"] == scenes[0].id
+    assert at.session_state["_kg_view"].scene == scenes[0].id
     assert at.multiselect(key="types").value == [t.value for t in scenes[0].view.types]
     at.button(key="next-side").click().run()
-    assert at.session_state["scene"] == scenes[1].id
+    assert at.session_state["_kg_view"].scene == scenes[1].id
     assert at.multiselect(key="types").value == [t.value for t in scenes[1].view.types]
 
 

@@ -19,9 +19,6 @@ from graph.schema import Scene, View
 
 E = escape_markdown
 
-#: Session keys of the explorer's widgets, by the View field they hold.
-LIST_KEYS = {"types": "types", "levels": "levels", "themes": "themes", "strands": "strands", "relations": "relations"}
-
 PRESENT_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
@@ -64,49 +61,31 @@ def _scenes_stamp(data_dir: str) -> tuple:
         return (-1, -1)
 
 
-# ------------------------------------------------------------------ views <-> widget state
+# ------------------------------------------------------------------ scenes <-> the view
 
 
-def scene_view(state) -> View:
-    """The view the explorer shows now, as a scene would store it."""
-    path = [p for p in (state.get("path_from"), state.get("path_to")) if p]
-    overlap = [p for p in (state.get("overlap_pair") or "").split("|") if p][:2]
-    return View(
-        **{field: list(state.get(key) or []) for field, key in LIST_KEYS.items()},
-        focus=state.get("focus"),
-        depth=state.get("depth", 1),
-        only_neighbourhood=bool(state.get("only", False)),
-        path=path if len(path) == 2 else [],
-        overlap=overlap if len(overlap) == 2 else [],
-        gap=state.get("gap_item"),
-        community=state.get("community"),
-    )
+def scene_view(state=None) -> View:
+    """The view the explorer shows now, as a scene would store it (without the scene it came from)."""
+    from ui import state as app_state
+
+    return app_state.view().model_copy(update={"scene": None})
 
 
-def apply_view(state, view: View, known: set[str], select: Callable[[str | None], None]) -> None:
-    """Set the explorer's widgets to a view (ids the data no longer has are dropped)."""
-    for field, key in LIST_KEYS.items():
-        values = [v.value if hasattr(v, "value") else v for v in getattr(view, field)]
-        state[key] = [v for v in values if field in ("types", "levels", "relations") or v in known]
-    state["depth"] = view.depth
-    state["only"] = view.only_neighbourhood
-    state["path_from"], state["path_to"] = (view.path[0], view.path[1]) if len(view.path) == 2 else (None, None)
-    state["overlap_pair"] = "|".join(view.overlap) if len(view.overlap) == 2 else None
-    state["gap_item"] = view.gap
-    state["community"] = view.community
-    select(view.focus if view.focus in known else None)
+def go_to_scene(index: int, scenes: list[Scene], known: set[str] | None = None, select=None) -> None:
+    """Show scene ``index``: its filters, selection and tab (what the data no longer has is dropped)."""
+    from ui import state as app_state
 
-
-def go_to_scene(index: int, scenes: list[Scene], known: set[str], select: Callable[[str | None], None]) -> None:
     if not scenes:
         return
-    index = max(0, min(index, len(scenes) - 1))
-    st.session_state["scene"] = scenes[index].id
-    apply_view(st.session_state, scenes[index].view, known, select)
+    scene = scenes[max(0, min(index, len(scenes) - 1))]
+    tab = scene.view.tab or app_state.view().tab  # a scene without a tab keeps the panel in sight
+    app_state.show_view(scene.view.model_copy(update={"scene": scene.id, "tab": tab}))
 
 
 def current_scene(scenes: list[Scene]) -> tuple[int, Scene | None]:
-    chosen = st.session_state.get("scene")
+    from ui import state as app_state
+
+    chosen = app_state.view().scene
     for index, scene in enumerate(scenes):
         if scene.id == chosen:
             return index, scene
@@ -119,11 +98,12 @@ def current_scene(scenes: list[Scene]) -> tuple[int, Scene | None]:
 def sidebar_controls(data_dir: str, known: set[str], select: Callable[[str | None], None], can_edit: bool) -> None:
     """The Workshop expander: present, step through scenes, save and arrange them."""
     scenes, version, problems = load_scenes(data_dir)
-    with st.expander("Workshop", expanded=bool(st.session_state.get("scene"))):
+    from ui import state as app_state
+
+    with st.expander("Workshop", expanded=bool(app_state.view().scene)):
         st.toggle(
             "Presentation mode",
-            key="present",
-            bind="query-params",
+            key=app_state.PRESENT,
             help="Full screen for a projector: large labels, no controls, the scene's caption.",
         )
         for problem in problems:
@@ -131,13 +111,13 @@ def sidebar_controls(data_dir: str, known: set[str], select: Callable[[str | Non
         if scenes:
             index, _ = current_scene(scenes)
             names = [f"{i + 1}. {s.title}" for i, s in enumerate(scenes)]
+            app_state.preset(app_state.SCENE_PICK, index if index >= 0 else None)
             st.selectbox(
                 "Scene",
                 range(len(scenes)),
-                index=index if index >= 0 else None,
                 format_func=lambda i: names[i],
                 placeholder="Choose a scene…",
-                key="scene_pick",
+                key=app_state.SCENE_PICK,
                 on_change=_picked_scene,
                 args=(scenes, known, select),
             )
@@ -149,7 +129,9 @@ def sidebar_controls(data_dir: str, known: set[str], select: Callable[[str | Non
 
 
 def _picked_scene(scenes: list[Scene], known: set[str], select) -> None:
-    index = st.session_state.get("scene_pick")
+    from ui import state as app_state
+
+    index = st.session_state.get(app_state.SCENE_PICK)
     if index is not None:
         go_to_scene(index, scenes, known, select)
 
@@ -247,7 +229,9 @@ def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, editor: st
         st.session_state["scene_message"] = ("error", "A scene needs a title.")
         return
     if _write(edit.add_scene, data_dir, scene, editor=editor, expected_version=version):
-        st.session_state["scene"] = scene_id
+        from ui import state as app_state
+
+        app_state.show_view(scene.view.model_copy(update={"scene": scene_id}))
 
 
 def _write(operation, *args, done: str = "Saved.", **kwargs) -> bool:
@@ -326,4 +310,6 @@ def presentation_side(legend_entries: list[dict]) -> None:
 
 
 def _leave() -> None:
-    st.session_state["present"] = False
+    from ui import state as app_state
+
+    st.session_state[app_state.PRESENT] = False

@@ -222,7 +222,9 @@ def plural_type(node_type: str, count: int) -> str:
 def listed(labels: list[str], most: int = 3) -> str:
     """ "A, B, C…" — the first ``most`` labels, with an ellipsis if there are more."""
     shown = ", ".join(labels[:most])
-    return shown + ("…" if len(labels) > most else "")
+    if len(labels) <= most:
+        return shown
+    return shown + (", …" if shown.endswith("…") else "…")  # a cut label already ends in "…"
 
 
 def natural_key(text: str) -> tuple[Any, ...]:
@@ -285,3 +287,35 @@ def raised_voices(G: nx.MultiDiGraph, strand: str, data: dict[str, Any]) -> tupl
     if isinstance(strand_voices, str):
         strand_voices = (strand_voices,)
     return tuple(str(voice) for voice in strand_voices)
+
+
+#: Where a long label may be cut to its first clause ("Models of supervision, including ...").
+_CLAUSE_BREAKS = (" (", "? ", ". ", " – ", " - ", ", including", ", e.g.", "; ")
+#: A first clause up to this long is a short label; otherwise words are cut at ``SHORT_LABEL``.
+_CLAUSE_MOST = 60
+SHORT_LABEL = 45
+
+
+@lru_cache(maxsize=65536)
+def short_label(text: str, most: int = SHORT_LABEL) -> str:
+    """A label short enough for a sentence: its first clause, else its first words and "…".
+
+    >>> short_label("Models of supervision, including 'live supervision', group supervision")
+    'Models of supervision'
+    >>> short_label("How to measure/understand outcomes for CYP&F – not just KPIs, including longer term outcomes")
+    'How to measure/understand outcomes for CYP&F'
+    >>> short_label("Information and tools to help children, young people and families take ownership")
+    'Information and tools to help children, young…'
+    """
+    flat = " ".join(str(text).split())
+    if len(flat) <= most:
+        return flat
+    cuts = [flat.index(mark) + (1 if mark == "? " else 0) for mark in _CLAUSE_BREAKS if mark in flat]
+    if cuts and 12 <= min(cuts) <= _CLAUSE_MOST:
+        return flat[: min(cuts)].rstrip(" ,;:")
+    head = flat[: most + 1].rsplit(" ", 1)[0] if " " in flat[:most] else flat[:most]
+    return head.rstrip(" ,;:–-") + "…"
+
+
+def short_label_of(G: nx.MultiDiGraph, node: str) -> str:
+    return short_label(label_of(G, node))

@@ -13,8 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.analysis._common import edges_of, merge_refs, natural_key, node_data, nodes_of_type, refs_of
-from graph.analysis.gaps import gaps
+from graph.analysis._common import edges_of, natural_key, node_data, nodes_of_type, refs_of
+from graph.analysis.gaps import gap_summary, gaps
 from graph.analysis.metrics import consensus, stats
 from graph.analysis.overlaps import overlaps
 from graph.schema import LEVELS, Relation
@@ -42,9 +42,9 @@ _GAP_SECTIONS = (
 )
 
 _OVERLAP_SECTIONS = (
-    ("organisation", None, "Organisations with most in common"),
-    ("initiative", None, "Initiatives with most in common"),
-    ("strand", [Relation.RAISED.value], "Strands that raised the same topics"),
+    ("organisation", "Possible duplication: organisations doing the same work"),
+    ("initiative", "Possible duplication: initiatives doing the same work"),
+    ("strand", "Agreement: strands that raised the same topics"),
 )
 
 
@@ -153,6 +153,7 @@ def _consensus(G: nx.MultiDiGraph, top: int) -> list[str]:
 
 def _gaps(G: nx.MultiDiGraph, top: int) -> list[str]:
     found = gaps(G)
+    about = gap_summary(G, found)
     lines = ["## Gaps", ""]
     for key, title, none in _GAP_SECTIONS:
         items = found.get(key, [])
@@ -160,6 +161,8 @@ def _gaps(G: nx.MultiDiGraph, top: int) -> list[str]:
         if not items:
             lines += [none, ""]
             continue
+        fill = f" To fill: {about[key]['to_fill']}" if about[key]["to_fill"] else ""
+        lines += [f"_{escape(about[key]['explanation'] + fill)}_", ""]
         lines += [_gap_line(item) for item in items[: max(top, 0)]]
         if len(items) > top:
             lines.append(f"- … and {len(items) - top} more.")
@@ -173,22 +176,29 @@ def _gap_line(item: dict[str, Any]) -> str:
     return f"- **{escape(item['label'])}**{placed}: {escape(item['reason'])} {cite(item.get('refs', []))}".rstrip()
 
 
+def _sentence(text: str) -> str:
+    """Text ending as a sentence: a full stop unless it already ends with one, "?" or "…"."""
+    return text if text.endswith((".", "?", "…", "!")) else text + "."
+
+
 def _overlaps(G: nx.MultiDiGraph, top: int) -> list[str]:
-    lines = ["## Overlaps", ""]
-    for node_type, relations, title in _OVERLAP_SECTIONS:
-        # Pairs sharing two or more neighbours say more than pairs sharing one; fall back if none do.
-        pairs = overlaps(G, node_type, relations=relations, min_shared=2, limit=top) or overlaps(
-            G, node_type, relations=relations, limit=top
-        )
-        lines += [f"### {title}", ""]
-        if not pairs:
-            lines += [f"No two {node_type}s share anything.", ""]
-            continue
-        for pair in pairs:
-            refs = merge_refs(refs_of(G, pair["a"]["id"], pair["b"]["id"], *(n["id"] for n in pair["shared"])))
+    lines = ["## Overlaps and agreement", ""]
+    lines += [
+        "_Duplication compares what organisations and initiatives do (topics, barriers, stages, what they run "
+        "or fund), never who consulted them; a pair must share at least 2 things, and generic things count "
+        "for less. Strands raising the same topics are agreement, not duplication._",
+        "",
+    ]
+    for node_type, title in _OVERLAP_SECTIONS:
+        found = overlaps(G, node_type, limit=top)
+        lines += [f"### {title}", "", escape(found["summary"]), ""]
+        for pair in found["pairs"]:
             lines.append(
-                f"- **{escape(pair['a']['label'])}** and **{escape(pair['b']['label'])}** "
-                f"(overlap {pair['score']:.2f}): {escape(pair['reason'])} {cite(refs)}".rstrip()
+                f"- **{escape(pair['a']['label'])}** and **{escape(pair['b']['label'])}** ({pair['strength']}): "
+                f"{escape(_sentence(pair['reason']))} {escape(pair['differs'])} {cite(pair['refs'])}".rstrip()
             )
-        lines.append("")
+        if found["pairs"]:
+            lines.append("")
+        if found["to_add"]:
+            lines += [f"_{escape(found['to_add'])}_", ""]
     return lines

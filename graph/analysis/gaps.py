@@ -7,8 +7,7 @@ report it comes from (``refs``).
 
 from __future__ import annotations
 
-import random
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,11 +34,14 @@ from graph.analysis._common import (
     ref,
     refs_of,
     relation_index,
+    short_label_of,
     theme_label,
     themes_of,
     type_of,
     verb,
 )
+from graph.analysis.communities import _communities, unique_names
+from graph.analysis.communities import communities as communities  # where callers have long found it
 from graph.schema import LEVELS, Relation
 
 #: Only this many of the largest communities are compared pairwise for structural gaps.
@@ -50,14 +52,6 @@ MIN_COMMUNITY_SIZE = 3
 MAX_STRUCTURAL_GAPS = 10
 #: How many possible bridges to name for each structural gap.
 MAX_BRIDGES = 5
-#: Louvain looks at each node at most this many times per level, so a level never costs more than a
-#: few passes over the graph (on the benchmark's 100k-node graph, modularity 0.756 with 3, 0.759 with 4 or 6).
-MAX_SWEEPS = 3
-
-#: From this many nodes on, communities come from igraph's Louvain (in C) when igraph is installed;
-#: smaller graphs, the report's own among them, keep the pure-Python Louvain and its exact results.
-IGRAPH_FROM_NODES = 20_000
-
 _ADDRESSERS = ("organisation", "initiative")
 
 
@@ -81,6 +75,101 @@ def gaps(G: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, list[dict[str, Any]]
         "missing_voices": _missing_voices(G, edges),
         "isolated_nodes": _isolated_nodes(G, projection),
         "structural_gaps": _structural_gaps(G, projection, seed),
+    }
+
+
+#: Gap kinds in the order they are shown, with a title in the team's words.
+GAP_KINDS = {
+    "unraised_topics": "Topics no strand raised",
+    "unaddressed_topics": "Topics no organisation or initiative works on",
+    "unaddressed_barriers": "Barriers nothing addresses",
+    "missing_voices": "Where children, young people and families were not heard",
+    "isolated_nodes": "Loose ends",
+    "structural_gaps": "Communities with few links between them",
+}
+#: A level or theme with no more ticks than this is too thinly recorded to say whose voice is missing.
+THIN_TICKS = 2
+
+
+def gap_summary(G: nx.MultiDiGraph, found: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, dict[str, Any]]:
+    """For each kind of gap: how many, how many come from thin data rather than the report, and what would fill them.
+
+    ``found`` is :func:`gaps`' result (computed if not given). Each value:
+    ``{"title", "count", "thin_data", "explanation", "to_fill"}``.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("t", type="topic", label="Trauma", refs=["Appendix 1"])
+    >>> gap_summary(G)["unaddressed_topics"]["explanation"]
+    '1 topic has no organisation or initiative recorded as working on it: the report names few (0 topics have one).'
+    """
+    found = gaps(G) if found is None else found
+    count = {kind: len(found.get(kind, [])) for kind in GAP_KINDS}
+    worked_on = {t for _, t, _ in relation_index(G)[Relation.WORKS_ON] if type_of(G, t) == "topic"}
+    twin_raised = sum("it is also listed as" in item["reason"] for item in found.get("unraised_topics", []))
+    thin_voices = sum(item.get("raised", 0) <= THIN_TICKS for item in found.get("missing_voices", []))
+    unlinked = sum(item.get("links", 1) == 0 for item in found.get("structural_gaps", []))
+
+    def topics(n: int) -> str:
+        return f"{n} topic{'s' if n != 1 else ''}"
+
+    def verb(n: int, one: str, many: str) -> str:
+        return one if n == 1 else many
+
+    summary = {
+        "unraised_topics": (
+            twin_raised,
+            f"{topics(count['unraised_topics'])} {verb(count['unraised_topics'], 'has', 'have')} no tick in Appendix 1"
+            + (
+                f"; {twin_raised} of them {verb(twin_raised, 'is', 'are')} ticked under {verb(twin_raised, 'its', 'their')} other listing"
+                if twin_raised
+                else ""
+            )
+            + ". This is what the report prints, not missing data.",
+            "Nothing to add from the report. Ask the room whether these matter.",
+        ),
+        "unaddressed_topics": (
+            count["unaddressed_topics"],
+            f"{topics(count['unaddressed_topics'])} {verb(count['unaddressed_topics'], 'has', 'have')} no organisation or "
+            f"initiative recorded as working on {verb(count['unaddressed_topics'], 'it', 'them')}: the report names few "
+            f"({topics(len(worked_on))} {verb(len(worked_on), 'has', 'have')} one).",
+            "Add who works on them: a 'works on' link from an organisation or initiative to the topic or its theme.",
+        ),
+        "unaddressed_barriers": (
+            count["unaddressed_barriers"],
+            f"{count['unaddressed_barriers']} barrier{'s' if count['unaddressed_barriers'] != 1 else ''} with nothing "
+            "recorded as addressing it.",
+            "Add what addresses them: an 'addresses' link from an initiative, organisation or message.",
+        ),
+        "missing_voices": (
+            thin_voices,
+            f"{count['missing_voices']} level{'s' if count['missing_voices'] != 1 else ''} or themes lack the voice of "
+            f"children, young people or families; {thin_voices} of them {verb(thin_voices, 'has', 'have')} "
+            f"{THIN_TICKS} ticks or fewer, too few to say.",
+            "Add ticks from the children and young people's panel and the Families strand, or record whose voice "
+            "a tick carries (its qualifier).",
+        ),
+        "isolated_nodes": (
+            count["isolated_nodes"],
+            f"{count['isolated_nodes']} node{'s' if count['isolated_nodes'] != 1 else ''} linked to one node or none: "
+            "the report mentions them once.",
+            "Add what else they connect to.",
+        ),
+        "structural_gaps": (
+            unlinked,
+            f"{count['structural_gaps']} pair{'s' if count['structural_gaps'] != 1 else ''} of communities with fewer "
+            f"links than expected; {unlinked} with none at all, where the data records nothing that joins them.",
+            "Add the links the room knows of between them, starting with the bridge candidates.",
+        ),
+    }
+    return {
+        kind: {
+            "title": GAP_KINDS[kind],
+            "count": count[kind],
+            "thin_data": thin,
+            "explanation": text if count[kind] else "None found.",
+            "to_fill": fill if count[kind] else "",
+        }
+        for kind, (thin, text, fill) in summary.items()
     }
 
 
@@ -260,21 +349,6 @@ def _components(projection: Projection) -> list[int]:
     return first[label].tolist()
 
 
-def communities(G: nx.MultiDiGraph, *, seed: int = 0) -> list[list[str]]:
-    """Communities of the undirected simple projection (Louvain, seeded), largest first.
-
-    Members are sorted; ties in size are ordered by their first member. The same graph and seed
-    always give the same answer.
-
-    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("b", "c", "r"), ("c", "a", "r"),
-    ...                      ("x", "y", "r"), ("y", "z", "r"), ("z", "x", "r"), ("c", "x", "r")])
-    >>> communities(G)
-    [['a', 'b', 'c'], ['x', 'y', 'z']]
-    """
-    projection = project(G)
-    return [[projection.nodes[i] for i in members] for members in _communities(projection, seed)]
-
-
 def structural_gaps(G: nx.MultiDiGraph, *, seed: int = 0) -> list[dict[str, Any]]:
     """Pairs of communities with fewer links between them than their sizes and degrees would give.
 
@@ -305,7 +379,11 @@ def _structural_gaps(G: nx.MultiDiGraph, projection: Projection, seed: int) -> l
     links = np.zeros((len(compared), len(compared)), dtype=np.int64)
     np.add.at(links, (source[between], target[between]), 1)
     inside = np.bincount(arcs.rows[(source >= 0) & (source == target)], minlength=len(projection.nodes))
-    described = [_describe(G, projection, arcs, inside, number, members) for number, members in compared]
+    names = unique_names(G, [[projection.nodes[i] for i in members] for _, members in compared])
+    described = [
+        _describe(G, projection, arcs, inside, number, members, name)
+        for (number, members), name in zip(compared, names, strict=True)
+    ]
     candidates = []
     for a in range(len(compared)):
         for b in range(a + 1, len(compared)):
@@ -437,14 +515,24 @@ class _Arcs:
         return cls(rows, projection.indices, degree)
 
 
+def _links(count: int) -> str:
+    return f"{count} link{'s' if count != 1 else ''}"
+
+
 def _describe(
-    G: nx.MultiDiGraph, projection: Projection, arcs: _Arcs, inside: np.ndarray, number: int, members: list[int]
+    G: nx.MultiDiGraph,
+    projection: Projection,
+    arcs: _Arcs,
+    inside: np.ndarray,
+    number: int,
+    members: list[int],
+    name: str,
 ) -> dict[str, Any]:
-    """A community for display: named after its member with most links inside it."""
+    """A community for display, with its name in the team's words and its most central member."""
     central = _first_by_label(G, projection, members, -inside[members], -arcs.degree[members])
     return {
         "id": f"community:{number}",
-        "label": label_of(G, projection.nodes[central]),
+        "label": name,
         "size": len(members),
         "members": [projection.nodes[i] for i in members],
         "central": central,
@@ -487,17 +575,23 @@ def _structural_gap(
             key=lambda i: (-min(to_a[i], to_b[i]), -arcs.degree[i], label_of(G, nodes[i]), nodes[i]),
         )
         bridges = ranked[:MAX_BRIDGES]
-        bridge_text = (
-            f"{listed([label_of(G, nodes[i]) for i in bridges])} link{'s' if len(bridges) == 1 else ''} to both"
-        )
+        reasons = [
+            f"already linked to {to_a[i]} in '{first['label']}' and {to_b[i]} in '{second['label']}'" for i in bridges
+        ]
+        bridge_text = f"{listed([short_label_of(G, nodes[i]) for i in bridges])} already link to both"
     else:
         bridges = [
             _first_by_label(G, projection, members, -(arcs.degree[members] - own[members]), -arcs.degree[members])
             for members, own in ((first["member_ids"], to_a), (second["member_ids"], to_b))
         ]
+        reasons = [
+            f"the member of '{c['label']}' most linked outside it ({_links(int(arcs.degree[i] - own[i]))}): "
+            f"a link from it to '{other['label']}' would join them"
+            for i, c, other, own in ((bridges[0], first, second, to_a), (bridges[1], second, first, to_b))
+        ]
         bridge_text = (
-            f"no node links to both; {label_of(G, nodes[bridges[0]])} and {label_of(G, nodes[bridges[1]])} "
-            "are the members most linked outside their own communities"
+            f"nothing links to both; {short_label_of(G, nodes[bridges[0]])} and "
+            f"{short_label_of(G, nodes[bridges[1]])} are the members most linked outside their own communities"
         )
     return {
         "id": f"{first['id']}~{second['id']}",
@@ -511,151 +605,12 @@ def _structural_gap(
                 "type": type_of(G, nodes[i]),
                 "links_to_a": int(to_a[i]),
                 "links_to_b": int(to_b[i]),
+                "reason": reason,
             }
-            for i in bridges
+            for i, reason in zip(bridges, reasons, strict=True)
         ],
-        "reason": f"The community around {first['label']} ({first['size']} nodes) and the one around "
-        f"{second['label']} ({second['size']} nodes) share {count} link{'s' if count != 1 else ''} where about "
-        f"{expected:.1f} would be expected from their sizes and degrees; {bridge_text}.",
+        "reason": f"'{first['label']}' ({first['size']} nodes) and '{second['label']}' ({second['size']} nodes) "
+        f"share {count} direct link{'s' if count != 1 else ''} where about {expected:.1f} would be expected from their "
+        f"sizes and degrees; {bridge_text}.",
         "refs": refs_of(G, nodes[first["central"]], nodes[second["central"]]),
     }
-
-
-def _communities(projection: Projection, seed: int) -> list[list[int]]:
-    """Louvain communities as lists of node numbers, largest first, then by first member's id."""
-    grouped: dict[int, list[int]] = defaultdict(list)
-    for node, community in enumerate(_louvain(projection, seed)):
-        grouped[community].append(node)
-    nodes = projection.nodes
-    found = [sorted(members, key=nodes.__getitem__) for members in grouped.values()]
-    return sorted(found, key=lambda members: (-len(members), nodes[members[0]]))
-
-
-def _louvain(projection: Projection, seed: int) -> list[int]:
-    """Louvain modularity communities: the community number of each node. Deterministic for a seed.
-
-    A compact version of the method (Blondel et al. 2008) on integer arrays, with the queue-based
-    local moving of Leiden (Traag et al. 2019): after the first sweep only nodes whose neighbours
-    moved are looked at again, and each node at most ``MAX_SWEEPS`` times per level.
-    networkx's own Louvain took ~30 s on a 100k-node graph.
-    """
-    count = len(projection.nodes)
-    if count >= IGRAPH_FROM_NODES:
-        found = _igraph_louvain(projection, seed)
-        if found is not None:
-            return found
-    level = _Level(projection.neighbours, None, [0.0] * count)
-    membership = list(range(count))
-    rng = random.Random(seed)
-    while True:
-        local, merged = _one_level(level, rng)
-        if not merged:
-            break
-        membership = [local[c] for c in membership]
-        level = _aggregate(level, local)
-    return membership
-
-
-@dataclass
-class _Level:
-    """A weighted graph on nodes 0..n-1: neighbour lists, their weights (None: all 1), self-loop weights.
-
-    A self-loop weight is the total strength inside an aggregated community (each link counted twice).
-    """
-
-    neighbours: list[list[int]]
-    weights: list[list[float]] | None
-    self_loops: list[float]
-
-
-def _one_level(level: _Level, rng: random.Random) -> tuple[list[int], bool]:
-    """Move nodes between communities while modularity rises; returns (community per node, merged any)."""
-    neighbours, weights = level.neighbours, level.weights
-    count = len(neighbours)
-    if weights is None:
-        strength = [float(len(nbrs)) for nbrs in neighbours]
-    else:
-        strength = [sum(w) + loop for w, loop in zip(weights, level.self_loops, strict=True)]
-    total = sum(strength)
-    community = list(range(count))
-    if not total:
-        return community, False
-    community_strength = strength[:]
-    order = list(range(count))
-    rng.shuffle(order)
-    queue = deque(order)
-    queued = [True] * count
-    budget = MAX_SWEEPS * count
-    while queue and budget:
-        budget -= 1
-        node = queue.popleft()
-        queued[node] = False
-        own = community[node]
-        towards: dict[int, float] = {}
-        weight_of = towards.get
-        if weights is None:
-            for other in neighbours[node]:
-                c = community[other]
-                towards[c] = weight_of(c, 0.0) + 1.0
-        else:
-            for other, w in zip(neighbours[node], weights[node], strict=True):
-                c = community[other]
-                towards[c] = weight_of(c, 0.0) + w
-        share = strength[node] / total
-        community_strength[own] -= strength[node]
-        best, best_gain = own, towards.get(own, 0.0) - community_strength[own] * share
-        for candidate, w in towards.items():
-            gain = w - community_strength[candidate] * share
-            if gain > best_gain + 1e-12:
-                best, best_gain = candidate, gain
-        community_strength[best] += strength[node]
-        if best != own:
-            community[node] = best
-            for other in neighbours[node]:
-                if not queued[other] and community[other] != best:
-                    queued[other] = True
-                    queue.append(other)
-    renumber: dict[int, int] = {}
-    for c in community:
-        renumber.setdefault(c, len(renumber))
-    return [renumber[c] for c in community], len(renumber) < count
-
-
-def _aggregate(level: _Level, community: list[int]) -> _Level:
-    """One node per community; weights summed, links inside a community kept as its self-loop."""
-    size = max(community, default=-1) + 1
-    rows: list[dict[int, float]] = [{} for _ in range(size)]
-    self_loops = [0.0] * size
-    for node, nbrs in enumerate(level.neighbours):
-        cu = community[node]
-        row = rows[cu]
-        self_loops[cu] += level.self_loops[node]
-        for position, other in enumerate(nbrs):
-            w = 1.0 if level.weights is None else level.weights[node][position]
-            cv = community[other]
-            if cv == cu:
-                self_loops[cu] += w
-            else:
-                row[cv] = row.get(cv, 0.0) + w
-    return _Level([list(row) for row in rows], [list(row.values()) for row in rows], self_loops)
-
-
-def _igraph_louvain(projection: Projection, seed: int) -> list[int] | None:
-    """igraph's Louvain (``community_multilevel``) on the projection, or None without igraph.
-
-    igraph draws its random numbers from the generator it is given: a ``random.Random(seed)`` for
-    this call only, so the same graph and seed always give the same communities.
-    """
-    try:
-        import igraph
-    except ImportError:
-        return None
-    count = len(projection.nodes)
-    rows = np.repeat(np.arange(count, dtype=np.int64), np.diff(projection.indptr))
-    once = rows < projection.indices
-    graph = igraph.Graph(n=count, edges=np.column_stack([rows[once], projection.indices[once]]))
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        return list(graph.community_multilevel().membership)
-    finally:
-        igraph.set_random_number_generator(random)

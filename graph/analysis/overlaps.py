@@ -1,147 +1,444 @@
-"""Overlaps: pairs of nodes of one type that share neighbours (the same topics, strands, barriers).
+"""Overlaps: organisations or initiatives that do the same work (possible duplication), and
+agreement: strands or stakeholders that raised the same things.
 
-Scored by the Jaccard similarity of their neighbourhoods (edges in both directions). Pairs are
-found through an inverted index (neighbour -> nodes of the type), so only pairs that share a
-neighbour are ever scored.
+Two organisations or initiatives overlap when they share what they *do*: the topics and themes
+they work on, the barriers they address, the stages of the evidence cycle they contribute to,
+the initiatives or bodies they run or fund, and the topics that name them as an example. Being
+consulted by the same strand (``involved``) is who the Centre talked to, not duplication of
+work, and never counts.
+
+Each shared thing is weighted as in the Adamic–Adar index, ``1 / ln(k)``, where ``k`` is how many
+organisations and initiatives do it: sharing one generic thing (a stage of the evidence cycle
+that many contribute to) scores below sharing several specific ones. A pair must share at least
+``min_shared`` things (2 by default) to be listed. Pairs are found through an inverted index
+(thing -> nodes doing it), so only pairs that share something are ever scored.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from graph.analysis._common import in_links, label_of, listed, out_links, plural_type, plural_verb, ref, type_of, verb
+from graph.analysis._common import (
+    also_listed,
+    in_links,
+    label_of,
+    listed,
+    merge_refs,
+    out_links,
+    plural_type,
+    plural_verb,
+    ref,
+    short_label_of,
+    type_of,
+    verb,
+)
+from graph.schema import Relation
 
-#: Most pair co-occurrences the inverted index may generate. Neighbours shared by so many nodes
-#: that pairing them all would pass this budget ("hubs", e.g. a theme holding thousands of topics)
-#: are left out of the comparison, largest first, as a search engine leaves out stop-words: the
-#: score and the shared list then cover the remaining neighbours. No neighbour in the report's own
-#: graph comes near the budget, so there nothing is left out.
+#: Most pair co-occurrences the inverted index may generate. Things shared by so many nodes that
+#: pairing them all would pass this budget ("hubs", e.g. a theme holding thousands of topics) are
+#: left out of the comparison, largest first, as a search engine leaves out stop-words. No thing in
+#: the report's own graph comes near the budget.
 MAX_CANDIDATE_PAIRS = 3_000_000
-#: With ``limit=None`` at most this many pairs are returned (the best): a big graph can have
-#: millions of pairs sharing something, too many to describe or show.
+#: With ``limit=None`` at most this many pairs are returned (the best).
 MAX_RESULTS = 10_000
+#: At most this many of the things only one of a pair does are listed (``only_a_count`` says how many).
+MAX_DIFFERENCES = 20
+#: The links behind at most this many shared things are spelt out in ``evidence``.
+MAX_EVIDENCED = 10
+#: A shared thing is *specific* when at most this many organisations and initiatives do it.
+SPECIFIC_AT_MOST = 3
+
+#: What an organisation or initiative does: relations leaving it, and relations arriving at it.
+ACTIVITY_OUT = frozenset(
+    {
+        Relation.WORKS_ON.value,
+        Relation.ADDRESSES.value,
+        Relation.CONTRIBUTES_TO.value,
+        Relation.RUNS.value,
+        Relation.FUNDS.value,
+        Relation.FRAMES.value,
+    }
+)
+ACTIVITY_IN = frozenset({Relation.MENTIONS.value})
+#: Being consulted: never evidence of doing the same work.
+CONSULTED = frozenset({Relation.INVOLVED.value})
+#: Links that make two nodes one family of work (a wave of a programme, a wave built on another).
+_FAMILY = frozenset({Relation.PART_OF.value, Relation.BASED_ON.value})
+#: Direct links that make a pair one body's work rather than two bodies doing the same thing.
+_DIRECT = frozenset({Relation.RUNS.value, Relation.FUNDS.value, *_FAMILY})
+
+DOERS = ("organisation", "initiative")
+AGREEING = ("strand", "stakeholder")
+
+Link = tuple[str, str, str]  # (source, target, relation) of one supporting edge
 
 
 def overlaps(
     G: nx.MultiDiGraph,
-    node_type: str,
+    node_type: str = "organisation",
     *,
     relations: Iterable[str] | None = None,
-    min_shared: int = 1,
+    min_shared: int = 2,
+    specific_at_most: int = SPECIFIC_AT_MOST,
+    include_related: bool = False,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """Pairs of ``node_type`` nodes ranked by how much of their neighbourhoods they share.
+) -> dict[str, Any]:
+    """Pairs of ``node_type`` nodes that share what they do, with a strength and the reasons.
 
-    Each result: ``{"a", "b", "score", "shared", "reason"}``; ``score`` is the Jaccard index
-    |shared| / |union| of the two neighbourhoods, counting edges in both directions whose relation
-    is in ``relations`` (all relations if None). Highest score first; ties by number shared, then
-    ids. Only pairs sharing at least ``max(min_shared, 1)`` neighbours are listed, at most
-    ``limit`` of them (``MAX_RESULTS`` if ``limit`` is None).
+    For organisations and initiatives the finding is possible *duplication*; for strands and
+    stakeholders it is *agreement* (they raised the same topics, face the same barriers); for
+    other types a plain *overlap* of neighbours. Returns ``{"type", "kind", "min_shared",
+    "pairs", "counts", "left_out", "summary", "to_add"}``. Each pair: ``a``, ``b``, ``strength``
+    (strong: 3 or more specific things shared; moderate: 2; weak: fewer), ``score`` (Adamic–Adar),
+    ``shared`` (each with ``done_by``: how many do it), ``specific``, ``only_a`` and ``only_b`` (the first ``MAX_DIFFERENCES``, with ``only_a_count``
+    and ``only_b_count``),
+    ``reason``, ``differs``, ``evidence`` (the links behind it, with basis and refs), ``refs`` and
+    ``related`` (why a pair is one family of work, else None). Best first.
+
+    ``relations`` restricts what counts; ``include_related`` keeps pairs where one is part of,
+    builds on, runs or funds the other (left out by default: that is one body's work).
 
     >>> G = nx.MultiDiGraph()
-    >>> G.add_nodes_from([("s1", {"type": "strand", "label": "Bristol"}),
-    ...                   ("s2", {"type": "strand", "label": "Leeds"}),
-    ...                   ("t", {"type": "topic", "label": "Trauma"})])
-    >>> G.add_edge("s1", "t", key="raised"); G.add_edge("s2", "t", key="raised")
-    'raised'
-    'raised'
-    >>> [(o["a"]["label"], o["b"]["label"], o["score"], o["reason"]) for o in overlaps(G, "strand")]
-    [('Bristol', 'Leeds', 1.0, 'Both raised the same topic: Trauma')]
+    >>> G.add_nodes_from([("a", {"type": "initiative", "label": "Frontline"}),
+    ...                   ("b", {"type": "initiative", "label": "Step Up"}),
+    ...                   ("t", {"type": "topic", "label": "Recruitment"}),
+    ...                   ("u", {"type": "topic", "label": "Training"})])
+    >>> for doer in "ab":
+    ...     G.add_edge(doer, "t", key="works_on"); G.add_edge("u", doer, key="mentions")
+    'works_on'
+    'mentions'
+    'works_on'
+    'mentions'
+    >>> [(p["a"]["label"], p["b"]["label"], p["strength"]) for p in overlaps(G, "initiative")["pairs"]]
+    [('Frontline', 'Step Up', 'moderate')]
     """
-    wanted = None if relations is None else set(relations)
-    members = sorted(node for node, kind in G.nodes(data="type") if kind == node_type)
-    hood = {node: _neighbourhood(G, node, wanted) for node in members}
+    kind = _kind(node_type)
+    wanted = None if relations is None else {str(r) for r in relations}
+    members = sorted(node for node, kind_ in G.nodes(data="type") if kind_ == node_type)
+    peers = _peers(G, node_type, members)
+    canonical: dict[str, str] = {}
+    doing = {node: _features(G, node, node_type, wanted, canonical) for node in peers}
+    done_by = Counter(feature for node in peers for feature in doing[node])
+    hood = {node: set(doing[node]) for node in members}
     index: dict[str, list[int]] = defaultdict(list)
     for row, node in enumerate(members):
-        for neighbour in hood[node]:
-            index[neighbour].append(row)
+        for feature in hood[node]:
+            index[feature].append(row)
     hubs = _hubs(index)
     if hubs:
-        hood = {node: neighbours - hubs for node, neighbours in hood.items()}
-    limit = MAX_RESULTS if limit is None else limit
-    ranked = _ranked_pairs(members, hood, [rows for n, rows in index.items() if n not in hubs], min_shared, limit)
-    return [_result(G, members[i], members[j], score, hood, wanted) for score, i, j in ranked]
-
-
-def _ranked_pairs(
-    members: list[str], hood: dict[str, set[str]], columns: list[list[int]], min_shared: int, limit: int
-) -> list[tuple[float, int, int]]:
-    """(score, row a, row b) for every pair sharing a neighbour, best first.
-
-    The co-occurrence counts come from one sparse product (incidence x its transpose), so the
-    work is proportional to the number of pairs that share something, never all pairs.
-    """
-    if not columns:
-        return []
-    rows = np.concatenate([np.asarray(column, dtype=np.int64) for column in columns])
-    cols = np.repeat(np.arange(len(columns)), [len(column) for column in columns])
-    incidence = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(members), len(columns))
+        hood = {node: features - hubs for node, features in hood.items()}
+    features = [f for f in index if f not in hubs]
+    weights = np.array([_weight(done_by[f]) for f in features])
+    specific = np.array([done_by[f] <= specific_at_most for f in features], dtype=np.float64)
+    shared, score, n_specific, rows, cols = _candidate_pairs(
+        len(members), [index[f] for f in features], weights, specific
     )
-    together = sparse.triu(incidence @ incidence.T, k=1).tocoo()
-    shared = together.data.astype(np.int64)
-    keep = shared >= max(min_shared, 1)
-    a, b, shared = together.row[keep], together.col[keep], shared[keep]
-    sizes = np.array([len(hood[node]) for node in members], dtype=np.int64)
-    scores = shared / (sizes[a] + sizes[b] - shared)
-    order = np.lexsort((b, a, -shared, -scores))[: max(limit, 0)]
-    return [(float(scores[k]), int(a[k]), int(b[k])) for k in order]
+    sharing = rows * max(len(members), 1) + cols  # every pair that shares something they do
+    enough = shared >= max(min_shared, 1)
+    single = int((~enough).sum())
+    shared, score, n_specific, rows, cols = (
+        shared[enough],
+        score[enough],
+        n_specific[enough],
+        rows[enough],
+        cols[enough],
+    )
+    strength = np.where(n_specific >= 3, 0, np.where(n_specific >= 2, 1, 2))
+    related = _related_pairs(G, members, rows, cols) if kind == "duplication" else np.zeros(len(rows), dtype=bool)
+    kept = ~related if not include_related else np.ones(len(rows), dtype=bool)
+    counts = np.bincount(strength[kept], minlength=3)
+    order = np.flatnonzero(kept)[np.lexsort((cols[kept], rows[kept], -shared[kept], -score[kept], strength[kept]))]
+    limit = MAX_RESULTS if limit is None else max(limit, 0)
+    family = _families(G, members) if kind == "duplication" else {}
+    found = []
+    ordering = _by_label(G, hood)
+    for k in order[:limit]:
+        a, b = members[rows[k]], members[cols[k]]
+        why_related = _related(G, a, b, family) if related[k] else None
+        found.append(_finding(G, a, b, float(score[k]), hood, doing, done_by, specific_at_most, why_related, *ordering))
+    consulted_only = _consulted_only(G, members, sharing) if kind == "duplication" else 0
+    summary = _summary(
+        node_type, kind, min_shared, specific_at_most, single, int(related.sum()), consulted_only, counts.tolist()
+    )
+    return {**summary, "pairs": found[:limit]}
 
 
-def _neighbourhood(G: nx.MultiDiGraph, node: str, wanted: set[str] | None) -> set[str]:
-    if wanted is None:
-        return set(out_links(G, node)) | set(in_links(G, node))
-    found = {target for target, keyed in out_links(G, node).items() if not wanted.isdisjoint(keyed)}
-    found |= {source for source, keyed in in_links(G, node).items() if not wanted.isdisjoint(keyed)}
-    return found
+def agreement(G: nx.MultiDiGraph, node_type: str = "strand", **options: Any) -> dict[str, Any]:
+    """Strands (or stakeholders) that raised the same topics: agreement, not duplication.
+
+    The same as :func:`overlaps` for ``strand`` or ``stakeholder``.
+
+    >>> G = nx.MultiDiGraph()
+    >>> for s in ("Bristol", "Leeds"):
+    ...     G.add_node(s, type="strand", label=s)
+    ...     for t in ("Trauma", "Neglect"):
+    ...         G.add_node(t, type="topic", label=t); _ = G.add_edge(s, t, key="raised")
+    >>> result = agreement(G)
+    >>> result["kind"], result["pairs"][0]["reason"]
+    ('agreement', 'Both raised 2 of the same topics: Neglect, Trauma')
+    """
+    if node_type not in AGREEING:
+        raise ValueError(f"agreement compares strands or stakeholders, not {node_type}")
+    return overlaps(G, node_type, **options)
+
+
+def overlap_highlight(G: nx.MultiDiGraph, a: str, b: str) -> tuple[set[str], set[Link]]:
+    """What to light up for a pair: the two nodes, what they both do, and the links that say so.
+
+    For organisations and initiatives only what they do counts (never who consulted them); for
+    strands and stakeholders what they raised or face; otherwise every shared neighbour.
+
+    >>> G = nx.MultiDiGraph([("s", "a", "involved"), ("s", "b", "involved"), ("a", "t", "works_on"),
+    ...                      ("b", "t", "works_on")])
+    >>> for n, kind in (("a", "organisation"), ("b", "organisation"), ("s", "strand"), ("t", "topic")):
+    ...     G.nodes[n]["type"] = kind
+    >>> sorted(overlap_highlight(G, "a", "b")[0])
+    ['a', 'b', 't']
+    """
+    doing_a, doing_b = _features(G, a, type_of(G, a), None), _features(G, b, type_of(G, b), None)
+    links = {link for thing in doing_a.keys() & doing_b.keys() for link in (*doing_a[thing], *doing_b[thing])}
+    return {a, b} | {end for link in links for end in link[:2]}, links
+
+
+# --- what a node does --------------------------------------------------------------------------
+
+
+def _kind(node_type: str) -> str:
+    if node_type in DOERS:
+        return "duplication"
+    if node_type in AGREEING:
+        return "agreement"
+    return "overlap"
+
+
+def _peers(G: nx.MultiDiGraph, node_type: str, members: list[str]) -> list[str]:
+    """Whose work counts in ``done_by``: all organisations and initiatives, else the compared nodes."""
+    if node_type in DOERS:
+        return sorted(node for node, kind in G.nodes(data="type") if kind in DOERS)
+    return members
+
+
+def _features(
+    G: nx.MultiDiGraph, node: str, node_type: str, wanted: set[str] | None, canonical: dict[str, str] | None = None
+) -> dict[str, list[Link]]:
+    """What ``node`` does, as ``{thing: [supporting links]}``; a topic listed twice is one thing.
+
+    ``canonical`` remembers, across calls, which listing stands for each topic listed twice.
+    """
+    found: dict[str, list[Link]] = defaultdict(list)
+    canonical = {} if canonical is None else canonical
+
+    def add(thing: str, link: Link) -> None:
+        if wanted is None or link[2] in wanted:
+            if thing not in canonical:
+                canonical[thing] = _canonical(G, thing)
+            found[canonical[thing]].append(link)
+
+    if node_type in DOERS:
+        for target, keyed in out_links(G, node).items():
+            for relation in keyed.keys() & ACTIVITY_OUT:
+                add(target, (node, target, relation))
+        for source, keyed in in_links(G, node).items():
+            for relation in keyed.keys() & ACTIVITY_IN:
+                add(source, (source, node, relation))
+    elif node_type == "strand":
+        for target, keyed in out_links(G, node).items():
+            if Relation.RAISED in keyed:
+                add(target, (node, target, Relation.RAISED.value))
+    elif node_type == "stakeholder":
+        for target, keyed in out_links(G, node).items():
+            if Relation.FACES in keyed:
+                add(target, (node, target, Relation.FACES.value))
+        for quote, keyed in in_links(G, node).items():
+            if Relation.ATTRIBUTED_TO in keyed:
+                for target, said in out_links(G, quote).items():
+                    if Relation.SPEAKS_TO in said:
+                        add(target, (quote, target, Relation.SPEAKS_TO.value))
+    else:
+        for target, keyed in out_links(G, node).items():
+            for relation in keyed.keys() - CONSULTED:
+                add(target, (node, target, relation))
+        for source, keyed in in_links(G, node).items():
+            for relation in keyed.keys() - CONSULTED:
+                add(source, (source, node, relation))
+    found.pop(node, None)
+    return dict(found)
+
+
+def _canonical(G: nx.MultiDiGraph, thing: str) -> str:
+    if type_of(G, thing) != "topic":
+        return thing
+    return min([thing, *also_listed(G, thing)])
+
+
+def _weight(done_by: int) -> float:
+    """Adamic–Adar: a thing done by k nodes weighs 1 / ln(k) (k >= 2 when shared)."""
+    return 1.0 / math.log(max(done_by, 2))
 
 
 def _hubs(index: dict[str, list[int]]) -> set[str]:
-    """Neighbours too widely shared to pair up within the budget, the most shared first."""
-    pairs = {neighbour: len(sharing) * (len(sharing) - 1) // 2 for neighbour, sharing in index.items()}
+    """Things too widely shared to pair up within the budget, the most shared first."""
+    pairs = {thing: len(sharing) * (len(sharing) - 1) // 2 for thing, sharing in index.items()}
     total = sum(pairs.values())
     hubs: set[str] = set()
-    for neighbour in sorted(pairs, key=lambda n: (-pairs[n], n)):
+    for thing in sorted(pairs, key=lambda n: (-pairs[n], n)):
         if total <= MAX_CANDIDATE_PAIRS:
             break
-        hubs.add(neighbour)
-        total -= pairs[neighbour]
+        hubs.add(thing)
+        total -= pairs[thing]
     return hubs
 
 
-def _result(
-    G: nx.MultiDiGraph, a: str, b: str, score: float, hood: dict[str, set[str]], wanted: set[str] | None
+def _candidate_pairs(
+    count: int, columns: list[list[int]], weights: np.ndarray, specific: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For every pair sharing something: (things shared, Adamic–Adar score, specific things shared,
+    row a, row b), as arrays.
+
+    Three sparse products (incidence x its transpose: plain, weighted, specific things only) with
+    the same pattern: the work grows with the pairs that share something, never with all pairs.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if not columns:
+        return empty, np.zeros(0), empty, empty, empty
+    rows = np.concatenate([np.asarray(column, dtype=np.int64) for column in columns])
+    cols = np.repeat(np.arange(len(columns)), [len(column) for column in columns])
+    incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, len(columns)))
+    # A tiny weight on every column keeps each product's pattern that of the plain one.
+    products = [
+        sparse.triu(incidence @ sparse.diags(values) @ incidence.T, k=1).tocoo()
+        for values in (np.ones(len(columns)), weights, specific + 1e-9)
+    ]
+    together, scored, picked = (sparse.coo_matrix((p.data, (p.row, p.col)), shape=p.shape).tocsr() for p in products)
+    for matrix in (together, scored, picked):
+        matrix.sort_indices()
+    plain = together.tocoo()
+    return (
+        np.rint(plain.data).astype(np.int64),
+        scored.tocoo().data,
+        np.rint(picked.tocoo().data).astype(np.int64),
+        plain.row.astype(np.int64),
+        plain.col.astype(np.int64),
+    )
+
+
+def _related_pairs(G: nx.MultiDiGraph, members: list[str], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Which pairs are one family of work: parts of one programme, or one runs or funds the other."""
+    family = _families(G, members)
+    number = {node: i for i, node in enumerate(members)}
+    root = np.array([number[family[node]] for node in members], dtype=np.int64)
+    related = root[rows] == root[cols]
+    direct = set()
+    for node in members:
+        for target, keyed in out_links(G, node).items():
+            if target in number and target != node and not _DIRECT.isdisjoint(keyed):
+                direct.add((min(number[node], number[target]), max(number[node], number[target])))
+    if direct:
+        pairs = rows * len(members) + cols
+        wanted = np.array([a * len(members) + b for a, b in direct], dtype=np.int64)
+        related |= np.isin(pairs, wanted)
+    return related
+
+
+# --- one finding ---------------------------------------------------------------------------------
+
+_RANK = {"strong": 0, "moderate": 1, "weak": 2}
+
+
+def _finding(
+    G: nx.MultiDiGraph,
+    a: str,
+    b: str,
+    score: float,
+    hood: dict[str, set[str]],
+    doing: dict[str, dict[str, list[Link]]],
+    done_by: Counter[str],
+    specific_at_most: int,
+    related: str | None,
+    ordered: Callable[[str], list[str]],
+    label_key: Callable[[str], tuple[str, str]],
 ) -> dict[str, Any]:
-    shared = sorted(hood[a] & hood[b], key=lambda node: (label_of(G, node).casefold(), node))
+    both = hood[a] & hood[b]
+    shared = sorted(both, key=label_key)
+    # Only the first few differences are listed: walk each sorted list no further than needed.
+    only_a = list(islice((n for n in ordered(a) if n not in both), MAX_DIFFERENCES))
+    only_b = list(islice((n for n in ordered(b) if n not in both), MAX_DIFFERENCES))
+    count_a, count_b = len(hood[a]) - len(both), len(hood[b]) - len(both)
+    specific = sum(done_by[thing] <= specific_at_most for thing in shared)
+    strength = "strong" if specific >= 3 else "moderate" if specific >= 2 else "weak"
+    # The links behind the first few shared things are spelt out; the report sections cover them all.
+    links = sorted({link for thing in shared for node in (a, b) for link in doing[node][thing]})
+    spelt = sorted({link for thing in shared[:MAX_EVIDENCED] for node in (a, b) for link in doing[node][thing]})
+    evidence = [_evidence(G, link) for link in spelt]
     return {
         "a": ref(G, a),
         "b": ref(G, b),
-        "score": round(score, 4),
-        "shared": [ref(G, node) for node in shared],
-        "reason": _reason(G, a, b, shared, wanted),
+        "strength": strength,
+        "score": round(score, 3),
+        "shared": [{**ref(G, n), "type": type_of(G, n), "done_by": done_by[n]} for n in shared],
+        "specific": specific,
+        "only_a": [ref(G, n) for n in only_a],
+        "only_b": [ref(G, n) for n in only_b],
+        "only_a_count": count_a,
+        "only_b_count": count_b,
+        "reason": _reason(G, a, b, shared, doing),
+        "differs": _differs(G, a, b, only_a, only_b),
+        "evidence": evidence,
+        "refs": merge_refs(*(G._succ[s][t][r].get("refs") or () for s, t, r in links)),
+        "related": related,
     }
 
 
-def _links(G: nx.MultiDiGraph, node: str, neighbour: str, wanted: set[str] | None) -> set[tuple[str, str]]:
-    """How ``node`` is joined to ``neighbour``: ``{("out"|"in", relation)}``."""
-    found = {("out", rel) for rel in out_links(G, node).get(neighbour, {})}
-    found |= {("in", rel) for rel in in_links(G, node).get(neighbour, {})}
-    return {link for link in found if wanted is None or link[1] in wanted}
+def _by_label(
+    G: nx.MultiDiGraph, hood: dict[str, set[str]]
+) -> tuple[Callable[[str], list[str]], Callable[[str], tuple[str, str]]]:
+    """``ordered(node)``: what ``node`` does, sorted by label, each list made once; and the sort key."""
+    keys: dict[str, tuple[str, str]] = {}
+    lists: dict[str, list[str]] = {}
+
+    def key(thing: str) -> tuple[str, str]:
+        if thing not in keys:
+            keys[thing] = (label_of(G, thing).casefold(), thing)
+        return keys[thing]
+
+    def ordered(node: str) -> list[str]:
+        if node not in lists:
+            lists[node] = sorted(hood[node], key=key)
+        return lists[node]
+
+    return ordered, key
 
 
-def _reason(G: nx.MultiDiGraph, a: str, b: str, shared: list[str], wanted: set[str] | None) -> str:
-    """ "Both work on 3 of the same topics: A, B, C" — one clause per way of being joined."""
+def _evidence(G: nx.MultiDiGraph, link: Link) -> dict[str, Any]:
+    source, target, relation = link
+    data = G._succ[source][target][relation]
+    return {
+        "source": ref(G, source),
+        "target": ref(G, target),
+        "relation": relation,
+        "text": f"{short_label_of(G, source)} {verb(relation)} {short_label_of(G, target)}",
+        "basis": data.get("basis"),
+        "refs": list(data.get("refs") or ()),
+        "rationale": data.get("rationale"),
+    }
+
+
+def _reason(G: nx.MultiDiGraph, a: str, b: str, shared: list[str], doing: dict[str, dict[str, list[Link]]]) -> str:
+    """ "Both work on 2 of the same topics: A, B" — one clause per way of sharing, largest first."""
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for neighbour in shared:
-        common = _links(G, a, neighbour, wanted) & _links(G, b, neighbour, wanted)
-        direction, relation = min(common) if common else ("", "")
-        groups[(direction, relation, type_of(G, neighbour))].append(label_of(G, neighbour))
+    for thing in shared:
+        ways_a = {_way(link, a) for link in doing[a][thing]}
+        ways_b = {_way(link, b) for link in doing[b][thing]}
+        direction, relation = min(ways_a & ways_b or ways_a | ways_b)
+        groups[(direction, relation, type_of(G, thing))].append(short_label_of(G, thing))
     own_type = type_of(G, a)
     clauses = sorted(
         (-len(labels), _clause(direction, relation, kind, own_type, labels))
@@ -150,19 +447,141 @@ def _reason(G: nx.MultiDiGraph, a: str, b: str, shared: list[str], wanted: set[s
     return "; ".join(clause for _, clause in clauses)
 
 
+def _way(link: Link, node: str) -> tuple[str, str]:
+    source, _, relation = link
+    return ("out" if source == node else "in", relation)
+
+
 def _clause(direction: str, relation: str, kind: str, own_type: str, labels: list[str]) -> str:
-    """One way of sharing, in words; ``kind`` is the shared nodes' type, ``own_type`` the pair's."""
+    """One way of sharing, in words; ``kind`` is the shared things' type, ``own_type`` the pair's."""
     count = len(labels)
     what = f"the same {kind}" if count == 1 else f"{count} of the same {plural_type(kind, count)}"
     if direction == "out":
         # "is in the theme" + "the same theme" would say "theme" twice.
         phrase = _drop_suffix(plural_verb(verb(relation)), f" the {kind}")
         return f"Both {phrase} {what}: {listed(labels)}"
-    if direction == "in":
-        phrase = verb(relation) if count == 1 else plural_verb(verb(relation))
-        return f"{what[0].upper()}{what[1:]} {_drop_suffix(phrase, f' the {own_type}')} both: {listed(labels)}"
-    return f"Both are linked to {what}: {listed(labels)}"
+    phrase = verb(relation) if count == 1 else plural_verb(verb(relation))
+    return f"{what[0].upper()}{what[1:]} {_drop_suffix(phrase, f' the {own_type}')} both: {listed(labels)}"
 
 
 def _drop_suffix(text: str, suffix: str) -> str:
     return text[: -len(suffix)] if text.endswith(suffix) else text
+
+
+def _differs(G: nx.MultiDiGraph, a: str, b: str, only_a: list[str], only_b: list[str]) -> str:
+    parts = []
+    for node, only in ((a, only_a), (b, only_b)):
+        if only:
+            things = listed([short_label_of(G, n) for n in only[:4]])  # listed shows 3, and "…" if more
+            parts.append(f"Only {short_label_of(G, node)}: {things}{'' if things.endswith('…') else '.'}")
+    return " ".join(parts) or "Nothing recorded sets them apart."
+
+
+# --- pairs left out, and the summary -------------------------------------------------------------
+
+
+def _families(G: nx.MultiDiGraph, members: list[str]) -> dict[str, str]:
+    """Each node's family of work: nodes joined by ``part_of`` or ``based_on``, named by its root."""
+    parent = {node: node for node in members}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for node in members:
+        for target, keyed in out_links(G, node).items():
+            if target in parent and not _FAMILY.isdisjoint(keyed):
+                parent[root(node)] = root(target)
+    return {node: root(node) for node in members}
+
+
+def _related(G: nx.MultiDiGraph, a: str, b: str, family: dict[str, str]) -> str | None:
+    """Why ``a`` and ``b`` are one family of work (a runs b, both parts of c), or None."""
+    for source, target in ((a, b), (b, a)):
+        direct = sorted(out_links(G, source).get(target, {}).keys() & _DIRECT)
+        if direct:
+            return f"{label_of(G, source)} {verb(direct[0])} {label_of(G, target)}"
+    if family.get(a) is not None and family.get(a) == family.get(b):
+        return f"Both are part of {label_of(G, family[a])}"
+    return None
+
+
+def _consulted_only(G: nx.MultiDiGraph, members: list[str], sharing: np.ndarray) -> int:
+    """How many pairs were consulted by the same strand but share nothing they do.
+
+    ``sharing`` holds the pairs that share something (``row a * len(members) + row b``). The
+    strands that consulted too many to pair within the budget are left out, as hubs are above.
+    """
+    number = {node: i for i, node in enumerate(members)}
+    index: dict[str, list[int]] = defaultdict(list)
+    for node in members:
+        for source, keyed in in_links(G, node).items():
+            if not CONSULTED.isdisjoint(keyed):
+                index[source].append(number[node])
+    hubs = _hubs(index)
+    columns = [rows for source, rows in index.items() if source not in hubs and len(rows) > 1]
+    if not columns:
+        return 0
+    rows = np.concatenate([np.asarray(column, dtype=np.int64) for column in columns])
+    cols = np.repeat(np.arange(len(columns)), [len(column) for column in columns])
+    incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(members), len(columns)))
+    together = sparse.triu(incidence @ incidence.T, k=1).tocoo()
+    pairs = together.row.astype(np.int64) * len(members) + together.col
+    return int((~np.isin(pairs, sharing)).sum())
+
+
+def _pairs(count: int, one: str, many: str) -> str:
+    return f"{count} pair {one}" if count == 1 else f"{count} pairs {many}"
+
+
+def _summary(
+    node_type: str,
+    kind: str,
+    min_shared: int,
+    specific_at_most: int,
+    single: int,
+    related: int,
+    consulted_only: int,
+    by_strength: list[int],
+) -> dict[str, Any]:
+    counts = dict(zip(_RANK, by_strength, strict=True))
+    plural = plural_type(node_type, 2)
+    word = {"duplication": "overlap", "agreement": "agreement", "overlap": "overlap"}[kind]
+    if counts["strong"]:
+        head = f"{counts['strong']} strong {word}{'s' if counts['strong'] != 1 else ''} between {plural}"
+    else:
+        head = f"No strong {word} between {plural}"
+    head += f" ({counts['strong']} strong, {counts['moderate']} moderate, {counts['weak']} weak)."
+    notes = []
+    if single:
+        notes.append(f"{_pairs(single, 'shares', 'share')} fewer than {max(min_shared, 1)} things")
+    if related:
+        notes.append(
+            f"{_pairs(related, 'is', 'are')} one family of work (one is part of, builds on, runs or funds the other)"
+        )
+    if consulted_only:
+        notes.append(
+            f"{_pairs(consulted_only, 'was', 'were')} only consulted by the same strand, which is not duplication"
+        )
+    summary = head + (" Left out: " + "; ".join(notes) + "." if notes else "")
+    to_add = ""
+    if not counts["strong"] and kind == "duplication":
+        to_add = (
+            f"To find duplication, add what each of these {plural} does, from the report or the room: "
+            "the topics or themes it works on, the barriers it addresses, the stages of the evidence cycle "
+            f"it contributes to, the initiatives it runs or funds. Two {plural} are a strong overlap when they "
+            f"share at least 3 specific things (done by no more than {specific_at_most})."
+        )
+    elif not counts["strong"] and kind == "agreement":
+        to_add = f"Add what each of these {plural} raised to see where they agree."
+    return {
+        "type": node_type,
+        "kind": kind,
+        "min_shared": min_shared,
+        "counts": counts,
+        "left_out": {"fewer_shared": single, "related": related, "consulted_only": consulted_only},
+        "summary": summary,
+        "to_add": to_add,
+    }

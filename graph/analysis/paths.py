@@ -6,6 +6,7 @@ Paths ignore direction (a topic reaches the strand that raised it), but the word
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import islice, pairwise
 from typing import Any
 
@@ -13,23 +14,37 @@ import networkx as nx
 
 from graph.analysis._common import (
     label_of,
+    listed,
     neighbours,
     out_links,
     ref,
     relation_between,
+    short_label_of,
     type_of,
     undirected_projection,
     verb,
 )
 from graph.analysis.search import resolve_node
+from graph.errors import GraphError
 
 
-def shortest_paths(G: nx.MultiDiGraph, a: str, b: str, *, k: int = 3, max_length: int = 8) -> dict[str, Any]:
-    """Up to ``k`` shortest simple paths from ``a`` to ``b`` (at most ``max_length`` edges each).
+def shortest_paths(
+    G: nx.MultiDiGraph,
+    a: str,
+    b: str,
+    *,
+    k: int = 3,
+    max_length: int = 8,
+    avoid: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Up to ``k`` short, diverse paths from ``a`` to ``b`` (at most ``max_length`` links each).
 
-    ``a`` and ``b`` are ids or names (resolved with :func:`resolve_node`). Returns
-    ``{"paths": [[{"id","label"}...]...], "steps": [[{"source","target","relation","verb","basis"}...]...],
-    "explanation": str}``.
+    The first path is a shortest one. Each further path goes around the nodes the earlier paths
+    went through when a path within one more step allows it, so that the paths do not all pass
+    through one intermediate (often the Centre). Nodes in ``avoid`` (ids or names) are never
+    used. Returns ``{"paths": [[{"id","label"}...]...], "steps": [[{"source","target","relation",
+    "verb","basis"}...]...], "lengths": [int...], "avoided": [{"id","label"}...], "explanation": str}``;
+    the explanation says each path in short sentences with short labels.
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("s", type="strand", label="Event Coventry")
@@ -41,20 +56,34 @@ def shortest_paths(G: nx.MultiDiGraph, a: str, b: str, *, k: int = 3, max_length
     'in_theme'
     >>> print(shortest_paths(G, "h", "s")["explanation"])
     Types of abuse and Event Coventry are 2 steps apart.
-    1. Trauma is in the theme Types of abuse; Event Coventry raised Trauma.
+    1. Trauma is in the theme Types of abuse. Event Coventry raised Trauma.
     """
     source, target = resolve_node(G, a), resolve_node(G, b)
+    avoided = sorted({resolve_node(G, name) for name in avoid})
+    for end in (source, target):
+        if end in avoided:
+            raise GraphError(f"cannot avoid {label_of(G, end)}: it is an end of the path")
     names = f"{label_of(G, source)} and {label_of(G, target)}"
+    empty = {"paths": [], "steps": [], "lengths": [], "avoided": [ref(G, n) for n in avoided]}
     if source == target:
-        return {"paths": [[ref(G, source)]], "steps": [[]], "explanation": f"{names} are the same node."}
-    found = _paths(G, source, target, k, max_length)
+        return {
+            **empty,
+            "paths": [[ref(G, source)]],
+            "steps": [[]],
+            "lengths": [0],
+            "explanation": f"{names} are the same node.",
+        }
+    found = _paths(G, source, target, k, max_length, set(avoided))
     if not found:
-        return {"paths": [], "steps": [], "explanation": f"{names} are not connected within {max_length} steps."}
+        around = f" without going through {listed([label_of(G, n) for n in avoided], 5)}" if avoided else ""
+        return {**empty, "explanation": f"{names} are not connected within {max_length} steps{around}."}
     steps = [[_step(G, u, v) for u, v in pairwise(path)] for path in found]
     return {
+        **empty,
         "paths": [[ref(G, node) for node in path] for path in found],
         "steps": steps,
-        "explanation": _explain(G, names, found, steps),
+        "lengths": [len(path) - 1 for path in found],
+        "explanation": _explain(G, names, found, steps, avoided),
     }
 
 
@@ -102,17 +131,76 @@ def common_neighbours(G: nx.MultiDiGraph, a: str, b: str) -> list[dict[str, str]
     return [ref(G, node) for node in sorted(shared, key=lambda n: (label_of(G, n).casefold(), n))]
 
 
-def _paths(G: nx.MultiDiGraph, source: str, target: str, k: int, max_length: int) -> list[list[str]]:
-    if k <= 0 or not _within_reach(G, source, target, max_length):
+def _paths(G: nx.MultiDiGraph, source: str, target: str, k: int, max_length: int, avoided: set[str]) -> list[list[str]]:
+    if k <= 0:
         return []
     simple = undirected_projection(G)
-    candidates = nx.shortest_simple_paths(simple, source, target)
-    found = [path for path in islice(candidates, k) if len(path) - 1 <= max_length]
-    # Yen's algorithm yields paths of equal length in the graph's own order; show them by label.
-    return sorted(found, key=lambda path: (len(path), [label_of(G, node).casefold() for node in path], path))
+    if avoided:
+        simple = simple.subgraph(set(simple) - avoided)
+    if not _within_reach(simple, source, target, max_length):
+        return []
+    first = nx.shortest_path(simple, source, target)
+    shortest = len(first) - 1
+    chosen = [first]
+    while len(chosen) < k:
+        following = _diverse_path(simple, source, target, chosen, shortest + 1) or _next_path(
+            simple, source, target, chosen, max_length
+        )
+        if following is None:
+            break
+        chosen.append(following)
+    # Shortest first; paths of equal length by their labels, so the order never depends on the data's.
+    return sorted(chosen, key=lambda path: (len(path), [label_of(G, node).casefold() for node in path], path))
 
 
-def _within_reach(G: nx.MultiDiGraph, source: str, target: str, max_length: int) -> bool:
+def _diverse_path(simple: nx.Graph, source: str, target: str, chosen: list[list[str]], most: int) -> list[str] | None:
+    """A path of at most ``most`` links that avoids the intermediates of the paths already chosen:
+    all of them if possible, else those every chosen path goes through."""
+    inner = [set(path[1:-1]) for path in chosen]
+    for around in (set().union(*inner), set.intersection(*inner)):
+        if not around:
+            continue
+        kept = simple.subgraph(set(simple) - around)
+        for path in islice(_simple_paths(kept, source, target), len(chosen) + 1):
+            if len(path) - 1 > most:
+                break
+            if path not in chosen:
+                return path
+    return None
+
+
+def _next_path(
+    simple: nx.Graph, source: str, target: str, chosen: list[list[str]], max_length: int
+) -> list[str] | None:
+    """The next path not yet chosen (Yen's order, within ``max_length`` links): of the next few of
+    the same length, the one going through fewest of the chosen paths' intermediates."""
+    used = {node for path in chosen for node in path[1:-1]}
+    candidates = []
+    for path in islice(_simple_paths(simple, source, target), len(chosen) + _LOOK_AHEAD):
+        if len(path) - 1 > max_length:
+            break
+        if path not in chosen:
+            candidates.append(path)
+    if not candidates:
+        return None
+    return min(
+        (path for path in candidates if len(path) == len(candidates[0])),
+        key=lambda path: (len(used.intersection(path[1:-1])), len(path)),
+    )
+
+
+#: How many further paths (in Yen's order) are weighed when no path avoids the chosen ones.
+_LOOK_AHEAD = 10
+
+
+def _simple_paths(simple: nx.Graph, source: str, target: str):
+    try:
+        yield from nx.shortest_simple_paths(simple, source, target)
+    except nx.NetworkXNoPath:
+        return
+
+
+def _within_reach(G: nx.Graph, source: str, target: str, max_length: int) -> bool:
     """Breadth-first search from both ends, stopping at ``max_length``: cheap before Yen's algorithm."""
     if max_length < 1:
         return False
@@ -124,7 +212,7 @@ def _within_reach(G: nx.MultiDiGraph, source: str, target: str, max_length: int)
             front, back, seen, ahead = back, front, ahead, seen
         grown = []
         for node in front:
-            for other in neighbours(G, node):
+            for other in G[node]:
                 if other in ahead:
                     return True
                 if other not in seen:
@@ -150,27 +238,28 @@ def _step(G: nx.MultiDiGraph, u: str, v: str) -> dict[str, Any]:
     }
 
 
-def _explain(G: nx.MultiDiGraph, names: str, found: list[list[str]], steps: list[list[dict[str, Any]]]) -> str:
+def _explain(
+    G: nx.MultiDiGraph, names: str, found: list[list[str]], steps: list[list[dict[str, Any]]], avoided: list[str]
+) -> str:
     shortest = len(found[0]) - 1
-    head = f"{names} are {shortest} step{'s' if shortest != 1 else ''} apart."
-    if len(found) > 1:
-        head += f" The {len(found)} shortest connections:"
-    lines = [head]
-    lines += [f"{number}. {_sentence(G, hops)}" for number, hops in enumerate(steps, start=1)]
+    head = f"{names} are {_steps(shortest)} apart"
+    if avoided:
+        head += f" without going through {listed([short_label_of(G, n) for n in avoided], 5)}"
+    lines = [head + "."]
+    for number, hops in enumerate(steps, start=1):
+        count = f"{_steps(len(hops))}: " if len(found) > 1 else ""
+        lines.append(f"{number}. {count}{_sentences(G, hops)}")
     return "\n".join(lines)
 
 
-def _sentence(G: nx.MultiDiGraph, hops: list[dict[str, Any]]) -> str:
-    """ "A raised B, which is in the theme C; D is in the theme C." — true direction throughout."""
-    text = ""
-    last_named = None
+def _steps(count: int) -> str:
+    return f"{count} step{'s' if count != 1 else ''}"
+
+
+def _sentences(G: nx.MultiDiGraph, hops: list[dict[str, Any]]) -> str:
+    """One short sentence per link, in its true direction: "Event Coventry raised Trauma." """
+    said = []
     for hop in hops:
-        source, target = hop["source"], hop["target"]
-        if last_named == source:
-            text += f", which {hop['verb']} {label_of(G, target)}"
-        else:
-            text += ("; " if text else "") + f"{label_of(G, source)} {hop['verb']} {label_of(G, target)}"
-        last_named = target
-        if hop["basis"] in ("inferred", "imported"):
-            text += f" ({hop['basis']})"
-    return text + "."
+        inferred = f" ({hop['basis']})" if hop["basis"] in ("inferred", "imported") else ""
+        said.append(f"{short_label_of(G, hop['source'])} {hop['verb']} {short_label_of(G, hop['target'])}{inferred}.")
+    return " ".join(said)

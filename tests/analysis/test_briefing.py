@@ -39,9 +39,11 @@ def test_consensus_table(appendix):
 def test_gaps_by_kind_with_references(appendix):
     text = briefing_markdown(appendix)
     assert _section(text, "### Topics no strand raised (1)") == [
-        "- **Standards of evidence** (organisation; Staff): No strand raised it (no tick in Appendix 1). (Appendix 1)"
+        "_1 topic has no tick in Appendix 1. This is what the report prints, not missing data. "
+        "To fill: Nothing to add from the report. Ask the room whether these matter._",
+        "- **Standards of evidence** (organisation; Staff): No strand raised it (no tick in Appendix 1). (Appendix 1)",
     ]
-    assert _section(text, "### Barriers nothing addresses (1)") == [
+    assert _section(text, "### Barriers nothing addresses (1)")[1:] == [
         "- **Interest**: No message, initiative, organisation or stage of the evidence cycle addresses it. (6.1)"
     ]
 
@@ -54,12 +56,19 @@ def test_top_limits_every_list(appendix):
     assert _section(text, unaddressed)[-1].startswith("- … and ")
 
 
-def test_overlaps_of_strands(appendix):
-    lines = _section(briefing_markdown(appendix), "### Strands that raised the same topics")
-    assert lines == [
-        "- **CYP panel** and **Practice insights** (overlap 0.40): Both raised 2 of the same topics: "
-        "Recruitment, retention and resilience, Voice of the child (2; 5; Appendix 1)"
-    ]
+def test_strands_that_raised_the_same_topics_are_agreement(appendix):
+    lines = _section(briefing_markdown(appendix), "### Agreement: strands that raised the same topics")
+    assert lines[1] == (
+        "- **CYP panel** and **Practice insights** (moderate): Both raised 2 of the same topics: "
+        "Recruitment, retention and resilience, Voice of the child. Only Practice insights: Life story work, "
+        "Models of supervision. (Appendix 1)"
+    )
+
+
+def test_no_strong_duplication_is_said_with_what_to_add(appendix):
+    lines = _section(briefing_markdown(appendix), "### Possible duplication: organisations doing the same work")
+    assert lines[0].startswith("No strong overlap between organisations (0 strong, 0 moderate, 0 weak).")
+    assert lines[1].startswith("_To find duplication, add what each of these organisations does")
 
 
 def test_labels_cannot_break_tables_or_lists(make):
@@ -76,7 +85,7 @@ def test_briefing_of_an_empty_graph():
     text = briefing_markdown(nx.MultiDiGraph())
     assert "- **0** things and **0** links in the graph" in text
     assert "No strand raised any topic." in text
-    assert "No two strands share anything." in text
+    assert "No strong agreement between strands (0 strong, 0 moderate, 0 weak)." in text
     assert text.endswith("\n")
 
 

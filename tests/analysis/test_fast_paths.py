@@ -1,14 +1,11 @@
-"""The faster code paths: the projection's sparse form and igraph's Louvain on big graphs."""
+"""The faster code paths: the projection's sparse form, remembered normalisation."""
 
 import random
-import sys
 
 import networkx as nx
 import pytest
 
-from graph.analysis import gaps as gaps_module
 from graph.analysis._common import project
-from graph.analysis.gaps import communities, structural_gaps
 from graph.analysis.search import normalise
 
 
@@ -47,66 +44,6 @@ def test_projection_drops_self_loops_and_repeated_links():
 def test_projection_of_nothing():
     projection = project(nx.MultiDiGraph())
     assert projection.nodes == [] and projection.neighbours == [] and projection.indptr.tolist() == [0]
-
-
-def _cliques(count, size, seed=0):
-    """``count`` cliques of ``size`` nodes, each joined to the next by one link."""
-    G = nx.MultiDiGraph()
-    for c in range(count):
-        members = [f"c{c}-{i}" for i in range(size)]
-        G.add_edges_from((a, b, "r") for i, a in enumerate(members) for b in members[i + 1 :])
-        if c:
-            G.add_edge(f"c{c - 1}-0", f"c{c}-1", "r")
-    return G
-
-
-@pytest.fixture
-def with_igraph(monkeypatch):
-    pytest.importorskip("igraph")
-    monkeypatch.setattr(gaps_module, "IGRAPH_FROM_NODES", 0)
-
-
-def test_igraph_communities_are_the_cliques(with_igraph):
-    found = communities(_cliques(6, 5))
-    assert sorted(map(sorted, found)) == sorted(sorted(f"c{c}-{i}" for i in range(5)) for c in range(6))
-
-
-@pytest.mark.parametrize("seed", [0, 3])
-def test_igraph_communities_are_deterministic_for_a_seed(with_igraph, seed):
-    G = _random_multigraph(seed, nodes=300, edges=900)
-    first = communities(G, seed=seed)
-    random.random()  # igraph's generator is its own, whatever the global one has done
-    assert communities(G, seed=seed) == first
-    assert sorted(n for c in first for n in c) == sorted(G)
-    assert [len(c) for c in first] == sorted((len(c) for c in first), reverse=True)
-    assert structural_gaps(G, seed=seed) == structural_gaps(G, seed=seed)
-
-
-def test_igraph_is_given_back_the_random_module(with_igraph):
-    import igraph
-
-    communities(_cliques(3, 4), seed=1)
-    drawn = []
-    for _ in range(2):
-        random.seed(5)  # igraph draws from the random module again, so this seeds it
-        drawn.append(igraph.Graph.Erdos_Renyi(n=30, m=40).get_edgelist())
-    assert drawn[0] == drawn[1]
-
-
-def test_without_igraph_the_pure_louvain_answers(monkeypatch):
-    monkeypatch.setattr(gaps_module, "IGRAPH_FROM_NODES", 0)
-    monkeypatch.setitem(sys.modules, "igraph", None)  # import igraph now raises ImportError
-    G = _cliques(4, 5)
-    with_fallback = communities(G, seed=2)
-    monkeypatch.setattr(gaps_module, "IGRAPH_FROM_NODES", 10**9)
-    assert communities(G, seed=2) == with_fallback
-
-
-def test_small_graphs_keep_the_pure_louvain(monkeypatch):
-    called = []
-    monkeypatch.setattr(gaps_module, "_igraph_louvain", lambda *args: called.append(args))
-    communities(_cliques(3, 4))
-    assert not called
 
 
 def test_normalise_is_remembered_and_unchanged():

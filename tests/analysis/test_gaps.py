@@ -201,7 +201,11 @@ def test_structural_gap_between_communities_that_do_not_touch(make):
     assert first["links"] == 0 and first["expected"] > 1
     # a0..a3 touch one side each; none touches both, so the most outward members are named
     assert [b["id"] for b in first["bridges"]] == ["organisation:b0", "organisation:c0"]
-    assert "share 0 links" in first["reason"] and "no node links to both" in first["reason"]
+    assert "share 0 direct links" in first["reason"] and "nothing links to both" in first["reason"]
+    assert first["bridges"][0]["reason"] == (
+        "the member of 'Organisations around b4' most linked outside it (1 link): "
+        "a link from it to 'Organisations around c4' would join them"
+    )
     assert first["refs"] == ["2"]
 
 
@@ -209,7 +213,7 @@ def test_structural_gap_names_nodes_linked_to_both(make):
     # cliques a, b, c of 5; h linked to b0, c0 and a0 (h joins b's community); a1 - b1 ; a2 - c1
     g = _cliques(make, {"a": 5, "b": 5, "c": 5}, [("h", "b0"), ("h", "c0"), ("h", "a0"), ("a1", "b1"), ("a2", "c1")])
     first = structural_gaps(g)[0]
-    assert [c["label"] for c in first["communities"]] == ["b0", "c0"]
+    assert [c["label"] for c in first["communities"]] == ["Organisations around b0", "Organisations around c4"]
     assert "organisation:h" in first["communities"][0]["members"]
     assert first["links"] == 1
     assert [b["id"] for b in first["bridges"]] == ["organisation:c0", "organisation:h"]
@@ -219,8 +223,9 @@ def test_structural_gap_names_nodes_linked_to_both(make):
         "type": "organisation",
         "links_to_a": 1,
         "links_to_b": 1,
+        "reason": "already linked to 1 in 'Organisations around b0' and 1 in 'Organisations around c4'",
     }
-    assert "c0, h link to both" in first["reason"]
+    assert "c0, h already link to both" in first["reason"]
 
 
 def test_no_structure_no_gaps():
@@ -274,3 +279,29 @@ def test_gaps_agrees_with_each_kind_asked_alone(appendix):
     assert found["missing_voices"] == missing_voices(appendix)
     assert found["isolated_nodes"] == isolated_nodes(appendix)
     assert found["structural_gaps"] == structural_gaps(appendix, seed=2)
+
+
+# --- how much comes from thin data ---------------------------------------------------------------
+
+
+def test_gap_summary_says_what_comes_from_thin_data_and_what_fills_it(appendix):
+    from graph.analysis.gaps import gap_summary
+
+    summary = gap_summary(appendix)
+    unaddressed = summary["unaddressed_topics"]
+    # Wave 1 works on Supervision (system); the other 5 topics have nobody recorded
+    assert (unaddressed["count"], unaddressed["thin_data"]) == (5, 5)
+    assert unaddressed["explanation"] == (
+        "5 topics have no organisation or initiative recorded as working on them: the report names few "
+        "(1 topic has one)."
+    )
+    assert unaddressed["to_fill"].startswith("Add who works on them")
+    # Standards of evidence has no tick: that is the report, not thin data
+    assert (summary["unraised_topics"]["count"], summary["unraised_topics"]["thin_data"]) == (1, 0)
+    assert summary["unaddressed_barriers"]["explanation"].startswith("1 barrier")
+
+
+def test_gap_summary_of_nothing_says_none_found():
+    from graph.analysis.gaps import gap_summary
+
+    assert {v["explanation"] for v in gap_summary(nx.MultiDiGraph()).values()} == {"None found."}

@@ -116,3 +116,51 @@ def test_briefing_names_the_unraised_topics_with_their_sections(report_graph):
     assert "- **Standards of evidence** (organisation; Equipping people to use evidence): No strand raised it" in text
     assert "- **Preventing entry to care** (system; Practice systems): No strand raised it" in text
     assert "| Recruitment, retention and resilience | System | Creating a supportive system | 6 |" in text
+
+
+def test_on_the_report_frontline_and_step_up_are_the_initiative_overlap(report_graph):
+    from graph.analysis.overlaps import overlaps
+
+    found = overlaps(report_graph, "initiative")
+    first = found["pairs"][0]
+    assert ({first["a"]["id"], first["b"]["id"]}, first["strength"]) == (
+        {"initiative:frontline-programme", "initiative:step-up"},
+        "moderate",
+    )
+    assert found["counts"]["strong"] == 0 and found["summary"].startswith("No strong overlap between initiatives")
+
+
+def test_on_the_report_no_organisations_duplicate_each_other(report_graph):
+    from graph.analysis.overlaps import overlaps
+
+    found = overlaps(report_graph, "organisation")
+    # the voluntary-sector leaders and the national stakeholders were consulted together: not duplication
+    assert found["pairs"] == [] and found["left_out"]["consulted_only"] >= 10
+    assert "the topics or themes it works on" in found["to_add"]
+
+
+def test_on_the_report_strands_agree_most_on_practice_insights_and_the_practitioner_panel(report_graph):
+    from graph.analysis.overlaps import agreement
+
+    found = agreement(report_graph)
+    first = found["pairs"][0]
+    assert {first["a"]["label"], first["b"]["label"]} == {"Practice insights", "Practitioner panel"}
+    assert first["reason"].startswith("Both raised 7 of the same topics")
+
+
+def test_the_readme_lists_exactly_the_overlaps_that_remain(report_graph):
+    import re
+    from pathlib import Path
+
+    from graph.analysis.overlaps import overlaps
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What the report supports as overlap", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^- \*\*(.+?) \((strong|moderate|weak)\)\.\*\*", section, re.M))
+    found = {
+        (f"{pair['a']['label']} and {pair['b']['label']}", pair["strength"])
+        for node_type in ("organisation", "initiative")
+        for pair in overlaps(report_graph, node_type)["pairs"]
+    }
+    assert listed == found
+    assert ("- **Organisations: no overlap.**" in section) == (not overlaps(report_graph, "organisation")["pairs"])

@@ -1,121 +1,165 @@
-"""Overlaps: Jaccard of neighbourhoods, found through the inverted index."""
+"""Overlaps: organisations and initiatives that do the same work; strands that agree."""
+
+import json
 
 import networkx as nx
 import pytest
 
 from graph.analysis import overlaps as overlaps_module
-from graph.analysis.overlaps import overlaps
+from graph.analysis.overlaps import agreement, overlaps
 
 
 def _pairs(result):
-    return [(o["a"]["id"], o["b"]["id"], o["score"]) for o in result]
+    return [(p["a"]["id"], p["b"]["id"]) for p in result["pairs"]]
 
 
-def test_score_is_the_jaccard_of_what_they_raised(make):
-    # s1 -> t1, t2, t3 ; s2 -> t2, t3, t4   shared {t2, t3} of {t1..t4}
+def _doing(m, doer, *topics, relation="works_on"):
+    for topic in topics:
+        m.edge(doer, relation, f"topic:{topic}", rationale="test")
+    return m
+
+
+def test_one_shared_thing_is_not_an_overlap_by_default(make):
+    # a -works_on-> t <-works_on- b
+    g = _doing(_doing(make(), "organisation:a", "t"), "organisation:b", "t").graph()
+    result = overlaps(g, "organisation")
+    assert result["pairs"] == []
+    assert result["left_out"]["fewer_shared"] == 1
+    assert _pairs(overlaps(g, "organisation", min_shared=1)) == [("organisation:a", "organisation:b")]
+
+
+def test_being_consulted_together_is_not_duplication(make):
+    # strand -involved-> a, b   (and nothing else)
+    m = make().edge("strand:vcs", "involved", "organisation:a").edge("strand:vcs", "involved", "organisation:b")
+    m.edge("strand:events", "involved", "organisation:a").edge("strand:events", "involved", "organisation:b")
+    result = overlaps(m.graph(), "organisation", min_shared=1)
+    assert result["pairs"] == []
+    assert result["left_out"]["consulted_only"] == 1
+    assert "1 pair was only consulted by the same strand, which is not duplication" in result["summary"]
+
+
+def test_sharing_a_hub_scores_below_sharing_specific_things(make):
+    # a, b -> hub1, hub2 (each also done by c, d, e, f) ; x, y -> s1, s2 (done by no one else)
     m = make()
-    for t in ("t1", "t2", "t3"):
-        m.edge("strand:s1", "raised", f"topic:{t}")
-    for t in ("t2", "t3", "t4"):
-        m.edge("strand:s2", "raised", f"topic:{t}")
-    (pair,) = overlaps(m.graph(), "strand")
-    assert (pair["a"]["id"], pair["b"]["id"], pair["score"]) == ("strand:s1", "strand:s2", 0.5)
-    assert [n["id"] for n in pair["shared"]] == ["topic:t2", "topic:t3"]
-    assert pair["reason"] == "Both raised 2 of the same topics: t2, t3"
+    for doer in "abcdef":
+        _doing(m, f"initiative:{doer}", "hub1", "hub2")
+    _doing(m, "initiative:x", "s1", "s2")
+    _doing(m, "initiative:y", "s1", "s2")
+    result = overlaps(m.graph(), "initiative")
+    found = {(p["a"]["id"], p["b"]["id"]): p for p in result["pairs"]}
+    hub, specific = found[("initiative:a", "initiative:b")], found[("initiative:x", "initiative:y")]
+    assert hub["score"] < specific["score"]
+    assert (hub["strength"], specific["strength"]) == ("weak", "moderate")
+    assert result["pairs"][0] is specific
+    assert [s["done_by"] for s in hub["shared"]] == [6, 6]
 
 
-def test_pairs_that_share_nothing_are_not_listed(make):
-    # s1 -> t1 ; s2 -> t2
-    g = make().edge("strand:s1", "raised", "topic:t1").edge("strand:s2", "raised", "topic:t2").graph()
-    assert overlaps(g, "strand") == []
+def test_strength_strong_needs_three_specific_things(make):
+    # a, b -> t1, t2, t3 (nobody else)
+    g = _doing(_doing(make(), "initiative:a", "t1", "t2", "t3"), "initiative:b", "t1", "t2", "t3").graph()
+    (pair,) = overlaps(g, "initiative")["pairs"]
+    assert (pair["strength"], pair["specific"]) == ("strong", 3)
+    assert pair["reason"] == "Both work on 3 of the same topics: t1, t2, t3"
+    assert pair["differs"] == "Nothing recorded sets them apart."
 
 
-def test_ties_go_to_more_shared_then_to_ids(make):
-    # a,b share 1 of 2 (0.5); c,d share 2 of 4 (0.5); e,f share 1 of 2 (0.5)
-    m = make()
-    m.edge("strand:a", "raised", "topic:x").edge("strand:b", "raised", "topic:x")
-    m.edge("strand:a", "raised", "topic:ya").edge("strand:b", "held_in", "place:yb")
-    for t in ("p", "q", "r"):
-        m.edge("strand:c", "raised", f"topic:{t}")
-    for t in ("p", "q", "s"):
-        m.edge("strand:d", "raised", f"topic:{t}")
-    m.edge("strand:e", "raised", "topic:z").edge("strand:f", "raised", "topic:z")
-    m.edge("strand:e", "raised", "topic:ze").edge("strand:f", "raised", "topic:zf")
-    result = _pairs(overlaps(m.graph(), "strand"))
-    # a/b: shared {x} of {x, ya, yb} = 1/3; e/f: 1/3; c/d: 2/4
-    assert result == [
-        ("strand:c", "strand:d", 0.5),
-        ("strand:a", "strand:b", 0.3333),
-        ("strand:e", "strand:f", 0.3333),
+def test_what_differs_and_the_evidence_behind_a_finding(make):
+    # a -> t1, t2, t9 ; b -> t1, t2 ; a also addresses barrier x
+    m = _doing(_doing(make(), "initiative:a", "t1", "t2", "t9"), "initiative:b", "t1", "t2")
+    m.edge("initiative:a", "addresses", "barrier:x", refs=["6.1"])
+    (pair,) = overlaps(m.graph(), "initiative")["pairs"]
+    assert pair["differs"] == "Only a: t9, x."
+    assert [e["text"] for e in pair["evidence"]] == [
+        "a works on t1",
+        "a works on t2",
+        "b works on t1",
+        "b works on t2",
     ]
+    assert {e["basis"] for e in pair["evidence"]} == {"inferred"}
+    assert pair["refs"] == ["2"]
 
 
-def test_relations_restrict_the_neighbourhoods(make):
-    # s1 -raised-> t <-raised- s2 ; s1 -held_in-> p ; s2 -held_in-> q
-    m = make().edge("strand:s1", "raised", "topic:t").edge("strand:s2", "raised", "topic:t")
-    g = m.edge("strand:s1", "held_in", "place:p").edge("strand:s2", "held_in", "place:q").graph()
-    assert _pairs(overlaps(g, "strand")) == [("strand:s1", "strand:s2", 0.3333)]
-    assert _pairs(overlaps(g, "strand", relations=["raised"])) == [("strand:s1", "strand:s2", 1.0)]
-    assert overlaps(g, "strand", relations=["held_in"]) == []
+def test_being_named_by_the_same_topic_counts_as_what_they_do(make):
+    # topic u -mentions-> a, b ; a, b -works_on-> t   (Appendix 1 names Step Up and Frontline)
+    m = _doing(_doing(make(), "initiative:a", "t"), "initiative:b", "t")
+    m.edge("topic:u", "mentions", "initiative:a").edge("topic:u", "mentions", "initiative:b")
+    (pair,) = overlaps(m.graph(), "initiative")["pairs"]
+    assert pair["reason"] == "Both work on the same topic: t; The same topic mentions both: u"
 
 
-def test_edges_in_both_directions_count_and_the_reason_says_which_way(make):
-    # s -raised-> t1, t2 ; t1, t2 -in_theme-> h
-    m = make().edge("strand:s", "raised", "topic:t1").edge("strand:s", "raised", "topic:t2")
-    g = m.edge("topic:t1", "in_theme", "theme:h").edge("topic:t2", "in_theme", "theme:h").graph()
-    (pair,) = overlaps(g, "topic")
-    assert pair["score"] == 1.0
-    assert pair["reason"] == "Both are in the same theme: h; The same strand raised both: s"
+def test_a_topic_listed_twice_is_one_shared_thing(make):
+    # a, b -> t-org and t-sys, which are one topic listed twice
+    m = _doing(_doing(make(), "initiative:a", "t-org", "t-sys"), "initiative:b", "t-org", "t-sys")
+    g = m.edge("topic:t-org", "also_listed_as", "topic:t-sys").graph()
+    assert overlaps(g, "initiative")["pairs"] == []
 
 
-def test_min_shared_and_limit(make):
-    # s1, s2 share t1, t2 ; s3 shares t1 with both
+def test_parts_of_one_programme_are_left_out_unless_asked(make):
+    # w1, w2 -part_of-> p ; w1, w2 -> t1, t2
+    m = _doing(_doing(make(), "initiative:w1", "t1", "t2"), "initiative:w2", "t1", "t2")
+    g = m.edge("initiative:w1", "part_of", "initiative:p").edge("initiative:w2", "part_of", "initiative:p").graph()
+    result = overlaps(g, "initiative")
+    assert result["pairs"] == [] and result["left_out"]["related"] == 1
+    (pair,) = overlaps(g, "initiative", include_related=True)["pairs"]
+    assert pair["related"] == "Both are part of p"
+
+
+def test_no_strong_overlap_is_said_with_what_to_add(make):
+    g = _doing(_doing(make(), "organisation:a", "t"), "organisation:b", "t").graph()
+    result = overlaps(g, "organisation")
+    assert result["summary"].startswith("No strong overlap between organisations (0 strong, 0 moderate, 0 weak).")
+    assert "the topics or themes it works on" in result["to_add"]
+
+
+def test_strands_raising_the_same_topics_are_agreement(make):
+    # s1, s2 -raised-> t1, t2
     m = make()
-    for s in ("s1", "s2"):
-        m.edge(f"strand:{s}", "raised", "topic:t1").edge(f"strand:{s}", "raised", "topic:t2")
-    g = m.edge("strand:s3", "raised", "topic:t1").graph()
-    assert len(overlaps(g, "strand")) == 3
-    assert _pairs(overlaps(g, "strand", min_shared=2)) == [("strand:s1", "strand:s2", 1.0)]
-    assert _pairs(overlaps(g, "strand", limit=1)) == [("strand:s1", "strand:s2", 1.0)]
-    assert overlaps(g, "strand", limit=0) == []
+    for strand in ("s1", "s2"):
+        m.edge(f"strand:{strand}", "raised", "topic:t1").edge(f"strand:{strand}", "raised", "topic:t2")
+    result = agreement(m.graph())
+    assert result["kind"] == "agreement"
+    assert result["pairs"][0]["reason"] == "Both raised 2 of the same topics: t1, t2"
+    assert result["summary"].startswith("0 strong") is False
+    with pytest.raises(ValueError):
+        agreement(m.graph(), "organisation")
+
+
+def test_hubs_beyond_the_budget_are_left_out(make, monkeypatch):
+    # hub <- a, b, c, d ; a, b -> x, y   (hub would make 6 pairs; the budget allows 2)
+    m = make()
+    for s in "abcd":
+        m.edge(f"strand:{s}", "raised", "topic:hub")
+    for t in "xy":
+        m.edge("strand:a", "raised", f"topic:{t}").edge("strand:b", "raised", f"topic:{t}")
+    g = m.graph()
+    assert len(overlaps(g, "strand", min_shared=1)["pairs"]) == 6
+    monkeypatch.setattr(overlaps_module, "MAX_CANDIDATE_PAIRS", 2)
+    (pair,) = overlaps(g, "strand")["pairs"]
+    assert [n["id"] for n in pair["shared"]] == ["topic:x", "topic:y"]
+
+
+def test_limit_and_max_results(make, monkeypatch):
+    m = make()
+    for s in "abcde":
+        m.edge(f"strand:{s}", "raised", "topic:t").edge(f"strand:{s}", "raised", "topic:u")
+    monkeypatch.setattr(overlaps_module, "MAX_RESULTS", 4)
+    assert len(overlaps(m.graph(), "strand")["pairs"]) == 4
+    assert len(overlaps(m.graph(), "strand", limit=7)["pairs"]) == 7
+    assert overlaps(m.graph(), "strand", limit=0)["pairs"] == []
 
 
 def test_empty_graph_and_absent_type():
-    assert overlaps(nx.MultiDiGraph(), "strand") == []
+    assert overlaps(nx.MultiDiGraph(), "strand")["pairs"] == []
 
 
 def test_graph_is_not_changed(appendix):
     before = nx.node_link_data(appendix, edges="edges")
+    overlaps(appendix, "initiative")
     overlaps(appendix, "topic")
     assert nx.node_link_data(appendix, edges="edges") == before
 
 
-def test_hubs_beyond_the_budget_are_left_out(make, monkeypatch):
-    # hub <- a, b, c, d ; a, b -> x   (hub would make 6 pairs; the budget allows 1)
-    m = make()
-    for s in "abcd":
-        m.edge(f"strand:{s}", "raised", "topic:hub")
-    g = m.edge("strand:a", "raised", "topic:x").edge("strand:b", "raised", "topic:x").graph()
-    assert len(overlaps(g, "strand")) == 6
-    monkeypatch.setattr(overlaps_module, "MAX_CANDIDATE_PAIRS", 1)
-    (pair,) = overlaps(g, "strand")
-    assert (pair["a"]["id"], pair["b"]["id"], pair["score"]) == ("strand:a", "strand:b", 1.0)
-    assert [n["id"] for n in pair["shared"]] == ["topic:x"]
-
-
-def test_without_a_limit_at_most_max_results_come_back(make, monkeypatch):
-    # five strands all raising t: 10 pairs
-    m = make()
-    for s in "abcde":
-        m.edge(f"strand:{s}", "raised", "topic:t")
-    monkeypatch.setattr(overlaps_module, "MAX_RESULTS", 4)
-    assert len(overlaps(m.graph(), "strand")) == 4
-    assert len(overlaps(m.graph(), "strand", limit=7)) == 7
-
-
-@pytest.mark.parametrize("node_type", ["strand", "topic", "initiative", "barrier"])
+@pytest.mark.parametrize("node_type", ["strand", "topic", "initiative", "organisation", "barrier"])
 def test_results_are_plain_json_data(appendix, node_type):
-    import json
-
-    result = overlaps(appendix, node_type)
+    result = overlaps(appendix, node_type, min_shared=1)
     assert json.loads(json.dumps(result)) == result

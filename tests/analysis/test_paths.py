@@ -25,7 +25,7 @@ def test_explanation_keeps_the_true_direction(abuse):
     assert [n["id"] for n in found["paths"][0]] == ["strand:coventry", "topic:trauma", "theme:abuse"]
     assert found["explanation"] == (
         "Event Coventry and Understanding families (types of abuse) are 2 steps apart.\n"
-        "1. Event Coventry raised Trauma, which is in the theme Understanding families (types of abuse)."
+        "1. Event Coventry raised Trauma. Trauma is in the theme Understanding families (types of abuse)."
     )
     assert found["steps"] == [
         [
@@ -50,8 +50,8 @@ def test_explanation_keeps_the_true_direction(abuse):
 def test_walking_against_an_edge_reads_the_right_way_round(abuse):
     found = shortest_paths(abuse, "Trauma", "Event Bristol", k=1)
     assert found["explanation"].splitlines()[1] == (
-        "1. Trauma is in the theme Understanding families (types of abuse); "
-        "FGM is in the theme Understanding families (types of abuse); Event Bristol raised FGM."
+        "1. Trauma is in the theme Understanding families (types of abuse). "
+        "FGM is in the theme Understanding families (types of abuse). Event Bristol raised FGM."
     )
 
 
@@ -61,7 +61,7 @@ def test_up_to_k_paths_shortest_first(abuse):
         ["Event Coventry", "Neglect", "Understanding families (types of abuse)"],
         ["Event Coventry", "Trauma", "Understanding families (types of abuse)"],
     ]
-    assert "The 2 shortest connections:" in found["explanation"]
+    assert found["explanation"].splitlines()[1].startswith("1. 2 steps: Event Coventry raised Neglect.")
     assert len(shortest_paths(abuse, "strand:coventry", "theme:abuse", k=1)["paths"]) == 1
 
 
@@ -77,7 +77,13 @@ def test_no_path_between_separate_parts(make):
     # a -raised-> b ; c alone
     g = make().edge("strand:a", "raised", "topic:b").node("topic:c").graph()
     found = shortest_paths(g, "strand:a", "topic:c")
-    assert found == {"paths": [], "steps": [], "explanation": "a and c are not connected within 8 steps."}
+    assert found == {
+        "paths": [],
+        "steps": [],
+        "lengths": [],
+        "avoided": [],
+        "explanation": "a and c are not connected within 8 steps.",
+    }
 
 
 def test_a_node_to_itself(abuse):
@@ -140,3 +146,67 @@ def test_paths_do_not_change_the_graph(abuse):
     shortest_paths(abuse, "strand:coventry", "strand:bristol")
     neighbourhood(abuse, "theme:abuse", depth=2)
     assert nx.node_link_data(abuse, edges="edges") == before
+
+
+@pytest.fixture
+def hub_and_detour(make):
+    # a - hub - b   and   a - x - y - b   (the detour is one step longer)   and a - hub - z - b
+    m = make()
+    for u, v in [("a", "hub"), ("hub", "b"), ("a", "x"), ("x", "y"), ("y", "b"), ("hub", "z"), ("z", "b")]:
+        m.edge(f"strand:{u}", "part_of", f"strand:{v}")
+    return m.graph()
+
+
+def test_step_counts_are_right_for_every_path(hub_and_detour):
+    found = shortest_paths(hub_and_detour, "strand:a", "strand:b", k=3)
+    assert found["lengths"] == [len(p) - 1 for p in found["paths"]] == [2, 3, 3]
+    lines = found["explanation"].splitlines()
+    assert lines[0] == "a and b are 2 steps apart."
+    assert [line.split(":")[0] for line in lines[1:]] == ["1. 2 steps", "2. 3 steps", "3. 3 steps"]
+    for line, hops in zip(lines[1:], found["steps"], strict=True):
+        assert line.count(". ") == len(hops)  # one short sentence per step
+
+
+def test_paths_are_diverse_when_a_detour_within_one_more_step_exists(hub_and_detour):
+    # Yen's order would give a-hub-b then a-hub-z-b: both through hub; a-x-y-b avoids it.
+    found = shortest_paths(hub_and_detour, "strand:a", "strand:b", k=2)
+    ids = [[n["id"] for n in p] for p in found["paths"]]
+    assert ids == [["strand:a", "strand:hub", "strand:b"], ["strand:a", "strand:x", "strand:y", "strand:b"]]
+
+
+def test_paths_share_a_node_when_no_detour_is_short_enough(make):
+    # a - hub - b and a - hub - z - b ; the only detour a-p-q-r-b is two steps longer
+    m = make()
+    for u, v in [("a", "hub"), ("hub", "b"), ("hub", "z"), ("z", "b"), ("a", "p"), ("p", "q"), ("q", "r"), ("r", "b")]:
+        m.edge(f"strand:{u}", "part_of", f"strand:{v}")
+    found = shortest_paths(m.graph(), "strand:a", "strand:b", k=2)
+    assert [len(p) - 1 for p in found["paths"]] == [2, 3]
+    assert all("strand:hub" in [n["id"] for n in p] for p in found["paths"])
+
+
+def test_avoid_keeps_paths_away_from_a_node(hub_and_detour):
+    found = shortest_paths(hub_and_detour, "strand:a", "strand:b", k=3, avoid=["hub"])
+    assert [[n["id"] for n in p] for p in found["paths"]] == [["strand:a", "strand:x", "strand:y", "strand:b"]]
+    assert found["explanation"].startswith("a and b are 3 steps apart without going through hub.")
+    assert found["avoided"] == [{"id": "strand:hub", "label": "hub"}]
+
+
+def test_avoiding_every_route_says_so(hub_and_detour):
+    found = shortest_paths(hub_and_detour, "strand:a", "strand:b", avoid=["strand:hub", "strand:x"])
+    assert found["paths"] == []
+    assert found["explanation"] == "a and b are not connected within 8 steps without going through hub, x."
+
+
+def test_an_end_of_the_path_cannot_be_avoided(hub_and_detour):
+    from graph.errors import GraphError
+
+    with pytest.raises(GraphError, match="cannot avoid a"):
+        shortest_paths(hub_and_detour, "strand:a", "strand:b", avoid=["strand:a"])
+
+
+def test_long_labels_are_shortened_in_the_sentences(make):
+    # s -raised-> t (a long Appendix 1 label)
+    long = "Models of supervision, including 'live supervision', group supervision, what makes a good supervisor?"
+    g = make().node("strand:s", "Event London").node("topic:t", long).edge("strand:s", "raised", "topic:t").graph()
+    found = shortest_paths(g, "strand:s", "topic:t")
+    assert found["explanation"].splitlines()[1] == "1. Event London raised Models of supervision."

@@ -177,12 +177,21 @@ def _network_frame(page, timeout: float = 30.0):
 
 
 def _node_point(page, frame, node_id: str) -> tuple[float, float]:
-    """Page coordinates of the centre of a drawn node."""
+    """Page coordinates of the centre of a drawn node, once the view has stopped moving
+    (a selection moves it); a node out of frame is brought into view first."""
+    frame.wait_for_function(
+        "() => !Object.values(window.kgDrawings || {}).some((drawing) => drawing.animating)", timeout=10000
+    )
     point = frame.evaluate(
         """(id) => {
             const network = window.kgNetwork;
-            const dom = network.canvasToDOM(network.getPositions([id])[id]);
+            const at = network.getPositions([id])[id];
             const box = network.body.container.getBoundingClientRect();
+            let dom = network.canvasToDOM(at);
+            if (dom.x < 20 || dom.y < 20 || dom.x > box.width - 20 || dom.y > box.height - 20) {
+                network.moveTo({position: at, scale: network.getScale()});
+                dom = network.canvasToDOM(at);
+            }
             return {x: box.left + dom.x, y: box.top + dom.y};
         }""",
         node_id,

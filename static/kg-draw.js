@@ -1,0 +1,377 @@
+/* The knowledge graph's drawing, shared by the app's component and the standalone web page.
+ *
+ * vis-network pans, zooms, hit-tests and draws the edges; this file draws what it cannot:
+ * - every node's shape from the one style table (graph/style.py), as a vis "custom" shape,
+ *   so the key, the page, the picture and the screen agree;
+ * - the labels, on each redraw, in screen pixels: a label is drawn at a readable size or not
+ *   at all, by priority (the selection and its neighbours, the hovered node's neighbours,
+ *   then levels, themes, strands, barriers and organisations, best connected first), and a
+ *   label that would overlap one already placed tries another side of its node, then gives up.
+ *   vis-network has no label collision handling, so its own labels are never given any text.
+ * - highlights apart from the data: setHighlight() restyles in place and moves the view to the
+ *   focus and its neighbours; what is not highlighted fades but stays clickable.
+ *
+ * What was labelled is exposed for tests and tools as window.kgLabels[key] (boxes in page
+ * pixels with their font sizes) and window.kgDrawings[key].
+ */
+(function () {
+  "use strict";
+  if (window.KGDraw) return;
+
+  const paths = new Map();
+  function shapePath(d) {
+    let path = paths.get(d);
+    if (!path) { path = new Path2D(d); paths.set(d, path); }
+    return path;
+  }
+
+  // How far each shape reaches from its centre, as multiples of the node's size (x, y).
+  const REACH = { ellipse: [1.45, 0.8], box: [1.5, 0.75], cylinder: [1.0, 0.95], diamond: [1.2, 1.2],
+    star: [1.15, 1.15], triangle: [1.05, 1.15], triangleDown: [1.05, 1.15], hexagon: [1.1, 1.0] };
+  function reach(shape) { return REACH[shape] || [1.0, 1.0]; }
+
+  const PAD_X = 3, PAD_Y = 1, GAP = 3, LINE = 1.18;
+
+  class Drawing {
+    constructor(container, vis, payload, settings) {
+      this.container = container;
+      this.vis = vis;
+      this.settings = Object.assign({ presentation: false, key: "graph", onSelect: null, maxZoom: 1.6 }, settings);
+      this.highlight = { nodes: new Set(), edges: new Set(), focus: null };
+      this.hover = null;
+      this.touched = false;
+      this.placed = [];
+      this.nodes = new vis.DataSet();
+      this.edges = new vis.DataSet();
+      this._take(payload);
+      this.nodes.add(this._visNodes(payload.nodes));
+      this.edges.add(this._visEdges(payload.edges));
+      this.network = new vis.Network(container, { nodes: this.nodes, edges: this.edges }, this._options());
+      this.network.on("afterDrawing", (ctx) => this._drawLabels(ctx));
+      this.network.on("click", (params) => {
+        const id = params.nodes.length ? String(params.nodes[0]) : null;
+        if (this.settings.onSelect) this.settings.onSelect(id);
+      });
+      this.network.on("hoverNode", (params) => { this.hover = String(params.node); this._order(); });
+      this.network.on("blurNode", () => { this.hover = null; this._order(); });
+      // Only a person's own zooming or dragging stops the automatic framing.
+      container.addEventListener("wheel", () => { this.touched = true; }, { passive: true });
+      this.network.on("dragEnd", (params) => { if (!params.nodes.length) this.touched = true; });
+      if (window.ResizeObserver) {
+        this.resizer = new ResizeObserver(() => { if (!this.touched) this.frame(false); });
+        this.resizer.observe(container);
+      }
+      this._order();
+      this.frame(false);
+      window.kgDrawings = Object.assign(window.kgDrawings || {}, { [this.settings.key]: this });
+    }
+
+    // ---- data ------------------------------------------------------------------------
+    _take(payload) {
+      this.styles = payload.styles;
+      this.shapes = payload.shapes;
+      this.info = new Map();
+      this.neighbours = new Map();
+      for (const node of payload.nodes) {
+        const style = this.styles[node.type] || this.styles.other;
+        this.info.set(node.id, { label: node.label || "", type: node.type, style: style, size: node.size || style.size,
+          rank: node.rank || 0, lines: (node.label || "").split("\n") });
+        this.neighbours.set(node.id, new Set());
+      }
+      this.edgeInfo = new Map();
+      for (const edge of payload.edges) {
+        this.edgeInfo.set(edge.id, edge);
+        if (this.neighbours.has(edge.from) && this.neighbours.has(edge.to)) {
+          this.neighbours.get(edge.from).add(edge.to);
+          this.neighbours.get(edge.to).add(edge.from);
+        }
+      }
+      this.baseOptions = payload.options;
+    }
+
+    _visNodes(nodes) {
+      return nodes.map((node) => {
+        const item = { id: node.id, x: node.x, y: node.y, title: node.title };
+        const info = this.info.get(node.id);
+        item.size = info.size;
+        return item;
+      });
+    }
+
+    _edgeLook(edge) {
+      const lit = this.highlight;
+      const any = lit.nodes.size > 0 || lit.focus;
+      let colour = edge.faint ? this.baseOptions.kg.faint_edge : this.baseOptions.kg.edge;
+      let width = 1;
+      if (any) {
+        if (lit.edges.has(edge.id)) { colour = this.baseOptions.kg.lit_edge; width = 2; }
+        else colour = this.baseOptions.kg.faded_edge;
+      }
+      return { color: { color: colour, highlight: "#000000", hover: "#000000" }, width: width };
+    }
+
+    _visEdges(edges) {
+      return edges.map((edge) => Object.assign({ id: edge.id, from: edge.from, to: edge.to, title: edge.title },
+        edge.dashes ? { dashes: edge.dashes } : {}, this._edgeLook(edge)));
+    }
+
+    _options() {
+      const options = JSON.parse(JSON.stringify(this.baseOptions));
+      delete options.kg;
+      options.nodes = Object.assign({}, options.nodes, { shape: "custom", ctxRenderer: (args) => this._drawNode(args) });
+      return options;
+    }
+
+    /** Replace the drawn data (a filter, an edit): nodes that stay keep their place. */
+    setPayload(payload) {
+      const before = new Set(this.info.keys());
+      this._take(payload);
+      const nodes = this._visNodes(payload.nodes);
+      const keep = new Set(nodes.map((node) => node.id));
+      this.nodes.remove([...before].filter((id) => !keep.has(id)));
+      this.nodes.update(nodes);
+      const edges = this._visEdges(payload.edges);
+      const edgeIds = new Set(edges.map((edge) => edge.id));
+      this.edges.remove(this.edges.getIds().filter((id) => !edgeIds.has(id)));
+      this.edges.update(edges);
+      this.network.setOptions(this._options());
+      const changed = before.size !== keep.size || [...keep].some((id) => !before.has(id));
+      this._order();
+      return changed;
+    }
+
+    /** Restyle in place: {nodes: [ids], edges: [ids], focus: id or null}. Returns true if it changed. */
+    setHighlight(highlight) {
+      const next = { nodes: new Set((highlight && highlight.nodes) || []),
+        edges: new Set((highlight && highlight.edges) || []), focus: (highlight && highlight.focus) || null };
+      if (next.focus && !this.info.has(next.focus)) next.focus = null;
+      const same = next.focus === this.highlight.focus && next.nodes.size === this.highlight.nodes.size
+        && [...next.nodes].every((id) => this.highlight.nodes.has(id)) && next.edges.size === this.highlight.edges.size
+        && [...next.edges].every((id) => this.highlight.edges.has(id));
+      if (same) return false;
+      this.highlight = next;
+      const updates = [];
+      for (const edge of this.edgeInfo.values()) updates.push(Object.assign({ id: edge.id }, this._edgeLook(edge)));
+      this.edges.update(updates);
+      if (next.focus) this.network.selectNodes([next.focus], false);
+      else this.network.unselectAll();
+      this._order();
+      return true;
+    }
+
+    /** The ids a highlight is about: the focus and the highlighted nodes that are drawn. */
+    highlighted() {
+      const ids = [...this.highlight.nodes].filter((id) => this.info.has(id));
+      if (this.highlight.focus && !ids.includes(this.highlight.focus)) ids.push(this.highlight.focus);
+      return ids;
+    }
+
+    // ---- framing ---------------------------------------------------------------------
+    /** Move and zoom so that `ids` (default: the highlight, else everything) fill the pane,
+     * leaving a margin for labels at the sides. */
+    frame(animate, ids) {
+      const wanted = (ids || this.highlighted()).filter((id) => this.info.has(id));
+      const chosen = wanted.length ? wanted : [...this.info.keys()];
+      if (!chosen.length) return;
+      const positions = this.network.getPositions(chosen);
+      let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+      for (const id of chosen) {
+        const p = positions[id];
+        if (!p) continue;
+        const info = this.info.get(id);
+        const [rx, ry] = reach(info.style.shape);
+        minX = Math.min(minX, p.x - info.size * rx); maxX = Math.max(maxX, p.x + info.size * rx);
+        minY = Math.min(minY, p.y - info.size * ry); maxY = Math.max(maxY, p.y + info.size * ry);
+      }
+      const box = this.container.getBoundingClientRect();
+      if (!box.width || !box.height || !isFinite(minX)) return;
+      const font = this._px(6);
+      const marginX = Math.min(box.width * 0.2, 5 * font), marginY = Math.min(box.height * 0.2, 2.6 * font);
+      const spanX = Math.max(maxX - minX, 1), spanY = Math.max(maxY - minY, 1);
+      let scale = Math.min((box.width - 2 * marginX) / spanX, (box.height - 2 * marginY) / spanY);
+      scale = Math.max(0.02, Math.min(scale, this.settings.maxZoom));
+      const position = { x: (minX + maxX) / 2, y: (minY + maxY) / 2 };
+      const move = { position: position, scale: scale };
+      if (animate) {
+        move.animation = { duration: 450, easingFunction: "easeInOutQuad" };
+        this.animating = true;
+        clearTimeout(this.animationTimer);  // vis reports no end when an animation is cut short
+        this.animationTimer = setTimeout(() => { this.animating = false; }, 700);
+      }
+      this.network.moveTo(move);
+      if (!animate) this.network.redraw();
+    }
+
+    /** Nodes whose centre lies outside the visible pane. */
+    outside() {
+      const box = this.container.getBoundingClientRect();
+      const positions = this.network.getPositions();
+      return Object.keys(positions).filter((id) => {
+        const p = this.network.canvasToDOM(positions[id]);
+        return p.x < 0 || p.y < 0 || p.x > box.width || p.y > box.height;
+      });
+    }
+
+    // ---- nodes -----------------------------------------------------------------------
+    _faded(id) {
+      const lit = this.highlight;
+      if (!lit.nodes.size && !lit.focus) return false;
+      return !(lit.nodes.has(id) || lit.focus === id);
+    }
+
+    _drawNode({ ctx, id, x, y, state }) {
+      const info = this.info.get(id);
+      if (!info) return { drawNode() {}, nodeDimensions: { width: 1, height: 1 } };
+      const size = info.size, style = info.style, faded = this._faded(id);
+      const [rx, ry] = reach(style.shape);
+      const kg = this.baseOptions.kg;
+      return {
+        drawNode: () => {
+          ctx.save();
+          ctx.translate(x, y);
+          ctx.scale(size, size);
+          const path = shapePath(this.shapes[style.shape] || this.shapes.dot);
+          ctx.fillStyle = faded ? kg.faded_fill : style.color;
+          ctx.fill(path);
+          const strong = state.selected || state.hover || this.highlight.focus === id;
+          ctx.lineWidth = (strong ? 3 : 1.2) / size;
+          ctx.lineJoin = "round";
+          ctx.strokeStyle = faded ? kg.faded_border : (strong ? "#000000" : style.border);
+          ctx.stroke(path);
+          ctx.restore();
+        },
+        nodeDimensions: { width: 2 * size * rx, height: 2 * size * ry },
+      };
+    }
+
+    // ---- labels ----------------------------------------------------------------------
+    _px(base) {
+      const rules = this.baseOptions.kg.labels;
+      const scale = this.settings.presentation ? Math.max(rules.presentation_scale, 1) : 1;
+      const min = this.settings.presentation ? rules.presentation_min_px : rules.min_px;
+      return Math.max(base * scale * (rules.scale || 1), min);
+    }
+
+    /** The order in which nodes get a label when they compete for room. */
+    _order() {
+      const focus = this.highlight.focus;
+      const around = focus ? this.neighbours.get(focus) || new Set() : new Set();
+      const hovered = this.hover ? new Set([this.hover, ...(this.neighbours.get(this.hover) || [])]) : new Set();
+      const group = (id) => {
+        if (id === focus) return 0;
+        if (id === this.hover) return 1;
+        if (around.has(id)) return 2;
+        if (hovered.has(id)) return 3;
+        if (this.highlight.nodes.has(id)) return 4;
+        return this._faded(id) ? 6 : 5;
+      };
+      const keyed = [...this.info.keys()].map((id) => [group(id), this.info.get(id).rank, id]);
+      keyed.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      this.order = keyed.map((entry) => entry[2]);
+      this.groups = new Map(keyed.map((entry) => [entry[2], entry[0]]));
+      if (this.network) this.network.redraw();
+    }
+
+    _drawLabels(ctx) {
+      const network = this.network;
+      const box = this.container.getBoundingClientRect();
+      const width = box.width, height = box.height;
+      const ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+      const scale = network.getScale();
+      const rules = this.baseOptions.kg.labels;
+      const cell = 64, grid = new Map(), placed = [];
+      const taken = (r) => {
+        for (let gx = Math.floor(r.x / cell); gx <= Math.floor((r.x + r.w) / cell); gx++) {
+          for (let gy = Math.floor(r.y / cell); gy <= Math.floor((r.y + r.h) / cell); gy++) {
+            for (const other of grid.get(gx + "," + gy) || []) {
+              if (r.x < other.x + other.w && other.x < r.x + r.w && r.y < other.y + other.h && other.y < r.y + r.h) return true;
+            }
+          }
+        }
+        return false;
+      };
+      const take = (r) => {
+        for (let gx = Math.floor(r.x / cell); gx <= Math.floor((r.x + r.w) / cell); gx++) {
+          for (let gy = Math.floor(r.y / cell); gy <= Math.floor((r.y + r.h) / cell); gy++) {
+            const key = gx + "," + gy;
+            if (!grid.has(key)) grid.set(key, []);
+            grid.get(key).push(r);
+          }
+        }
+      };
+      ctx.save();
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.textBaseline = "top";
+      const bodies = network.body.nodes;
+      for (const id of this.order || []) {
+        const info = this.info.get(id), body = bodies[id];
+        if (!info || !body || !info.label) continue;
+        const at = network.canvasToDOM({ x: body.x, y: body.y });
+        if (at.x < -50 || at.y < -50 || at.x > width + 50 || at.y > height + 50) continue;
+        const group = this.groups.get(id);
+        const px = Math.round(this._px(info.style.font + (group === 0 ? 2 : 0)) * 10) / 10;
+        const weight = group <= 2 ? "bold " : "";
+        ctx.font = weight + px + "px " + rules.font;
+        let textWidth = 0;
+        for (const line of info.lines) textWidth = Math.max(textWidth, ctx.measureText(line).width);
+        const w = textWidth + 2 * PAD_X, h = info.lines.length * px * LINE + 2 * PAD_Y;
+        const [rx, ry] = reach(info.style.shape);
+        const sx = info.size * rx * scale, sy = info.size * ry * scale;
+        const candidates = [
+          { x: at.x - w / 2, y: at.y + sy + GAP },
+          { x: at.x - w / 2, y: at.y - sy - GAP - h },
+          { x: at.x + sx + GAP, y: at.y - h / 2 },
+          { x: at.x - sx - GAP - w, y: at.y - h / 2 },
+          { x: at.x + sx * 0.7, y: at.y + sy * 0.7 },
+          { x: at.x - sx * 0.7 - w, y: at.y - sy * 0.7 - h },
+        ];
+        for (const c of candidates) {
+          const r = { x: c.x, y: c.y, w: w, h: h };
+          if (r.x < 1 || r.y < 1 || r.x + w > width - 1 || r.y + h > height - 1) continue;
+          if (taken(r)) continue;
+          take(r);
+          placed.push({ id: id, text: info.label, x: r.x, y: r.y, w: w, h: h, px: px, weight: weight,
+            faded: group === 6 });
+          break;
+        }
+      }
+      for (const label of placed) {
+        ctx.font = label.weight + label.px + "px " + rules.font;
+        ctx.fillStyle = "rgba(255, 255, 255, 0.82)";
+        ctx.fillRect(label.x, label.y, label.w, label.h);
+        ctx.fillStyle = label.faded ? rules.faded : rules.colour;
+        label.text.split("\n").forEach((line, i) => {
+          ctx.fillText(line, label.x + PAD_X, label.y + PAD_Y + i * label.px * LINE + label.px * (LINE - 1) / 2);
+        });
+      }
+      ctx.restore();
+      this.placed = placed;
+      this._publish();
+    }
+
+    _publish() {
+      const box = this.container.getBoundingClientRect();
+      let dx = box.left, dy = box.top;
+      // Page coordinates of the top window, when the drawing sits in a frame.
+      try {
+        if (window.frameElement) { const f = window.frameElement.getBoundingClientRect(); dx += f.left; dy += f.top; }
+      } catch (error) { /* another origin */ }
+      window.kgLabels = Object.assign(window.kgLabels || {}, {
+        [this.settings.key]: this.placed.map((l) => ({ id: l.id, text: l.text, px: l.px,
+          left: l.x + dx, top: l.y + dy, width: l.w, height: l.h })),
+      });
+      if (this.settings.onLabels) this.settings.onLabels(this.placed);
+    }
+
+    destroy() {
+      if (this.resizer) this.resizer.disconnect();
+      this.network.destroy();
+      if (window.kgDrawings && window.kgDrawings[this.settings.key] === this) delete window.kgDrawings[this.settings.key];
+    }
+  }
+
+  window.KGDraw = {
+    Drawing: Drawing,
+    create: (container, vis, payload, settings) => new Drawing(container, vis, payload, settings),
+  };
+})();

@@ -1,0 +1,60 @@
+"""The analysis panels in the app (AppTest, no browser): overlaps with strength and why, agreement
+apart, the grouped gap map with totals and downloads, paths that avoid a node."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def _app(monkeypatch, tab: str) -> AppTest:
+    monkeypatch.delenv("KG_DATA_DIR", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_overlaps_show_strength_and_why_and_agreement_apart(monkeypatch):
+    at = _app(monkeypatch, "Overlaps")
+    at.selectbox(key="overlap_type").set_value("initiative").run()
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["strength", "pair", "why", "report"]
+    assert (table.iloc[0]["strength"], table.iloc[0]["pair"]) == ("moderate", "Frontline ↔ Step Up")
+    assert "Possible duplication" in _text(at)
+    assert "Nothing recorded sets them apart" in _text(at)  # the first pair's why, in full
+    at.selectbox(key="overlap_type").set_value("strand").run()
+    assert "Agreement: raising the same things (not duplication)" in _text(at)
+    at.selectbox(key="overlap_type").set_value("organisation").run()
+    assert any("No strong overlap between organisations" in w.value for w in at.warning)
+
+
+def test_gap_map_is_grouped_with_totals_and_downloads(monkeypatch):
+    at = _app(monkeypatch, "Gap map")
+    table = at.dataframe[0].value
+    frame = table.data if hasattr(table, "data") else table
+    assert list(frame.columns) == ["Topic", "CYP", "PI", "Bris.", "Cove.", "Leeds", "London", "AG", "PP", "KS",
+                                   "Strands"]  # fmt: skip
+    assert frame.iloc[0]["Topic"].startswith("FRONTLINE · Supporting good outcomes")
+    assert frame.iloc[-1]["Topic"] == "ALL 79 TOPICS" and frame.iloc[-1]["Strands"] == "138"
+    assert "NP" in set(frame["AG"])  # 'Not priority' is its own mark, not a blank
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[-2:] == ["CSV", "Excel"]  # after the export menu's own
+
+
+def test_paths_can_avoid_a_node(monkeypatch):
+    at = _app(monkeypatch, "Paths")
+    at.selectbox(key="path_from").set_value("strand:event-coventry").run()
+    at.selectbox(key="path_to").set_value("organisation:social-work-england").run()
+    assert "What Works Centre" in _text(at)
+    at.multiselect(key="path_avoid").set_value(["organisation:what-works-centre"]).run()
+    assert "without going through What Works Centre for Children's Social Care" in _text(at)

@@ -1,0 +1,62 @@
+"""The Details tab: the selected node, what it links to, and a list to go to a linked node."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.panels import escape_markdown as E
+from graph.panels import node_details
+from ui import state
+
+
+def details_panel(graph) -> None:
+    focus = state.view().focus
+    if not focus or focus not in graph:
+        st.info("Click a node in the graph, or choose one under **Find a node**, to see its details here.")
+        return
+    d = node_details(graph, focus)
+    with st.container(key="kg-details"):
+        st.subheader(E(d["label"]), anchor="details")
+    # ids are restricted by the schema to letters, digits and : _ . - so a code span shows them as typed
+    st.caption(f"{E(d['type'])} · id `{d['id']}` · report sections: {E(', '.join(d['refs']))}")
+    if d["description"]:
+        st.markdown(E(d["description"]))
+    if d["attributes"]:  # a few short facts: a list reads (and draws) faster than a table
+        st.markdown("\n".join(f"- **{E(k)}**: {E(_text(v))}" for k, v in d["attributes"].items()))
+    for quote in d["quotes"]:
+        st.markdown(f"> {E(quote['text'])}  \n> — {E(quote['attribution'])}")
+    imported = f", {d['imported']} imported from a file" if d.get("imported") else ""
+    st.markdown(
+        f"**Links:** {d['stated']} stated in the report, {d['inferred']} inferred by a careful reader{imported}."
+    )
+    linked = sorted({link["id"]: link["label"] for g in d["groups"] for link in g["links"]}.items(), key=lambda i: i[1])
+    if linked:
+        names = dict(linked)
+        key = f"go-{d['id']}"
+        st.selectbox(
+            "Go to a linked node",
+            list(names),
+            index=None,
+            format_func=names.get,
+            placeholder="Choose one to select it…",
+            key=key,
+            on_change=state.picked_option,
+            args=(key, "focus"),
+        )
+    for group in d["groups"]:
+        with st.expander(f"{group['heading']} ({len(group['links'])})", expanded=len(d["groups"]) <= 3):
+            lines = []
+            for link in group["links"]:
+                basis = {"stated": "stated", "imported": "imported from a file"}.get(link["basis"], "inferred")
+                extra = "; ".join(f"{k}: {_text(v)}" for k, v in link["attributes"].items())
+                line = f"- **{E(link['label'])}** · _{basis}_ · {E(', '.join(link['refs']))}"
+                if extra:
+                    line += f" · {E(extra)}"
+                if link["rationale"]:
+                    line += f"  \n  ↳ {E(link['rationale'])}"
+                lines.append(line)
+            st.markdown("\n".join(lines))
+
+
+def _text(value) -> str:
+    return "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)

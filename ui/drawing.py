@@ -1,0 +1,100 @@
+"""The drawing: the payload of a view (cached per data version and drawn nodes) and the one call
+to the drawing component."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import streamlit as st
+
+from graph.schema import View
+from graph.view import MAX_DRAWN_NODES, Shown, plan_drawing
+from ui import data, state
+
+#: Nodes whose edges the tooltip's metric is named after, by the "Size nodes by" choice.
+METRIC_NAMES = state.SIZE_BY
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What the drawing holds, for the line above it and for the exports."""
+
+    node_ids: list[str]
+    node_count: int
+    edge_count: int
+    notes: tuple[str, ...]
+
+
+def prepare(graph, folder: str, version: str, view: View, shown: Shown, *, presentation: bool):
+    """The payload to draw and what it holds (nothing is sent to the browser yet)."""
+    groups = data.communities(folder, version) if len(shown.nodes) > MAX_DRAWN_NODES else None
+    plan = plan_drawing(graph, view, shown, groups)
+    scale = 1.5 if presentation else (1.35 if state.large_labels() else 1.0)
+    if plan.overview is not None:
+        payload = _overview_payload(folder, version, _digest(shown.nodes), plan.overview, scale)
+    else:  # the highlight travels apart (``show``), so a payload serves every selection in this view
+        payload = _payload(folder, version, plan.nodes, state.size_by(), scale, presentation)
+    drawn = Drawn([n["id"] for n in payload["nodes"]], plan.node_count, plan.edge_count, plan.notes)
+    return payload, drawn
+
+
+def show(payload: dict, shown: Shown, *, height: int, presentation: bool = False) -> None:
+    """Draw the payload with the view's highlight (restyled in place when only it changed);
+    a click selects (``state.clicked_in_drawing``). The one place the app calls the component."""
+    from graph.component import graph_view
+
+    graph_view(
+        payload,
+        key=state.GRAPH,
+        height=height,
+        on_select=state.clicked_in_drawing,
+        highlight=shown.highlight(),
+        presentation=presentation,
+    )
+
+
+def _digest(nodes) -> str:
+    return hashlib.sha256("\n".join(sorted(nodes)).encode()).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _overview_payload(folder: str, version: str, nodes_digest: str, _overview, scale: float) -> dict:
+    from graph.layout import compute_layout
+    from graph.render import vis_payload
+
+    return vis_payload(
+        _overview,
+        compute_layout(_overview),
+        size_by={n: d["members"] for n, d in _overview.nodes(data=True)},
+        metric="Nodes in the community",
+        label_scale=scale,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _payload(
+    folder: str,
+    version: str,
+    nodes: tuple[str, ...],
+    size_by: str,
+    scale: float,
+    compact: bool,
+) -> dict:
+    """The vis-network payload of these nodes. ``compact`` lays out just these nodes (for a
+    projector, where a part of the graph spread over the whole graph's space is too small to
+    read); otherwise every view uses the whole graph's positions, so nodes stay where people saw them."""
+    from graph.render import vis_payload
+
+    graph = data.load(folder, version)
+    whole = data.positions(folder, version)
+    where = data.part_positions(folder, version, nodes) if compact and len(nodes) < len(whole) else whole
+    metric = data.node_metrics(folder, version).get(size_by)
+    return vis_payload(
+        graph,
+        where,
+        node_ids=list(nodes),
+        size_by=metric,
+        metric=METRIC_NAMES.get(size_by) if metric else None,
+        label_scale=scale,
+    )

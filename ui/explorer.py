@@ -1,0 +1,242 @@
+"""The page: the sidebar, and the explorer (controls, drawing and panels) as a fragment.
+
+Each panel runs inside ``guarded``: an unexpected error in one shows a one-line message in its
+place, and the rest of the page keeps working.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import streamlit as st
+
+from graph.errors import DataError, listed
+from graph.exports import DEFAULT_TITLE
+from graph.panels import escape_markdown as E
+from graph.view import MAX_DRAWN_NODES, apply_view
+from ui import controls, data, drawing, state, workshop
+from ui.about import about_panel
+from ui.details import details_panel
+from ui.exports import export_menu
+from ui.gap_map import gap_map_panel
+from ui.gaps import gaps_panel
+from ui.overlaps import overlaps_panel
+from ui.paths import avoided, paths_panel
+from ui.table import table_panel
+
+LOG = logging.getLogger(__name__)
+TITLE = "Children's social care: the national learning infrastructure"
+SUBTITLE = (
+    "From the What Works Centre for Children's Social Care's stakeholder engagement report (2017–18). "
+    "Click a node to see what it links to; workshop tools are in the sidebar (») at the top left."
+)
+# Less empty space above the heading, so the drawing gets most of a laptop's screen.
+PAGE_CSS = (
+    """
+.block-container { padding-top: 1.9rem; padding-bottom: 0.5rem; padding-left: 1.5rem; padding-right: 1.5rem; }
+/* The top bar holds only the sidebar's button: let the page use the space beside it. */
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
+.kg-heading { padding-left: 2.4rem; }
+.kg-heading h1 { font-size: 1.3rem; font-weight: 700; padding: 0; margin: 0; line-height: 1.35; }
+.kg-heading p { font-size: 0.875rem; margin: 0.1rem 0 0 0; color: #55534f; }
+.st-key-kg-status p { margin-bottom: 0; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > div > [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+"""
+    + """/* Streamlit's captions are grey at 3.9:1 on white; WCAG AA needs 4.5:1 for text this size. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stCaptionContainer"] code { color: #55534f; opacity: 1; }
+"""
+)
+#: The drawing's height: with the heading and the controls above it, it fills a 1366x768 laptop
+#: screen's window, and most of a 1600x1000 one (the key sits just below it there).
+DRAWING_HEIGHT = 560
+PRESENT_HEIGHT = 860
+
+
+def guarded(name: str, part, *args, **kwargs) -> None:
+    """Run one part of the page; an unexpected error becomes one line, not a traceback."""
+    try:
+        part(*args, **kwargs)
+    except Exception:  # st.rerun and st.stop are not Exceptions, so they pass through
+        LOG.exception("the %s failed", name)
+        st.error(
+            f"The {name} could not be shown because of an unexpected error. The rest of the page still works; "
+            "reload the page to try again.",
+            icon=":material/error:",
+        )
+
+
+def main() -> None:
+    folder = str(data.data_dir())
+    try:
+        version = data.data_version(folder)
+        graph = data.load(folder, version)
+    except DataError as error:
+        st.error(f"The data in {E(folder)} cannot be shown until these problems are fixed:")
+        st.code("\n".join(listed(error.problems)), language=None)
+        st.stop()
+    _begin(graph, folder, version)
+    explorer(folder, version)
+    # The sidebar comes after the explorer, so the drawing and the details reach the page first;
+    # the facilitator's tools bring heavy imports (pandas, the import formats) into the process.
+    from ui import editing
+
+    with st.sidebar:
+        known = set(data.names(folder, version))
+        guarded("workshop tools", workshop.sidebar_controls, folder, known, None, editing.editing_unlocked())
+        guarded("editing controls", editing.unlock_controls)
+        guarded("display options", controls.display_options, graph, folder, version)
+
+
+def _can_edit() -> bool:
+    """Whether this session unlocked editing. A session can only have unlocked it through the
+    sidebar's controls, so before ui.editing is first imported (the first page) none has."""
+    editing = sys.modules.get("ui.editing")
+    return editing is not None and editing.editing_unlocked()
+
+
+def _begin(graph, folder: str, version: str):
+    return state.begin(
+        graph,
+        version,
+        scenes=lambda: [s.id for s in workshop.load_scenes(folder)[0]],
+        communities=lambda: data.communities(folder, version),
+        gap_report=lambda: data.gap_report(folder, version),
+        scene_views=lambda: {s.id: s.view for s in workshop.load_scenes(folder)[0]},
+    )
+
+
+def _shown(graph, folder: str, version: str, view):
+    """What the view shows and highlights, with the analyses it needs taken from the caches."""
+    needs_groups = view.community is not None or graph.number_of_nodes() > MAX_DRAWN_NODES
+    paths = None
+    if len(view.path) == 2 and view.path[0] != view.path[1] and all(n in graph for n in view.path):
+        paths = data.path_report(folder, version, view.path[0], view.path[1], view.path_count, avoided(graph, view))
+    return apply_view(
+        graph,
+        view,
+        communities=data.communities(folder, version) if needs_groups else None,
+        gap_report=data.gap_report(folder, version) if view.gap else None,
+        paths=paths,
+    )
+
+
+@st.fragment
+def explorer(folder: str, version: str) -> None:
+    """The drawing, its controls and its panels. A fragment: a change here reruns only this part,
+    not the sidebar's workshop and editing tools."""
+    state.rerun_whole_app_if_asked()
+    graph = data.load(folder, version)
+    view = _begin(graph, folder, version)
+    shown = _shown(graph, folder, version, view)
+    presenting = state.present()
+    payload, drawn = drawing.prepare(graph, folder, version, view, shown, presentation=presenting)
+    if presenting:
+        _presentation(graph, folder, version, payload, shown, drawn)
+    else:
+        _explorer_page(graph, folder, version, payload, shown, drawn)
+    state.write_url()
+
+
+def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> None:
+    st.html(f"<style>{PAGE_CSS}{controls.SKIP_CSS}</style>")
+    st.html(f'<div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>')
+    for notice in state.notices():
+        st.warning(E(notice), icon=":material/link_off:")
+    export_place = controls.view_controls(graph, folder, version)
+    left, right = st.columns([2, 1], gap="medium")
+    with right:  # first, so the details reach the page before the drawing does
+        _panels(graph, folder, version, drawn)
+    with left, st.container(key="kg-status", gap=None):
+        focus = shown.focus
+        selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus else ""
+        lines = [
+            f"Showing **{drawn.node_count}** of {graph.number_of_nodes()} nodes and **{drawn.edge_count}** links"
+            f"{selected}",
+            *(E(note) for note in (*shown.notes, *drawn.notes, shown.caption) if note),
+        ]
+        st.caption("  \n".join(lines))
+    with left:
+        guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
+        st.html(workshop.legend_html(_legend(), size="0.85rem", inline=True))
+    _, scene = workshop.current_scene(workshop.load_scenes(folder)[0])
+    guarded(
+        "export menu",
+        export_menu,
+        export_place,
+        graph,
+        folder,
+        version,
+        drawn.node_ids,
+        sorted(shown.highlight_nodes),
+        scene.title if scene else DEFAULT_TITLE,
+        scene.caption if scene else "",
+    )
+
+
+def _legend():
+    from graph.render import legend
+
+    return legend()
+
+
+def _panels(graph, folder: str, version: str, drawn) -> None:
+    can_edit = _can_edit()
+    panels = {
+        "details": ("details", details_panel, (graph,)),
+        "edit": ("Edit tab", _edit_panel, (graph, folder, version)),
+        "paths": ("Paths tab", paths_panel, (graph, folder, version)),
+        "overlaps": ("Overlaps tab", overlaps_panel, (graph, folder, version)),
+        "gaps": ("Gaps tab", gaps_panel, (graph, folder, version)),
+        "gap-map": ("Gap map", gap_map_panel, (graph, folder, version)),
+        "table": ("Table tab", table_panel, (graph, drawn.node_ids)),
+        "about": ("About tab", about_panel, (folder, version)),
+    }
+    if not can_edit:
+        del panels["edit"]
+    labels = [state.TAB_LABELS[name] for name in panels]
+    state.preset(state.TAB, state.tab_label(labels))
+    tabs = st.tabs(labels, key=state.TAB, on_change="rerun")
+    for tab, (name, part, args) in zip(tabs, panels.values(), strict=True):
+        with tab:
+            if tab.open:
+                guarded(name, part, *args)
+
+
+def _edit_panel(graph, folder: str, version: str) -> None:
+    from ui import editing
+
+    editing.edit_panel(graph, folder, version)
+
+
+def _presentation(graph, folder: str, version: str, payload, shown, drawn) -> None:
+    known = set(data.names(folder, version))
+    title, caption = workshop.presentation_header(folder, known, None)
+    heading, stepper = st.columns([5, 1.3], vertical_alignment="top")
+    with heading:
+        st.markdown(f"# {E(title)}")
+        with st.container(key="kg-caption"):
+            st.markdown(E(caption) if caption else "")
+    with stepper:
+        workshop.presentation_stepper(folder, known, None)
+    for notice in state.notices():
+        st.warning(E(notice), icon=":material/link_off:")
+    left, right = st.columns([6, 1], gap="small")
+    with left:
+        guarded("drawing", drawing.show, payload, shown, height=PRESENT_HEIGHT, presentation=True)
+    with right:
+        workshop.presentation_side(_legend())
+        guarded(
+            "export menu",
+            export_menu,
+            st,
+            graph,
+            folder,
+            version,
+            drawn.node_ids,
+            sorted(shown.highlight_nodes),
+            title,
+            caption,
+        )

@@ -1,0 +1,126 @@
+"""The Overlaps tab: bodies or initiatives doing the same work (duplication), strands raising the same
+topics (agreement), each with its strength and why; and candidate duplicate nodes. A row highlights a pair."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.panels import escape_markdown as E
+from ui import data, state
+
+OVERLAP_TYPES = ["organisation", "initiative", "strand", "stakeholder", "topic", "message"]
+_KIND = {
+    "organisation": "duplication",
+    "initiative": "duplication",
+    "strand": "agreement",
+    "stakeholder": "agreement",
+    "topic": "overlap",
+    "message": "overlap",
+}
+_HEADING = {
+    "duplication": "Possible duplication: doing the same work",
+    "agreement": "Agreement: raising the same things (not duplication)",
+    "overlap": "Overlap: linked to the same things",
+}
+_EXPLAINED = {
+    "duplication": "Compared on what they do (topics and themes they work on, barriers they address, stages of "
+    "the evidence cycle, what they run or fund), never on who consulted them. A pair shares at least 2 things; "
+    "things many others also do count for less. Strong: 3 or more specific things; moderate: 2; weak: fewer.",
+    "agreement": "Strands or stakeholders that raised the same topics or face the same barriers: where the "
+    "sector agrees. Strong: 3 or more topics few others raised.",
+    "overlap": "Pairs linked to at least 2 of the same things, generic ones counting for less.",
+}
+
+
+def overlaps_panel(graph, folder: str, version: str) -> None:
+    import pandas as pd
+
+    view = state.view()
+    if len(view.overlap) == 2 and view.overlap[0] in graph:  # a link to a pair opens its kind of pair
+        kind = graph.nodes[view.overlap[0]].get("type")
+        if kind in OVERLAP_TYPES:
+            state.preset(state.OVERLAP_TYPE, kind)
+    node_type = st.selectbox(
+        "Compare",
+        OVERLAP_TYPES,
+        key=state.OVERLAP_TYPE,
+        format_func=lambda t: f"{t.capitalize()}s ({_KIND[t]})",
+        help=" ".join(_EXPLAINED.values()),
+    )
+    report = data.overlap_report(folder, version, node_type or "organisation")
+    st.markdown(f"**{_HEADING[report['kind']]}**")
+    (st.info if report["counts"]["strong"] else st.warning)(E(report["summary"]), icon=":material/compare_arrows:")
+    rows = report["pairs"]
+    if rows:
+        pairs = [[r["a"]["id"], r["b"]["id"]] for r in rows]
+        key = f"{state.OVERLAP_TABLE}-{node_type}"
+        picked = pairs.index(list(view.overlap)) if list(view.overlap) in pairs else None
+        state.show_row(key, picked)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "strength": r["strength"],
+                        "pair": f"{r['a']['label']} ↔ {r['b']['label']}",
+                        "why": r["reason"],
+                        "report": ", ".join(r["refs"]),
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            on_select=state.on_row(key, "overlap", pairs),
+            selection_mode="single-row",
+            key=key,
+            column_config={
+                "strength": st.column_config.TextColumn("Strength", width=72),
+                "pair": st.column_config.TextColumn("Pair", width=170),
+                "why": st.column_config.TextColumn("Why", width="large"),
+            },
+        )
+        _why(rows[picked if picked is not None else 0], chosen=picked is not None)
+    if report["to_add"]:
+        st.caption(E(report["to_add"]))
+    st.caption(E(_EXPLAINED[report["kind"]]))
+    with st.expander("Candidate duplicates", expanded=bool(view.duplicate)):
+        dupes = data.duplicate_report(folder, version)
+        groups = [[n["id"] for n in d["nodes"]] for d in dupes]
+        state.show_row(
+            state.DUPLICATE_TABLE, groups.index(list(view.duplicate)) if list(view.duplicate) in groups else None
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "nodes": " | ".join(n["label"] for n in d["nodes"]),
+                        "kind": d.get("kind", ""),
+                        "score": d["score"],
+                        "why": d["reason"],
+                    }
+                    for d in dupes
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            on_select=state.on_row(state.DUPLICATE_TABLE, "duplicate", groups),
+            selection_mode="single-row",
+            key=state.DUPLICATE_TABLE,
+        )
+
+
+def _why(pair: dict, *, chosen: bool) -> None:
+    """The chosen pair (else the first) in full: what they share, what differs, the links behind it."""
+    title = "Why" if chosen else "Why (the first pair; choose a row for another)"
+    with st.container(border=True):
+        st.markdown(f"**{title}: {E(pair['a']['label'])} ↔ {E(pair['b']['label'])}** ({pair['strength']})")
+        st.markdown(E(pair["reason"]) + ("" if pair["reason"].endswith(("?", ".", "…")) else "."))
+        st.markdown(E(pair["differs"]))
+        lines = [
+            f"- {E(link['text'])} ({link['basis']}; {E(', '.join(link['refs']))})"
+            + (f" — {E(link['rationale'])}" if link.get("rationale") else "")
+            for link in pair["evidence"]
+        ]
+        st.markdown("\n".join(lines))
+        if pair.get("related"):
+            st.caption(E(pair["related"]))
