@@ -20,7 +20,12 @@ def overlaps_panel(graph, folder: str, version: str) -> None:
         if kind in OVERLAP_TYPES:
             state.preset(state.OVERLAP_TYPE, kind)
     node_type = st.selectbox(
-        "Compare", OVERLAP_TYPES, key=state.OVERLAP_TYPE, format_func=lambda t: f"{t.capitalize()}s"
+        "Compare",
+        OVERLAP_TYPES,
+        key=state.OVERLAP_TYPE,
+        format_func=lambda t: f"{t.capitalize()}s",
+        on_change=state.select,
+        kwargs={"overlap": []},  # another kind of pair: the highlighted pair is no longer in the table
     )
     rows = data.overlap_report(folder, version, node_type or "organisation")
     if not rows:
