@@ -53,6 +53,8 @@ def test_a_click_on_the_graph_selects_the_node(monkeypatch):
 
 def test_type_filter_narrows_the_drawing(monkeypatch):
     at = _app(monkeypatch)
+    at.session_state["kg-filters"] = True  # open the Filters popover (its contents are built only while open)
+    at.run()
     at.multiselect(key="types").set_value(["topic"]).run()
     assert _shown(at).startswith("Showing **79** of 211 nodes")
 

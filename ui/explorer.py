@@ -141,8 +141,9 @@ def explorer(folder: str, version: str) -> None:
 
 
 def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> None:
-    st.html(f"<style>{PAGE_CSS}{controls.SKIP_CSS}</style>")
-    st.html(f'<div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>')
+    st.html(
+        f'<style>{PAGE_CSS}{controls.SKIP_CSS}</style><div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>'
+    )
     for notice in state.notices():
         st.warning(E(notice), icon=":material/link_off:")
     export_place = controls.view_controls(graph, folder, version)
