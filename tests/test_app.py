@@ -24,7 +24,7 @@ def _app(monkeypatch, data_dir: Path | None = None) -> AppTest:
 
 
 def _shown(at: AppTest) -> str:
-    return next(c.value for c in at.caption if c.value.startswith("Showing")).split("  \n")[0]
+    return next(c.value for c in at.caption if c.value.startswith("Showing")).split(" · Highlighted")[0]
 
 
 def test_app_draws_the_whole_shipped_graph(monkeypatch):

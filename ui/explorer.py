@@ -168,7 +168,7 @@ def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> N
             f"{selected}",
             *(E(note) for note in (*shown.notes, *drawn.notes, shown.caption) if note),
         ]
-        st.caption("  \n".join(lines))
+        st.caption(" · ".join(lines))  # one line where it fits: the drawing keeps its room
     if not first_page:
         with drawing_place:
             guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
