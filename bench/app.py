@@ -220,16 +220,22 @@ _NODE_POINT = """(id) => { const n = window.kgNetwork; const p = n.canvasToDOM(n
   const b = n.body.container.getBoundingClientRect(); return {x: b.left + p.x, y: b.top + p.y}; }"""
 
 
-def _round_trip(page, heading: str, x: float, y: float) -> float:
+def _round_trip(page, heading: str, x: float, y: float, timeout: float = 120_000) -> float:
     """Seconds from a click at (x, y) until a heading with this text appears."""
     page.evaluate(_WATCH_HEADING, heading)
     page.mouse.click(x, y)
-    page.wait_for_function("() => window.__kgT1 !== null", timeout=120_000, polling=10)
+    page.wait_for_function("() => window.__kgT1 !== null", timeout=timeout, polling=10)
     return page.evaluate("() => window.__kgT1 - window.__kgT0") / 1000
+
+
+# The drawing has stopped moving (it zooms to a new selection): a click now lands on the node.
+_SETTLED = "() => { const d = window.kgDrawings && window.kgDrawings.graph; return !(d && d.animating); }"
 
 
 def click_to_details(browser, url: str, drawn_js: str, nodes: list[tuple[str, str]], rounds: int = CLICKS) -> float:
     """Median seconds from a click on a node until the details panel shows its name (two nodes in turn)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     try:
         page.goto(url)
@@ -238,11 +244,19 @@ def click_to_details(browser, url: str, drawn_js: str, nodes: list[tuple[str, st
         times = []
         for index in range(rounds + 1):
             node, label = nodes[index % 2]
-            point = page.evaluate(_NODE_POINT, node)
-            seconds = _round_trip(page, label, point["x"], point["y"])
+            for _ in range(3):  # a click that lands while the drawing still moves misses: try again
+                page.wait_for_function(_SETTLED, timeout=60_000)
+                page.wait_for_timeout(300)
+                point = page.evaluate(_NODE_POINT, node)
+                try:
+                    seconds = _round_trip(page, label, point["x"], point["y"], timeout=15_000)
+                    break
+                except PlaywrightTimeout:
+                    continue
+            else:
+                raise RuntimeError(f"clicking {node} never showed its details")
             if index:  # the first click warms the caches
                 times.append(seconds)
-            page.wait_for_timeout(800)  # let the drawing settle before the next click
         return statistics.median(times)
     finally:
         page.close()

@@ -24,7 +24,7 @@ def _app(monkeypatch, data_dir: Path | None = None) -> AppTest:
 
 
 def _shown(at: AppTest) -> str:
-    return next(c.value for c in at.caption if c.value.startswith("Showing")).split("  \n")[0]
+    return next(c.value for c in at.caption if c.value.startswith("Showing")).split(" · Highlighted")[0]
 
 
 def test_app_draws_the_whole_shipped_graph(monkeypatch):
@@ -53,6 +53,8 @@ def test_a_click_on_the_graph_selects_the_node(monkeypatch):
 
 def test_type_filter_narrows_the_drawing(monkeypatch):
     at = _app(monkeypatch)
+    at.session_state["kg-filters"] = True  # open the Filters popover (its contents are built only while open)
+    at.run()
     at.multiselect(key="types").set_value(["topic"]).run()
     assert _shown(at).startswith("Showing **79** of 211 nodes")
 
@@ -128,3 +130,54 @@ def _payload(at: AppTest) -> dict:
     import json
 
     return json.loads(at.get("bidi_component")[0].proto.json)["payload"]
+
+
+def test_a_link_may_name_a_node_by_its_label_and_is_rewritten_to_its_id(monkeypatch):
+    monkeypatch.delenv("KG_DATA_DIR", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["focus"] = "Trauma"
+    at.query_params["tab"] = "details"
+    at.run()
+    assert not at.exception
+    assert at.query_params["focus"] == "topic:trauma"
+    assert "Trauma" in [s.value for s in at.subheader]
+
+
+def test_a_stale_link_value_is_a_one_line_notice(monkeypatch):
+    from graph.panels import escape_markdown
+
+    monkeypatch.delenv("KG_DATA_DIR", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["focus"] = "topic:no-such-topic"
+    at.query_params["depth"] = "2"
+    at.run()
+    assert not at.exception and not at.error
+    notice = "The link's focus 'topic:no-such-topic' is not a node in the data; it was ignored."
+    assert [w.value for w in at.warning] == [escape_markdown(notice)]
+    assert at.query_params["depth"] == "2" and "focus" not in at.query_params
+
+
+def test_choosing_a_node_clears_the_highlighted_pair(monkeypatch):
+    monkeypatch.delenv("KG_DATA_DIR", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["overlap"] = "organisation:nspcc,organisation:action-for-children"
+    at.run()
+    assert any("overlapping pair" in c.value for c in at.caption)
+    at.selectbox(key="focus").set_value("topic:trauma").run()
+    assert "overlap" not in at.query_params and at.query_params["focus"] == "topic:trauma"
+    assert not any("overlapping pair" in c.value for c in at.caption)
+
+
+def test_an_error_in_a_panel_leaves_the_rest_of_the_page_working(monkeypatch):
+    import ui.explorer
+
+    def broken(graph):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ui.explorer, "details_panel", broken)
+    at = _app(monkeypatch)
+    assert [e.value for e in at.error] == [
+        "The details could not be shown because of an unexpected error. The rest of the page still works; "
+        "reload the page to try again."
+    ]
+    assert _shown(at).startswith("Showing **211**") and len(at.get("bidi_component")) == 2

@@ -56,6 +56,7 @@ def test_the_default_tour_ships_and_validates():
 def test_next_applies_the_first_scene_and_then_the_second(monkeypatch, copy_of_data):
     scenes = load_scenes(copy_of_data)
     at = _app(monkeypatch, copy_of_data)
+    at.session_state["kg-filters"] = True  # open the Filters popover (its contents are built only while open)
     at.button(key="next-side").click().run()
     assert at.session_state["_kg_view"].scene == scenes[0].id
     assert at.multiselect(key="types").value == [t.value for t in scenes[0].view.types]
@@ -88,6 +89,8 @@ def test_a_facilitator_saves_the_current_view_as_a_scene_and_deletes_it(monkeypa
     at.text_input(key="kg_passcode").input("open sesame")
     at.button(key="kg_unlock").click().run()
     at.text_input(key="kg_editor").input("Ada").run()
+    at.session_state["kg-filters"] = True
+    at.run()
     at.multiselect(key="types").set_value(["barrier"]).run()
     at.text_input(key="new_scene_title").input("Only the barriers")
     at.text_area(key="new_scene_caption").input("Five of them.")

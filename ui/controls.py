@@ -44,7 +44,13 @@ def view_controls(graph, folder: str, version: str):
         "Neighbourhood depth", 1, 3, key=state.DEPTH, help="How many links away from the selected node to highlight."
     )
     only.toggle("Only the neighbourhood", key=state.ONLY, help="Hide everything beyond the chosen depth.")
-    with filters.popover("Filters", icon=":material/filter_list:", width="stretch"):
+    # A popover's contents are built only while it is open: fewer elements on every other rerun.
+    panel = filters.popover(
+        "Filters", icon=":material/filter_list:", width="stretch", key="kg-filters", on_change="rerun"
+    )
+    if panel.open is False:
+        return export
+    with panel:
         st.multiselect(
             "Node types",
             [t.value for t in NodeType],

@@ -34,7 +34,8 @@ def prepare(graph, folder: str, version: str, view: View, shown: Shown, *, prese
     if plan.overview is not None:
         payload = _overview_payload(folder, version, _digest(shown.nodes), plan.overview, scale)
     else:  # the highlight travels apart (``show``), so a payload serves every selection in this view
-        payload = _payload(folder, version, plan.nodes, state.size_by(), scale, presentation)
+        # one string, not a tuple of ids: the cache hashes its key on every rerun
+        payload = _payload(folder, version, "\n".join(plan.nodes), state.size_by(), scale, presentation)
     drawn = Drawn([n["id"] for n in payload["nodes"]], plan.node_count, plan.edge_count, plan.notes)
     return payload, drawn
 
@@ -76,7 +77,7 @@ def _overview_payload(folder: str, version: str, nodes_digest: str, _overview, s
 def _payload(
     folder: str,
     version: str,
-    nodes: tuple[str, ...],
+    node_list: str,
     size_by: str,
     scale: float,
     compact: bool,
@@ -86,6 +87,7 @@ def _payload(
     read); otherwise every view uses the whole graph's positions, so nodes stay where people saw them."""
     from graph.render import vis_payload
 
+    nodes = tuple(node_list.split("\n")) if node_list else ()
     graph = data.load(folder, version)
     whole = data.positions(folder, version)
     where = data.part_positions(folder, version, nodes) if compact and len(nodes) < len(whole) else whole

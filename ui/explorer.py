@@ -141,15 +141,26 @@ def explorer(folder: str, version: str) -> None:
 
 
 def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> None:
-    st.html(f"<style>{PAGE_CSS}{controls.SKIP_CSS}</style>")
-    st.html(f'<div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>')
+    st.html(
+        f'<style>{PAGE_CSS}{controls.SKIP_CSS}</style><div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>'
+    )
     for notice in state.notices():
         st.warning(E(notice), icon=":material/link_off:")
-    export_place = controls.view_controls(graph, folder, version)
+    controls_place = st.container()
     left, right = st.columns([2, 1], gap="medium")
-    with right:  # first, so the details reach the page before the drawing does
+    status = left.container(key="kg-status", gap=None)
+    drawing_place = left.container()
+    # The elements reach the browser in the order they are made. On a session's first page the
+    # drawing goes first, so its scripts load while the rest arrives; after that the details go
+    # first, so a click's answer is on the page before the drawing restyles.
+    first_page = not st.session_state.get(state.DRAWN)
+    st.session_state[state.DRAWN] = True
+    if first_page:
+        with drawing_place:
+            guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
+    with right:
         _panels(graph, folder, version, drawn)
-    with left, st.container(key="kg-status", gap=None):
+    with status:
         focus = shown.focus
         selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus else ""
         lines = [
@@ -157,10 +168,14 @@ def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> N
             f"{selected}",
             *(E(note) for note in (*shown.notes, *drawn.notes, shown.caption) if note),
         ]
-        st.caption("  \n".join(lines))
+        st.caption(" · ".join(lines))  # one line where it fits: the drawing keeps its room
+    if not first_page:
+        with drawing_place:
+            guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
     with left:
-        guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
         st.html(workshop.legend_html(_legend(), size="0.85rem", inline=True))
+    with controls_place:
+        export_place = controls.view_controls(graph, folder, version)
     _, scene = workshop.current_scene(workshop.load_scenes(folder)[0])
     guarded(
         "export menu",

@@ -23,7 +23,10 @@ EXPORT_LABELS = {
 
 def export_menu(where, graph, folder: str, version: str, shown: list[str], lit: list[str], title: str, caption: str):
     """Downloads for after the workshop (the data exports are whole-graph)."""
-    with where.popover("Export", icon=":material/download:", width="stretch"):
+    menu = where.popover("Export", icon=":material/download:", width="stretch", key="kg-export", on_change="rerun")
+    if menu.open is False:  # built only while open
+        return
+    with menu:
         choice = st.selectbox(
             "Export",
             list(EXPORT_LABELS),

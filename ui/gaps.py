@@ -23,6 +23,8 @@ def gaps_panel(graph, folder: str, version: str) -> None:
         kinds,
         format_func=lambda k: f"{GAP_KINDS.get(k, k.replace('_', ' ').capitalize())} ({len(report.get(k, []))})",
         key=state.GAP_KIND,
+        on_change=state.select,
+        kwargs={"gap": None},  # another kind: the highlighted gap is no longer in the table
     )
     items = report.get(kind or kinds[0], [])
     about = data.gap_summary(folder, version).get(kind or kinds[0])

@@ -46,6 +46,8 @@ def overlaps_panel(graph, folder: str, version: str) -> None:
         key=state.OVERLAP_TYPE,
         format_func=lambda t: f"{t.capitalize()}s ({_KIND[t]})",
         help=" ".join(_EXPLAINED.values()),
+        on_change=state.select,
+        kwargs={"overlap": []},  # another kind of pair: the highlighted pair is no longer in the table
     )
     report = data.overlap_report(folder, version, node_type or "organisation")
     st.markdown(f"**{_HEADING[report['kind']]}**")

@@ -32,7 +32,7 @@ VIEW = "_kg_view"
 NOTICES = "_kg_notices"
 CHECKED = "_kg_checked_version"
 RERUN_APP = "_kg_rerun_whole_app"
-DISPLAY = "_kg_display"
+DRAWN = "_kg_drawn"  # this session's page has had its drawing once
 
 GRAPH = "graph"  # the drawing component
 FIND = "focus"

@@ -87,3 +87,21 @@ def test_a_keyboard_user_jumps_from_find_a_node_to_the_details(page, streamlit_s
     assert inside, "the next Tab after the skip link should land in the details"
     top = page.get_by_role("heading", name="Neglect", exact=True).bounding_box()["y"]
     assert 0 <= top < page.viewport_size["height"]
+
+
+def test_no_serious_accessibility_violation_on_the_edit_tab(page, streamlit_server, axe_source, tmp_path_factory):
+    from graph.store import load_dataset, save_dataset
+    from tests.conftest import DATA_DIR
+
+    copy = tmp_path_factory.mktemp("axe-edit-data")
+    save_dataset(copy, load_dataset(DATA_DIR))
+    url = streamlit_server(script="app.py", env={"KG_DATA_DIR": str(copy), "KG_EDIT_PASSCODE": "axe-passcode"})
+    page.goto(url)
+    page.wait_for_function(DRAWN_JS, timeout=90_000)
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_text("Facilitator editing").click()
+    page.get_by_role("textbox", name="Facilitator passcode").fill("axe-passcode")
+    page.get_by_role("button", name="Unlock editing").click()
+    page.get_by_role("tab", name="Edit", selected=True).wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    assert _serious(page, axe_source) == []

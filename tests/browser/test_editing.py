@@ -60,6 +60,7 @@ def test_a_facilitator_adds_the_missed_link_and_another_session_sees_it(
         before = _links_shown(viewer)
 
         _open(page, url, network_frame)
+        page.get_by_test_id("stExpandSidebarButton").click()  # the sidebar starts closed
         page.get_by_text("Facilitator editing").click()
         page.get_by_role("textbox", name="Facilitator passcode").fill(PASSCODE)
         page.get_by_role("button", name="Unlock editing").click()

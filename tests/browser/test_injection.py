@@ -199,6 +199,7 @@ def test_every_tab_and_the_editor_show_hostile_text_as_text(page, app_url, netwo
         assert_clean(page, f"tab {name}")
     page.screenshot(path=artifacts / "injection-tabs.png")
 
+    page.get_by_test_id("stExpandSidebarButton").click()  # the sidebar starts closed
     page.get_by_text("Workshop", exact=True).click()
     page.wait_for_timeout(500)
     assert_clean(page, "workshop scenes")
