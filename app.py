@@ -23,9 +23,9 @@ from graph.build import build_graph
 from graph.component import graph_view, select_node, selected_node
 from graph.errors import DataError
 from graph.exports import DEFAULT_TITLE, EXPORT_FORMATS, MIME_TYPES, export_files
-from graph.layout import compute_layout
+from graph.layout import compute_layout, extend_layout, fill_layout
 from graph.panels import edge_table, escape_markdown, node_details, node_table
-from graph.render import legend, vis_payload
+from graph.render import vis_payload
 from graph.schema import LEVELS, NODE_TYPE_DOCS, RELATIONS, NodeType, View
 from graph.view import MAX_DRAWN_NODES, apply_view, community_overview, path_edges
 from ui import editing, workshop
@@ -76,16 +76,24 @@ def load(data_dir: str, version: str):
     return build_graph(store.load_dataset(data_dir))
 
 
+_LAST_LAYOUT: dict[str, dict[str, tuple[float, float]]] = {}
+
+
 @st.cache_resource(show_spinner="Laying out the graph…", max_entries=2)
 def positions(data_dir: str, version: str) -> dict[str, tuple[float, float]]:
-    return compute_layout(load(data_dir, version))
+    """The whole graph's layout. After an edit, every node keeps its place and a new node
+    goes beside its neighbours (the layout people have been looking at is the starting point)."""
+    previous = _LAST_LAYOUT.get(data_dir)
+    graph = load(data_dir, version)
+    where = compute_layout(graph) if previous is None else extend_layout(graph, previous)
+    _LAST_LAYOUT[data_dir] = where
+    return where
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def part_positions(data_dir: str, version: str, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
-    """A layout of just these nodes, stretched over a projector-shaped box so labels have room."""
-    where = compute_layout(load(data_dir, version).subgraph(nodes))
-    return stretch(where, width=1500.0, height=700.0)
+    """A fresh layout of just these nodes, shaped to fill a landscape pane, labels kept apart."""
+    return fill_layout(load(data_dir, version).subgraph(nodes))
 
 
 def stretch(where: dict[str, tuple[float, float]], *, width: float, height: float) -> dict[str, tuple[float, float]]:
@@ -207,7 +215,7 @@ def drawing(
         notes.append(f"Drawing the {MAX_DRAWN_NODES:,} best-connected of {len(nodes):,} nodes; filter to see the rest.")
         nodes = set(ranked)
     whole = positions(data_dir, version)
-    where = part_positions(data_dir, version, tuple(sorted(nodes))) if compact and len(nodes) < len(whole) else whole
+    where = part_positions(data_dir, version, tuple(sorted(nodes))) if len(nodes) < len(whole) else whole
     payload = vis_payload(
         graph,
         where,
@@ -690,7 +698,7 @@ def about_panel(data_dir: str, version: str) -> None:
 
 
 def legend_strip() -> None:
-    st.html(workshop.legend_html(legend(), size="0.85rem", inline=True))
+    # The key itself is part of the drawing (graph.component), drawn from the same style table.
     st.caption("Colours are colour-blind safe, and every type has its own shape.")
 
 
@@ -731,7 +739,14 @@ def export_controls(
         st.download_button(
             "Download",
             data=_exporter(
-                graph, fmt, positions(data_dir, version), shown, lit, title, caption, f"-{part}" if part else ""
+                graph,
+                fmt,
+                drawn_positions(data_dir, version, shown),
+                shown,
+                lit,
+                title,
+                caption,
+                f"-{part}" if part else "",
             ),
             file_name=f"knowledge-graph{'-' + part if part else ''}{suffix}",
             mime=MIME_TYPES[fmt],
@@ -740,6 +755,13 @@ def export_controls(
             icon=":material/download:",
             width="stretch",
         )
+
+
+def drawn_positions(data_dir: str, version: str, shown: list[str]) -> dict[str, tuple[float, float]]:
+    """Where the drawing put these nodes (a part of the graph has a layout of its own)."""
+    whole = positions(data_dir, version)
+    inside = tuple(sorted(n for n in shown if n in whole))
+    return part_positions(data_dir, version, inside) if len(inside) < len(whole) else whole
 
 
 def _exporter(graph, fmt, where, shown, lit, title, caption, part=""):
@@ -799,7 +821,11 @@ def explorer(data_dir: str, version: str, can_edit: bool) -> None:
         data_dir, version, view.model_dump_json(), tuple(lit_nodes), tuple(lit_edges), size_by, scale, present
     )
     shown = [n["id"] for n in payload["nodes"]]
-    lit = sorted(set(lit_nodes) | ({view.focus} if view.focus in graph else set()))
+    lit = sorted(
+        set(lit_nodes)
+        | set(payload.get("highlight", {}).get("nodes", []))
+        | ({view.focus} if view.focus in graph else set())
+    )
 
     if present:
         heading, stepper = st.columns([5, 1.3], vertical_alignment="top")
@@ -813,7 +839,7 @@ def explorer(data_dir: str, version: str, can_edit: bool) -> None:
         with left:
             graph_view(payload, key=GRAPH_KEY, height=860, on_select=_clicked, fit_to=lit_nodes)
         with right:
-            workshop.presentation_side(legend())
+            workshop.presentation_side([])  # the key is part of the drawing
             export_controls(st, graph, data_dir, version, shown, lit, title, caption)
         return
 
