@@ -217,9 +217,7 @@ def projector(browser):
     context.close()
 
 
-def test_every_scene_of_the_tour_is_readable_from_the_back_of_the_room(
-    projector, streamlit_server, graph, artifacts
-):
+def test_every_scene_of_the_tour_is_readable_from_the_back_of_the_room(projector, streamlit_server, graph, artifacts):
     scenes = load_scenes(DATA_DIR)
     page = projector
     page.goto(streamlit_server(script="app.py") + "/?present=true")
