@@ -207,6 +207,13 @@
       if (!animate) this.network.redraw();
     }
 
+    /** The fill each node is drawn with now (id -> colour): the style's, or faded. */
+    nodeColours() {
+      const colours = {};
+      for (const [id, info] of this.info) colours[id] = this._faded(id) ? this.baseOptions.kg.faded_fill : info.style.color;
+      return colours;
+    }
+
     /** Nodes whose centre lies outside the visible pane. */
     outside() {
       const box = this.container.getBoundingClientRect();
