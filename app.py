@@ -23,7 +23,7 @@ from graph.build import build_graph
 from graph.component import graph_view, select_node, selected_node
 from graph.errors import DataError
 from graph.exports import DEFAULT_TITLE, EXPORT_FORMATS, MIME_TYPES, export_files
-from graph.layout import compute_layout, extend_layout, fill_layout
+from graph.layout import LayoutMemory, compute_layout, extend_layout
 from graph.panels import edge_table, escape_markdown, node_details, node_table
 from graph.render import vis_payload
 from graph.schema import LEVELS, NODE_TYPE_DOCS, RELATIONS, NodeType, View
@@ -90,10 +90,14 @@ def positions(data_dir: str, version: str) -> dict[str, tuple[float, float]]:
     return where
 
 
+_PART_LAYOUTS: dict[str, LayoutMemory] = {}
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def part_positions(data_dir: str, version: str, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
-    """A fresh layout of just these nodes, shaped to fill a landscape pane, labels kept apart."""
-    return fill_layout(load(data_dir, version).subgraph(nodes))
+    """A layout of just these nodes, shaped to fill a landscape pane, labels kept apart; after
+    an edit that adds or removes a node, the rest keep their places."""
+    return _PART_LAYOUTS.setdefault(data_dir, LayoutMemory()).layout(load(data_dir, version).subgraph(nodes))
 
 
 def stretch(where: dict[str, tuple[float, float]], *, width: float, height: float) -> dict[str, tuple[float, float]]:

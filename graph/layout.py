@@ -135,10 +135,11 @@ def label_boxes(G: nx.Graph, nodes: list, *, font_scale: float = 1.0) -> np.ndar
     return boxes
 
 
-def remove_label_overlaps(positions: np.ndarray, boxes: np.ndarray, *, rounds: int = 60) -> np.ndarray:
+def remove_label_overlaps(positions: np.ndarray, boxes: np.ndarray, *, rounds: int = 200) -> np.ndarray:
     """Push apart nodes whose boxes (centred on the node, ``boxes`` = width, height) overlap,
-    each pair along the axis where they overlap least, half each way; the structure of the
-    layout is kept as far as the room the labels need allows.
+    each pair along the axis where they overlap least, half each way, and where pushes cancel
+    out in a crowd, spread the whole drawing a little; the structure of the layout is kept as
+    far as the room the labels need allows.
 
     >>> moved = remove_label_overlaps(np.array([[0.0, 0.0], [10.0, 0.0]]), np.array([[40.0, 10.0], [40.0, 10.0]]))
     >>> bool(abs(moved[1, 1] - moved[0, 1]) >= 10 - 1e-6 or abs(moved[1, 0] - moved[0, 0]) >= 40 - 1e-6)
@@ -149,7 +150,8 @@ def remove_label_overlaps(positions: np.ndarray, boxes: np.ndarray, *, rounds: i
         return pos
     half = boxes / 2
     reach = float(np.hypot(*boxes.max(axis=0)))
-    for _ in range(rounds):
+    centre = pos.mean(axis=0)
+    for step in range(rounds):
         pairs = cKDTree(pos).query_pairs(reach, output_type="ndarray")
         if not len(pairs):
             break
@@ -171,6 +173,8 @@ def remove_label_overlaps(positions: np.ndarray, boxes: np.ndarray, *, rounds: i
         np.add.at(move, i, -push)
         np.add.at(move, j, push)
         pos += move * 0.9
+        if step >= 10:  # pushes cancel out in a crowd: give the whole drawing a little more room
+            pos = centre + (pos - centre) * 1.03
     return pos
 
 
@@ -235,6 +239,38 @@ def extend_layout(
             centre = (max(xs) + boxes[node][0], float(np.mean(ys)))
         placed[node] = _free_spot(centre, boxes[node], placed, boxes)
     return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in placed.items()}
+
+
+class LayoutMemory:
+    """Layouts of parts of a graph (filtered views), remembered so that an edit does not
+    move the world: a part that differs from a remembered one by a few nodes (a node added
+    or deleted) keeps the remembered positions (``extend_layout``); any other part is laid
+    out afresh to fill the pane (``fill_layout``). Not thread-safe on its own; the app keeps
+    one per data folder behind its cache.
+    """
+
+    def __init__(self, size: int = 32, near: int = 5) -> None:
+        self._parts: dict[frozenset, dict[str, tuple[float, float]]] = {}
+        self._size, self._near = size, near
+
+    def layout(self, G: nx.Graph) -> dict[str, tuple[float, float]]:
+        nodes = frozenset(G.nodes)
+        if nodes in self._parts:
+            return self._parts[nodes]
+        close = [
+            (len(nodes ^ known), sorted(known, key=str)[:1], known)
+            for known in self._parts
+            if len(nodes ^ known) <= self._near and nodes & known
+        ]
+        if close:
+            _, _, known = min(close, key=lambda item: (item[0], item[1]))
+            where = extend_layout(G, self._parts[known])
+        else:
+            where = fill_layout(G)
+        if len(self._parts) >= self._size:
+            self._parts.pop(next(iter(self._parts)))
+        self._parts[nodes] = where
+        return where
 
 
 def _free_spot(centre: tuple[float, float], box: np.ndarray, placed: dict, boxes: dict) -> tuple[float, float]:
