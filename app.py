@@ -76,28 +76,29 @@ def load(data_dir: str, version: str):
     return build_graph(store.load_dataset(data_dir))
 
 
-_LAST_LAYOUT: dict[str, dict[str, tuple[float, float]]] = {}
+@st.cache_resource(show_spinner=False, max_entries=8)
+def layout_memory(data_dir: str) -> dict:
+    """Layouts shown so far for a data folder, kept across reruns and versions (the script's
+    own globals start afresh on every rerun): ``whole`` and the filtered views' ``parts``."""
+    return {"whole": None, "parts": LayoutMemory()}
 
 
 @st.cache_resource(show_spinner="Laying out the graph…", max_entries=2)
 def positions(data_dir: str, version: str) -> dict[str, tuple[float, float]]:
     """The whole graph's layout. After an edit, every node keeps its place and a new node
     goes beside its neighbours (the layout people have been looking at is the starting point)."""
-    previous = _LAST_LAYOUT.get(data_dir)
+    memory = layout_memory(data_dir)
     graph = load(data_dir, version)
-    where = compute_layout(graph) if previous is None else extend_layout(graph, previous)
-    _LAST_LAYOUT[data_dir] = where
+    where = compute_layout(graph) if memory["whole"] is None else extend_layout(graph, memory["whole"])
+    memory["whole"] = where
     return where
-
-
-_PART_LAYOUTS: dict[str, LayoutMemory] = {}
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def part_positions(data_dir: str, version: str, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
     """A layout of just these nodes, shaped to fill a landscape pane, labels kept apart; after
     an edit that adds or removes a node, the rest keep their places."""
-    return _PART_LAYOUTS.setdefault(data_dir, LayoutMemory()).layout(load(data_dir, version).subgraph(nodes))
+    return layout_memory(data_dir)["parts"].layout(load(data_dir, version).subgraph(nodes))
 
 
 def stretch(where: dict[str, tuple[float, float]], *, width: float, height: float) -> dict[str, tuple[float, float]]:
