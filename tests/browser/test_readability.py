@@ -117,6 +117,11 @@ def test_the_opening_view_labels_many_nodes_readably(screen, streamlit_server, g
     seen = _measure(page)
     size = page.viewport_size
     page.screenshot(path=artifacts / f"readable-opening-{size['width']}x{size['height']}.png")
+    in_sight = [x for x in seen["labels"] if x["top"] + x["height"] <= size["height"]]
+    print(
+        f"opening view {size}: {len(seen['labels'])} labels ({len(in_sight)} above the fold), "
+        f"smallest {min(x['px'] for x in seen['labels'])} px"
+    )
     _assert_readable(seen, MIN_LABEL_PX)
     assert seen["outside"] == []
     assert len(seen["labels"]) >= OPENING_LABELS
@@ -141,6 +146,7 @@ def test_a_selected_node_and_all_its_neighbours_are_in_frame_and_labelled(
 
     seen = _measure(page)
     page.screenshot(path=artifacts / f"readable-selected-{node_id.replace(':', '-')}.png")
+    print(f"{node_id} selected: {len(seen['labels'])} labels, {len(seen['outside'])} nodes out of frame")
     neighbours = set(nx.all_neighbors(graph, node_id))
     labelled = {item["id"] for item in seen["labels"]}
     _assert_readable(seen, MIN_LABEL_PX)
@@ -251,4 +257,27 @@ def test_every_scene_of_the_tour_is_readable_from_the_back_of_the_room(projector
             problems.append(f"scene {index}: labels under {MIN_PRESENTATION_PX} px")
         if _overlapping(seen["labels"]) or _outside_the_pane(seen):
             problems.append(f"scene {index}: labels overlap or are cut off")
+        read = _ocr_share(artifacts / f"readable-scene-{index}.png", seen["labels"])
+        print(f"scene {index}: {len(seen['labels'])} labels, smallest {min(sizes, default=0)} px, OCR reads {read}")
+        if read is not None and read < 0.75:
+            problems.append(f"scene {index}: OCR reads only {read:.0%} of the labels in the screenshot")
     assert problems == [], "\n".join(problems)
+
+
+def _ocr_share(screenshot, labels: list[dict]) -> float | None:
+    """The share of labels whose first long word tesseract reads in the screenshot, or None
+    without tesseract (a second opinion on "readable", from a machine that cannot guess)."""
+    import os
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("tesseract"):
+        if os.environ.get("CI"):
+            pytest.fail("tesseract is not installed")
+        return None
+    text = subprocess.run(["tesseract", str(screenshot), "-"], capture_output=True, text=True, check=True).stdout
+    seen = set(re.findall(r"[a-z]{4,}", text.lower()))
+    words = [next(iter(re.findall(r"[a-z]{4,}", label["text"].lower())), None) for label in labels]
+    words = [word for word in words if word]
+    return sum(word in seen for word in words) / len(words) if words else None
