@@ -28,6 +28,7 @@ from typing import Any
 import streamlit as st
 
 from graph.render import highlight_edge_ids
+from graph.style import PRESENTATION_SCALE
 
 #: Where the browser loads vis-network and the drawing code from (relative to the app's
 #: page; Streamlit serves the ``static/`` folder beside the app's main script at ``app/static/``).
@@ -46,6 +47,7 @@ _HTML = """
     <span class="kg-status" role="status" aria-live="polite"></span>
   </div>
   <div class="kg-canvas"></div>
+  <div class="kg-key-row"></div>
 </div>
 """
 
@@ -65,6 +67,12 @@ _CSS = """
 .kg-canvas { flex: 1 1 auto; min-height: 0; position: relative; }
 .kg-canvas:focus-visible, .kg-canvas .vis-network:focus-visible { outline: 3px solid #332288; }
 .kg-error { padding: 1rem; color: #882255; }
+.kg-key-row { flex: 0 0 auto; border-top: 1px solid #e4e4e4; padding: 0.25rem 0.5rem; }
+.kg-key { display: flex; flex-wrap: wrap; gap: 0.15rem 1rem; margin: 0; padding: 0; list-style: none;
+  font-size: 0.85rem; color: #111111; }
+.kg-presentation .kg-key { font-size: 1.15rem; }
+.kg-key li { display: flex; align-items: center; gap: 0.35rem; }
+.kg-key svg { width: 1.05em; height: 1.05em; flex: 0 0 auto; }
 div.vis-tooltip { position: absolute; visibility: hidden; padding: 0.4rem 0.55rem; white-space: pre-wrap;
   max-width: 26rem; font-family: var(--st-font, sans-serif); font-size: 0.85rem; color: #222222;
   background: #fffff4; border: 1px solid #808074; border-radius: 0.25rem;
@@ -126,16 +134,40 @@ function loadScript(url, ready) {
   return window.__kgScripts[url];
 }
 
-function downloadPng(view, name) {
+// The picture as seen, with the key under it (drawn from the same style table).
+function downloadPng(view, name, payload) {
   const source = view.canvas.querySelector("canvas");
   if (!source) return;
+  const ratio = source.width / Math.max(source.clientWidth, 1);
+  const present = new Set(payload.nodes.map((node) => node.type));
+  const entries = Object.entries(payload.styles).filter((entry) => present.has(entry[0]));
+  const row = 26 * ratio, perRow = Math.max(1, Math.floor(source.width / (230 * ratio)));
   const copy = document.createElement("canvas");
   copy.width = source.width;
-  copy.height = source.height;
+  copy.height = source.height + Math.ceil(entries.length / perRow) * row + 10 * ratio;
   const context = copy.getContext("2d");
   context.fillStyle = "#ffffff";
   context.fillRect(0, 0, copy.width, copy.height);
   context.drawImage(source, 0, 0);
+  context.font = (14 * ratio) + "px Arial, Helvetica, sans-serif";
+  context.textBaseline = "middle";
+  entries.forEach((entry, i) => {
+    const style = entry[1];
+    const x = (i % perRow) * 230 * ratio + 16 * ratio;
+    const y = source.height + Math.floor(i / perRow) * row + row / 2 + 5 * ratio;
+    context.save();
+    context.translate(x, y);
+    context.scale(6 * ratio, 6 * ratio);
+    const path = new Path2D(payload.shapes[style.shape] || payload.shapes.dot);
+    context.fillStyle = style.color;
+    context.fill(path);
+    context.lineWidth = 0.16;
+    context.strokeStyle = style.border;
+    context.stroke(path);
+    context.restore();
+    context.fillStyle = "#111111";
+    context.fillText(style.name || entry[0], x + 14 * ratio, y);
+  });
   const link = document.createElement("a");
   link.href = copy.toDataURL("image/png");
   link.download = name;
@@ -156,7 +188,7 @@ function toolbar(view, data) {
     full.setAttribute("aria-pressed", String(on));
     full.textContent = on ? "Leave full screen" : "Full screen";
   });
-  root.querySelector(".kg-png").onclick = () => downloadPng(view, data.png_name);
+  root.querySelector(".kg-png").onclick = () => downloadPng(view, data.png_name, view.payloadData);
 }
 
 export default function (component) {
@@ -195,7 +227,13 @@ export default function (component) {
     } else if (view.payload !== data.payload) {
       reframe = view.drawing.setPayload(payload);
     }
+    if (view.keyFor !== data.payload) {
+      view.root.querySelector(".kg-key-row").replaceChildren(window.KGDraw.buildKey(payload));
+      view.keyFor = data.payload;
+    }
+    view.root.classList.toggle("kg-presentation", Boolean(data.presentation));
     view.payload = data.payload;
+    view.payloadData = payload;
     const drawing = view.drawing;
     if (drawing.settings.presentation !== data.presentation) {
       drawing.settings.presentation = data.presentation;
@@ -273,6 +311,8 @@ def graph_view(
             "focus": highlight.get("focus", selected),
         }
     nodes, edges = len(body.get("nodes", [])), len(body.get("edges", []))
+    labels = body.get("options", {}).get("kg", {}).get("labels", {})
+    presentation = presentation or labels.get("scale", 1.0) >= PRESENTATION_SCALE
     data = {
         "payload": fingerprint,
         "highlight": state,

@@ -5,7 +5,13 @@ pivot-MDS sketch of the graph distances (so large graphs need few force steps) a
 refined with Fruchterman-Reingold forces. Structural relations (a topic *in* a theme, a
 theme *at* a level, a part *of* a whole) pull harder than cross-cutting ones (a strand
 *raised* a topic), so the report's clusters stay apart instead of forming one hairball.
-Connected components are laid out separately and packed side by side. The app caches it.
+Connected components are laid out separately and packed side by side. Then a label-aware
+pass pushes apart any two nodes whose labels (at full size) would overlap, so zooming in
+always reveals every label. The app caches it.
+
+``fill_layout`` lays out a part of the graph afresh to fill a pane of a given shape (a
+filter, a scene); ``extend_layout`` keeps every position of an earlier layout and puts new
+nodes beside their neighbours (an edit).
 """
 
 from __future__ import annotations
@@ -41,6 +47,9 @@ NODE_SPACING = 80.0
 ROOM: dict[str, float] = {"level": 0.95, "theme": 0.9, "stage": 0.8, "barrier": 0.9}
 _DEFAULT_ROOM = 0.3
 
+_LABEL_PASS_LIMIT = 3000  # beyond this a drawing shows an overview, not every label
+_LABEL_DENSITY = 0.25  # the share of a part's drawing its labels cover
+_CHAR_WIDTH = 0.56  # an average character's width, as a share of the font size (Arial)
 _EXACT_LIMIT = 500  # up to this many nodes, repulsion between every pair is cheap enough
 _SMALL = 30  # components up to this size are laid out together
 _PIVOTS = 40
@@ -83,7 +92,203 @@ def compute_layout(G: nx.Graph, *, seed: int = 0) -> dict[str, tuple[float, floa
         positions[index] = placed
     positions *= NODE_SPACING
     positions -= positions.mean(axis=0)
+    if len(nodes) <= _LABEL_PASS_LIMIT:
+        positions = remove_label_overlaps(_even_out(positions), label_boxes(G, nodes))
     return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, positions, strict=True)}
+
+
+def _even_out(positions: np.ndarray, share: float = 0.5) -> np.ndarray:
+    """Move each coordinate part of the way to where its rank would put it: the order of the
+    nodes along each axis (the picture's structure) stays, but crowded middles open up and
+    empty margins fill, so more labels find room when the whole graph is in view."""
+    n = len(positions)
+    if n < 3:
+        return positions
+    out = positions.copy()
+    for axis in (0, 1):
+        values = positions[:, axis]
+        low, high = float(values.min()), float(values.max())
+        if high - low < 1e-9:
+            continue
+        ranks = np.empty(n)
+        ranks[np.argsort(values, kind="stable")] = np.linspace(low, high, n)
+        out[:, axis] = (1 - share) * values + share * ranks
+    return out
+
+
+def label_boxes(G: nx.Graph, nodes: list, *, font_scale: float = 1.0) -> np.ndarray:
+    """The (width, height) a node needs on the canvas at zoom 1: its label (two lines of at
+    most ``LABEL_WIDTH`` characters, at its type's size times ``font_scale``) under its shape
+    (at the largest size a measure can give it)."""
+    from graph.render import short_label
+    from graph.style import style_of
+
+    boxes = np.empty((len(nodes), 2))
+    for i, node in enumerate(nodes):
+        data = G.nodes[node]
+        kind = style_of(str(data.get("type", "")))
+        lines = short_label(str(data.get("label") or node)).split("\n")
+        font = kind.font * font_scale
+        width = max(len(line) for line in lines) * font * _CHAR_WIDTH + 8
+        height = len(lines) * font * 1.2 + 3 * kind.size + 6
+        boxes[i] = (max(width, 4 * kind.size), height)
+    return boxes
+
+
+def remove_label_overlaps(positions: np.ndarray, boxes: np.ndarray, *, rounds: int = 200) -> np.ndarray:
+    """Push apart nodes whose boxes (centred on the node, ``boxes`` = width, height) overlap,
+    each pair along the axis where they overlap least, half each way, and where pushes cancel
+    out in a crowd, spread the whole drawing a little; the structure of the layout is kept as
+    far as the room the labels need allows.
+
+    >>> moved = remove_label_overlaps(np.array([[0.0, 0.0], [10.0, 0.0]]), np.array([[40.0, 10.0], [40.0, 10.0]]))
+    >>> bool(abs(moved[1, 1] - moved[0, 1]) >= 10 - 1e-6 or abs(moved[1, 0] - moved[0, 0]) >= 40 - 1e-6)
+    True
+    """
+    pos = positions.astype(float).copy()
+    if len(pos) < 2:
+        return pos
+    half = boxes / 2
+    reach = float(np.hypot(*boxes.max(axis=0)))
+    centre = pos.mean(axis=0)
+    for step in range(rounds):
+        pairs = cKDTree(pos).query_pairs(reach, output_type="ndarray")
+        if not len(pairs):
+            break
+        i, j = pairs[:, 0], pairs[:, 1]
+        delta = pos[j] - pos[i]
+        overlap = half[i] + half[j] - np.abs(delta)
+        hit = (overlap[:, 0] > 0) & (overlap[:, 1] > 0)
+        if not hit.any():
+            break
+        i, j, delta, overlap = i[hit], j[hit], delta[hit], overlap[hit]
+        # Along x or y, whichever needs the shorter push; ties (same point) go sideways.
+        along_x = overlap[:, 0] < overlap[:, 1]
+        sign = np.sign(delta)
+        sign[sign == 0] = 1
+        push = np.zeros_like(delta)
+        push[along_x, 0] = overlap[along_x, 0] * sign[along_x, 0] * 0.5 + 0.5
+        push[~along_x, 1] = overlap[~along_x, 1] * sign[~along_x, 1] * 0.5 + 0.5
+        move = np.zeros_like(pos)
+        np.add.at(move, i, -push)
+        np.add.at(move, j, push)
+        pos += move * 0.9
+        if step >= 10:  # pushes cancel out in a crowd: give the whole drawing a little more room
+            pos = centre + (pos - centre) * 1.03
+    return pos
+
+
+def fill_layout(G: nx.Graph, *, aspect: float = 16 / 10, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """A fresh layout of ``G`` (e.g. the part of the graph a filter shows), stretched towards
+    a pane of ``aspect`` (width / height) so that it fills the pane, with labels kept apart.
+
+    >>> sorted(fill_layout(nx.path_graph(["a", "b", "c", "d"]), aspect=2.0))
+    ['a', 'b', 'c', 'd']
+    """
+    where = compute_layout(G, seed=seed)
+    if len(where) < 3:
+        return where
+    nodes = list(where)
+    pos = np.array([where[node] for node in nodes])
+    span = np.maximum(pos.max(axis=0) - pos.min(axis=0), 1.0)
+    stretch = float(np.clip(aspect / (span[0] / span[1]), 0.4, 2.5))
+    pos = (pos - pos.mean(axis=0)) * (np.array([stretch, 1.0]) if stretch >= 1 else np.array([1.0, 1 / stretch]))
+    if len(nodes) <= _LABEL_PASS_LIMIT:
+        # Size the drawing so that the labels (at a projector's size) cover about a quarter
+        # of it, then push apart what still overlaps: the labels end up evenly spread.
+        boxes = label_boxes(G, nodes, font_scale=1.5)
+        span = np.maximum(pos.max(axis=0) - pos.min(axis=0), 1.0)
+        wanted = float((boxes[:, 0] * boxes[:, 1]).sum()) / _LABEL_DENSITY
+        pos *= np.sqrt(wanted / float(span[0] * span[1]))
+        pos = remove_label_overlaps(pos, boxes * 1.08)
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, pos, strict=True)}
+
+
+def extend_layout(
+    G: nx.Graph, previous: dict[str, tuple[float, float]], *, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Positions for ``G`` that keep every node of ``previous`` exactly where it was; a new
+    node goes into free room beside the nodes it links to (or beside the drawing, if it links
+    to none placed yet). Nodes no longer in ``G`` are dropped.
+
+    >>> G = nx.path_graph(["a", "b", "c"])
+    >>> where = extend_layout(G, {"a": (0.0, 0.0), "b": (100.0, 0.0)})
+    >>> where["a"], where["b"], sorted(where)
+    ((0.0, 0.0), (100.0, 0.0), ['a', 'b', 'c'])
+    """
+    kept = {node: previous[node] for node in G if node in previous}
+    new = sorted((node for node in G if node not in kept), key=_sort_key)
+    if not kept:
+        return compute_layout(G, seed=seed)
+    if not new:
+        return kept
+    nodes = list(kept) + new
+    boxes = dict(zip(nodes, label_boxes(G, nodes), strict=True))
+    placed = dict(kept)
+    xs = [x for x, _ in kept.values()]
+    ys = [y for _, y in kept.values()]
+    for node in new:
+        around = (
+            [placed[n] for n in nx.all_neighbors(G, node) if n in placed]
+            if G.is_directed()
+            else [placed[n] for n in G.neighbors(node) if n in placed]
+        )
+        if around:
+            centre = (float(np.mean([x for x, _ in around])), float(np.mean([y for _, y in around])))
+        else:
+            centre = (max(xs) + boxes[node][0], float(np.mean(ys)))
+        placed[node] = _free_spot(centre, boxes[node], placed, boxes)
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in placed.items()}
+
+
+class LayoutMemory:
+    """Layouts of parts of a graph (filtered views), remembered so that an edit does not
+    move the world: a part that differs from a remembered one by a few nodes (a node added
+    or deleted) keeps the remembered positions (``extend_layout``); any other part is laid
+    out afresh to fill the pane (``fill_layout``). Not thread-safe on its own; the app keeps
+    one per data folder behind its cache.
+    """
+
+    def __init__(self, size: int = 32, near: int = 5) -> None:
+        self._parts: dict[frozenset, dict[str, tuple[float, float]]] = {}
+        self._size, self._near = size, near
+
+    def layout(self, G: nx.Graph) -> dict[str, tuple[float, float]]:
+        nodes = frozenset(G.nodes)
+        if nodes in self._parts:
+            return self._parts[nodes]
+        close = [
+            (len(nodes ^ known), sorted(known, key=str)[:1], known)
+            for known in self._parts
+            if len(nodes ^ known) <= self._near and nodes & known
+        ]
+        if close:
+            _, _, known = min(close, key=lambda item: (item[0], item[1]))
+            where = extend_layout(G, self._parts[known])
+        else:
+            where = fill_layout(G)
+        if len(self._parts) >= self._size:
+            self._parts.pop(next(iter(self._parts)))
+        self._parts[nodes] = where
+        return where
+
+
+def _free_spot(centre: tuple[float, float], box: np.ndarray, placed: dict, boxes: dict) -> tuple[float, float]:
+    """The point nearest ``centre``, on a widening spiral, where ``box`` overlaps no placed box."""
+    others = list(placed)
+    if not others:
+        return centre
+    pos = np.array([placed[n] for n in others])
+    half = np.array([boxes[n] for n in others]) / 2
+    step = float(min(box)) / 2
+    for k in range(2000):
+        angle = k * 2.39996  # the golden angle: an even spread of tries
+        radius = step * np.sqrt(k)
+        x, y = centre[0] + radius * np.cos(angle), centre[1] + radius * np.sin(angle)
+        clear = (np.abs(pos[:, 0] - x) >= half[:, 0] + box[0] / 2) | (np.abs(pos[:, 1] - y) >= half[:, 1] + box[1] / 2)
+        if clear.all():
+            return (x, y)
+    return centre
 
 
 def _components(adjacency: csr_matrix) -> list[np.ndarray]:

@@ -178,7 +178,7 @@ def standalone_html(
     page = _STANDALONE_PAGE.format(
         title=html.escape(title),
         css=_STANDALONE_CSS,
-        legend=_legend_html(),
+        legend=_legend_html({node["type"] for node in payload["nodes"]}),
         count=len(payload["nodes"]),
         vis=(STATIC / "vis-network.min.js").read_text(encoding="utf-8"),
         draw=(STATIC / "kg-draw.js").read_text(encoding="utf-8"),
@@ -431,8 +431,13 @@ div.vis-tooltip { position: absolute; white-space: pre-wrap; max-width: 28rem; p
 """
 
 
-def _legend_html() -> str:
-    items = "".join(f"<li>{entry['svg']}<span>{html.escape(entry['label'])}</span></li>" for entry in legend())
+def _legend_html(types: set[str]) -> str:
+    """The key to the types drawn on the page, from the style table's own outlines."""
+    items = "".join(
+        f"<li>{entry['svg']}<span>{html.escape(entry['label'])}</span></li>"
+        for entry in legend()
+        if entry["type"] in types
+    )
     return f'<ul class="kg-legend" aria-label="Key to node types">{items}</ul>\n'
 
 

@@ -135,15 +135,15 @@ STYLES: dict[NodeType, TypeStyle] = {
     NodeType.STRAND: TypeStyle("Strand of engagement", "#DDCC77", "square", 13, 13, 2),
     NodeType.BARRIER: TypeStyle("Barrier", "#882255", "box", 14, 13, 3),
     NodeType.ORGANISATION: TypeStyle("Organisation", "#117733", "diamond", 11, 12, 4),
-    NodeType.STAGE: TypeStyle("Stage of the evidence cycle", "#DDDDDD", "octagon", 13, 12, 5),
-    NodeType.MESSAGE: TypeStyle("Key message", "#882255", "hexagon", 11, 12, 5),
-    NodeType.INITIATIVE: TypeStyle("Initiative", "#AA4499", "star", 12, 12, 5),
-    NodeType.STAKEHOLDER: TypeStyle("Stakeholder", "#CC6677", "triangle", 11, 12, 6),
-    NodeType.TOPIC: TypeStyle("Topic", "#88CCEE", "dot", 10, 12, 6),
-    NodeType.PLACE: TypeStyle("Place", "#555555", "cross", 9, 12, 7),
-    NodeType.QUOTE: TypeStyle("Quote", "#999933", "triangleDown", 10, 12, 8),
+    NodeType.STAGE: TypeStyle("Stage of the evidence cycle", "#DDDDDD", "octagon", 13, 11.5, 5),
+    NodeType.MESSAGE: TypeStyle("Key message", "#882255", "hexagon", 11, 11.5, 5),
+    NodeType.INITIATIVE: TypeStyle("Initiative", "#AA4499", "star", 12, 11.5, 5),
+    NodeType.STAKEHOLDER: TypeStyle("Stakeholder", "#CC6677", "triangle", 11, 11.5, 6),
+    NodeType.TOPIC: TypeStyle("Topic", "#88CCEE", "dot", 10, 11.5, 6),
+    NodeType.PLACE: TypeStyle("Place", "#555555", "cross", 9, 11.5, 7),
+    NodeType.QUOTE: TypeStyle("Quote", "#999933", "triangleDown", 10, 11.5, 8),
 }
-OTHER = TypeStyle("Other", "#BBBBBB", "dot", 10, 12, 9)
+OTHER = TypeStyle("Other", "#BBBBBB", "dot", 10, 11.5, 9)
 
 #: The smallest label drawn, in screen pixels: on a laptop, and on a projector.
 MIN_LABEL_PX = 11.0
@@ -219,6 +219,7 @@ def drawing_styles() -> dict[str, dict]:
     table = {node_type.value: style for node_type, style in STYLES.items()} | {"other": OTHER}
     return {
         name: {
+            "name": style.label,
             "color": style.color,
             "border": darker(style.color),
             "shape": style.shape,

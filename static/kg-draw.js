@@ -36,7 +36,7 @@
     constructor(container, vis, payload, settings) {
       this.container = container;
       this.vis = vis;
-      this.settings = Object.assign({ presentation: false, key: "graph", onSelect: null, maxZoom: 1.6 }, settings);
+      this.settings = Object.assign({ presentation: false, key: "graph", onSelect: null, maxZoom: 2.5 }, settings);
       this.highlight = { nodes: new Set(), edges: new Set(), focus: null };
       this.hover = null;
       this.touched = false;
@@ -185,8 +185,13 @@
       }
       const box = this.container.getBoundingClientRect();
       if (!box.width || !box.height || !isFinite(minX)) return;
+      // vis-network notices a new container size only on its next check; moveTo centres on
+      // the canvas it knows, so make it look now.
+      if (this.network.canvas && this.network.canvas.setSize) this.network.canvas.setSize();
       const font = this._px(6);
-      const marginX = Math.min(box.width * 0.2, 5 * font), marginY = Math.min(box.height * 0.2, 2.6 * font);
+      const close = wanted.length > 0;  // around a selection the labels need more room
+      const marginX = Math.min(box.width * (close ? 0.22 : 0.2), (close ? 8 : 5) * font);
+      const marginY = Math.min(box.height * 0.2, (close ? 3.5 : 2.6) * font);
       const spanX = Math.max(maxX - minX, 1), spanY = Math.max(maxY - minY, 1);
       let scale = Math.min((box.width - 2 * marginX) / spanX, (box.height - 2 * marginY) / spanY);
       scale = Math.max(0.02, Math.min(scale, this.settings.maxZoom));
@@ -200,6 +205,13 @@
       }
       this.network.moveTo(move);
       if (!animate) this.network.redraw();
+    }
+
+    /** The fill each node is drawn with now (id -> colour): the style's, or faded. */
+    nodeColours() {
+      const colours = {};
+      for (const [id, info] of this.info) colours[id] = this._faded(id) ? this.baseOptions.kg.faded_fill : info.style.color;
+      return colours;
     }
 
     /** Nodes whose centre lies outside the visible pane. */
@@ -247,9 +259,9 @@
     // ---- labels ----------------------------------------------------------------------
     _px(base) {
       const rules = this.baseOptions.kg.labels;
-      const scale = this.settings.presentation ? Math.max(rules.presentation_scale, 1) : 1;
+      const scale = this.settings.presentation ? Math.max(rules.presentation_scale, rules.scale) : rules.scale;
       const min = this.settings.presentation ? rules.presentation_min_px : rules.min_px;
-      return Math.max(base * scale * (rules.scale || 1), min);
+      return Math.max(base * scale, min);
     }
 
     /** The order in which nodes get a label when they compete for room. */
@@ -303,6 +315,19 @@
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.textBaseline = "top";
       const bodies = network.body.nodes;
+      // Labels do not cover a node's shape: every shape in view is an obstacle first.
+      for (const [id, info] of this.info) {
+        const body = bodies[id];
+        if (!body) continue;
+        const at = network.canvasToDOM({ x: body.x, y: body.y });
+        if (at.x < -50 || at.y < -50 || at.x > width + 50 || at.y > height + 50) continue;
+        const [rx, ry] = reach(info.style.shape);
+        const sx = info.size * rx * scale + 1, sy = info.size * ry * scale + 1;
+        // Specks (a wide view of a big graph) may sit under a label; its halo keeps them visible.
+        if (Math.max(sx, sy) < 5 && id !== this.highlight.focus) continue;
+        if (this._faded(id)) continue;  // faded nodes may sit under the highlighted ones' labels
+        take({ x: at.x - sx, y: at.y - sy, w: 2 * sx, h: 2 * sy, node: true });
+      }
       for (const id of this.order || []) {
         const info = this.info.get(id), body = bodies[id];
         if (!info || !body || !info.label) continue;
@@ -310,11 +335,16 @@
         if (at.x < -50 || at.y < -50 || at.x > width + 50 || at.y > height + 50) continue;
         const group = this.groups.get(id);
         const px = Math.round(this._px(info.style.font + (group === 0 ? 2 : 0)) * 10) / 10;
-        const weight = group <= 2 ? "bold " : "";
+        const weight = group === 0 ? "bold " : "";
         ctx.font = weight + px + "px " + rules.font;
+        // A wide view of many nodes gives the rest one line each; the structure, the
+        // highlight and a closer view get both lines (the tooltip has the whole name).
+        const lines = (group <= 4 || info.style.tier <= 1 || scale >= 0.9 || this.info.size <= 80
+          || info.lines.length < 2) ? info.lines
+          : [info.lines[0].replace(/[\s,.;:…]+$/, "") + "…"];
         let textWidth = 0;
-        for (const line of info.lines) textWidth = Math.max(textWidth, ctx.measureText(line).width);
-        const w = textWidth + 2 * PAD_X, h = info.lines.length * px * LINE + 2 * PAD_Y;
+        for (const line of lines) textWidth = Math.max(textWidth, ctx.measureText(line).width);
+        const w = textWidth + 2 * PAD_X, h = lines.length * px * LINE + 2 * PAD_Y;
         const [rx, ry] = reach(info.style.shape);
         const sx = info.size * rx * scale, sy = info.size * ry * scale;
         const candidates = [
@@ -323,25 +353,53 @@
           { x: at.x + sx + GAP, y: at.y - h / 2 },
           { x: at.x - sx - GAP - w, y: at.y - h / 2 },
           { x: at.x + sx * 0.7, y: at.y + sy * 0.7 },
+          { x: at.x - sx * 0.7 - w, y: at.y + sy * 0.7 },
+          { x: at.x + sx * 0.7, y: at.y - sy * 0.7 - h },
           { x: at.x - sx * 0.7 - w, y: at.y - sy * 0.7 - h },
         ];
+        if (group <= 3 || this.info.size <= 80 || info.rank < 12) {
+          // The selection, its neighbours and the hovered node's must be read: if no side of
+          // the node is free, look further out, on rings, and draw a thin line to the label.
+          const near = group > 3 && this.info.size > 80;  // structure labels stay close to their node
+          for (const radius of near ? [1.6, 2.4, 3.2] : [1.6, 2.4, 3.4, 4.6, 6, 8, 10.5]) {
+            for (let k = 0; k < 16; k++) {
+              const angle = (k / 16) * 2 * Math.PI + (radius % 2) * 0.2;
+              const cx = at.x + Math.cos(angle) * radius * (sx + h), cy = at.y + Math.sin(angle) * radius * (sy + h);
+              candidates.push({ x: cx - w / 2, y: cy - h / 2, lead: true });
+            }
+          }
+        }
         for (const c of candidates) {
           const r = { x: c.x, y: c.y, w: w, h: h };
           if (r.x < 1 || r.y < 1 || r.x + w > width - 1 || r.y + h > height - 1) continue;
           if (taken(r)) continue;
           take(r);
-          placed.push({ id: id, text: info.label, x: r.x, y: r.y, w: w, h: h, px: px, weight: weight,
-            faded: group === 6 });
+          placed.push({ id: id, text: lines.join("\n"), x: r.x, y: r.y, w: w, h: h, px: px, weight: weight,
+            faded: group === 6, lead: c.lead ? { x: at.x, y: at.y } : null });
           break;
         }
       }
+      ctx.strokeStyle = "rgba(60, 60, 60, 0.75)";
+      ctx.lineWidth = 1;
+      for (const label of placed) {
+        if (!label.lead) continue;
+        const tx = Math.max(label.x, Math.min(label.lead.x, label.x + label.w));
+        const ty = Math.max(label.y, Math.min(label.lead.y, label.y + label.h));
+        ctx.beginPath();
+        ctx.moveTo(label.lead.x, label.lead.y);
+        ctx.lineTo(tx, ty);
+        ctx.stroke();
+      }
+      ctx.lineJoin = "round";
       for (const label of placed) {
         ctx.font = label.weight + label.px + "px " + rules.font;
-        ctx.fillStyle = "rgba(255, 255, 255, 0.82)";
-        ctx.fillRect(label.x, label.y, label.w, label.h);
         ctx.fillStyle = label.faded ? rules.faded : rules.colour;
+        ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
+        ctx.lineWidth = Math.max(3, label.px / 4);
         label.text.split("\n").forEach((line, i) => {
-          ctx.fillText(line, label.x + PAD_X, label.y + PAD_Y + i * label.px * LINE + label.px * (LINE - 1) / 2);
+          const y = label.y + PAD_Y + i * label.px * LINE + label.px * (LINE - 1) / 2;
+          ctx.strokeText(line, label.x + PAD_X, y);  // a white halo: readable over edges
+          ctx.fillText(line, label.x + PAD_X, y);
         });
       }
       ctx.restore();
@@ -370,7 +428,36 @@
     }
   }
 
+  /** The key to the node types drawn in `payload`, built from the same style table as the
+   * drawing (an SVG of each shape), as DOM nodes: no text from the data is involved. */
+  function buildKey(payload, names) {
+    const list = document.createElement("ul");
+    list.className = "kg-key";
+    list.setAttribute("aria-label", "Key to node types");
+    const present = new Set(payload.nodes.map((node) => node.type));
+    for (const [type, style] of Object.entries(payload.styles)) {
+      if (!present.has(type)) continue;
+      const item = document.createElement("li");
+      const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", "-1.6 -1.6 3.2 3.2");
+      svg.setAttribute("aria-hidden", "true");
+      const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", payload.shapes[style.shape] || payload.shapes.dot);
+      path.setAttribute("fill", style.color);
+      path.setAttribute("stroke", style.border);
+      path.setAttribute("stroke-width", "0.16");
+      path.setAttribute("stroke-linejoin", "round");
+      svg.appendChild(path);
+      const name = document.createElement("span");
+      name.textContent = style.name || type;
+      item.append(svg, name);
+      list.appendChild(item);
+    }
+    return list;
+  }
+
   window.KGDraw = {
+    buildKey: buildKey,
     Drawing: Drawing,
     create: (container, vis, payload, settings) => new Drawing(container, vis, payload, settings),
   };

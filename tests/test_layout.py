@@ -149,3 +149,67 @@ def test_plain_networkx_graphs_are_laid_out_too(graph_type):
     G = nx.path_graph(6, create_using=graph_type)
 
     assert len(compute_layout(G)) == 6
+
+
+# --- room for words, fresh views, edits ---------------------------------------------------
+
+
+def test_no_two_labels_overlap_at_full_size_in_the_shipped_graph():
+    from graph.layout import label_boxes
+    from graph.store import load_dataset
+    from tests.conftest import DATA_DIR
+
+    G = build_graph(load_dataset(DATA_DIR))
+    where = compute_layout(G)
+    nodes = list(where)
+    boxes = dict(zip(nodes, label_boxes(G, nodes), strict=True))
+    clashes = [
+        (a, b)
+        for a, b in itertools.combinations(nodes, 2)
+        if abs(where[a][0] - where[b][0]) < (boxes[a][0] + boxes[b][0]) / 2 - 1
+        and abs(where[a][1] - where[b][1]) < (boxes[a][1] + boxes[b][1]) / 2 - 1
+    ]
+    assert clashes == []
+
+
+def test_a_filtered_view_is_laid_out_afresh_in_the_panes_shape():
+    from graph.layout import fill_layout
+
+    G = _themes_and_strands()
+    part = G.subgraph([n for n in G if n.startswith(("topic:0", "theme:0", "topic:1", "theme:1"))])
+    where = fill_layout(part, aspect=16 / 10)
+
+    xs = [x for x, _ in where.values()]
+    ys = [y for _, y in where.values()]
+    assert set(where) == set(part)
+    assert (max(xs) - min(xs)) / (max(ys) - min(ys)) > 1.0  # landscape, like the pane
+
+
+def test_an_edit_keeps_every_position_and_puts_the_new_node_beside_its_neighbours():
+    from graph.layout import extend_layout
+
+    G = _themes_and_strands()
+    before = compute_layout(G)
+    G.add_node("topic:new", type="topic", label="A new topic")
+    G.add_edge("topic:new", "theme:1", key="in_theme", relation="in_theme")
+    after = extend_layout(G, before)
+
+    assert {node: after[node] for node in before} == before
+    spread = max(_distance(p, q) for p, q in itertools.combinations(before.values(), 2))
+    assert _distance(after["topic:new"], after["theme:1"]) < 0.25 * spread
+    assert min(_distance(after["topic:new"], p) for p in before.values()) > 10
+
+
+def test_a_remembered_part_survives_an_added_node():
+    from graph.layout import LayoutMemory
+
+    G = _themes_and_strands()
+    memory = LayoutMemory()
+    part = [n for n in G if n.startswith(("topic:0", "theme:0"))]
+    first = memory.layout(G.subgraph(part))
+    G.add_node("topic:0-new", type="topic", label="Another")
+    G.add_edge("topic:0-new", "theme:0", key="in_theme", relation="in_theme")
+    second = memory.layout(G.subgraph([*part, "topic:0-new"]))
+
+    assert {node: second[node] for node in first} == first
+    assert memory.layout(G.subgraph(part)) is first  # the same view again: the same picture

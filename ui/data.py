@@ -87,15 +87,32 @@ def _kept(name: str, version: str, code: tuple[str, ...], compute: Callable[[], 
     return result
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def layout_memory(folder: str) -> dict:
+    """Layouts shown so far for a data folder, kept across reruns and versions (the script's own
+    globals start afresh on every rerun): ``whole`` and the filtered views' ``parts``."""
+    from graph.layout import LayoutMemory
+
+    return {"whole": None, "parts": LayoutMemory()}
+
+
 @st.cache_resource(show_spinner="Laying out the graph…", max_entries=2)
 def positions(folder: str, version: str) -> dict[str, tuple[float, float]]:
-    def compute() -> dict[str, list[float]]:
-        from graph.layout import compute_layout
+    """The whole graph's layout. After an edit every node keeps its place and a new node goes
+    beside its neighbours: the layout people have been looking at is the starting point (and the
+    result is kept on disk for this data version, so a restarted server shows the same picture)."""
+    memory = layout_memory(folder)
 
-        return {n: list(xy) for n, xy in compute_layout(load(folder, version)).items()}
+    def compute() -> dict[str, list[float]]:
+        from graph.layout import compute_layout, extend_layout
+
+        graph = load(folder, version)
+        where = compute_layout(graph) if memory["whole"] is None else extend_layout(graph, memory["whole"])
+        return {n: list(xy) for n, xy in where.items()}
 
     kept = _kept("layout", version, ("graph/layout.py",), compute)
-    return {n: (float(x), float(y)) for n, (x, y) in kept.items()}
+    memory["whole"] = {n: (float(x), float(y)) for n, (x, y) in kept.items()}
+    return memory["whole"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -218,8 +235,13 @@ def path_report(folder: str, version: str, source: str, target: str, k: int, avo
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def part_positions(folder: str, version: str, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
-    """A layout of just these nodes, stretched over a projector-shaped box so labels have room."""
-    from graph.layout import compute_layout
-    from graph.view import stretch
+    """A layout of just these nodes, shaped to fill a landscape pane with labels kept apart; after
+    an edit that adds or removes a node, the rest keep their places."""
+    return layout_memory(folder)["parts"].layout(load(folder, version).subgraph(nodes))
 
-    return stretch(compute_layout(load(folder, version).subgraph(nodes)), width=1500.0, height=700.0)
+
+def drawn_positions(folder: str, version: str, shown: list[str]) -> dict[str, tuple[float, float]]:
+    """Where the drawing put these nodes (a part of the graph has a layout of its own)."""
+    whole = positions(folder, version)
+    inside = tuple(sorted(n for n in shown if n in whole))
+    return part_positions(folder, version, inside) if len(inside) < len(whole) else whole

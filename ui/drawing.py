@@ -82,15 +82,15 @@ def _payload(
     scale: float,
     compact: bool,
 ) -> dict:
-    """The vis-network payload of these nodes. ``compact`` lays out just these nodes (for a
-    projector, where a part of the graph spread over the whole graph's space is too small to
-    read); otherwise every view uses the whole graph's positions, so nodes stay where people saw them."""
+    """The vis-network payload of these nodes. A part of the graph (a filtered view, a scene) is laid
+    out afresh to fill the pane, since spread over the whole graph's space it would be too small
+    to read; the whole graph keeps one layout, so nodes stay where people saw them."""
     from graph.render import vis_payload
 
     nodes = tuple(node_list.split("\n")) if node_list else ()
     graph = data.load(folder, version)
     whole = data.positions(folder, version)
-    where = data.part_positions(folder, version, nodes) if compact and len(nodes) < len(whole) else whole
+    where = data.part_positions(folder, version, nodes) if len(nodes) < len(whole) else whole
     metric = data.node_metrics(folder, version).get(size_by)
     return vis_payload(
         graph,

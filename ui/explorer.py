@@ -173,7 +173,8 @@ def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> N
         with drawing_place:
             guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
     with left:
-        st.html(workshop.legend_html(_legend(), size="0.85rem", inline=True))
+        # The key itself is part of the drawing (graph.component), drawn from the same style table.
+        st.caption("Colours are colour-blind safe, and every type has its own shape.")
     with controls_place:
         export_place = controls.view_controls(graph, folder, version)
     _, scene = workshop.current_scene(workshop.load_scenes(folder)[0])
@@ -189,12 +190,6 @@ def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> N
         scene.title if scene else DEFAULT_TITLE,
         scene.caption if scene else "",
     )
-
-
-def _legend():
-    from graph.render import legend
-
-    return legend()
 
 
 def _panels(graph, folder: str, version: str, drawn) -> None:
@@ -242,7 +237,7 @@ def _presentation(graph, folder: str, version: str, payload, shown, drawn) -> No
     with left:
         guarded("drawing", drawing.show, payload, shown, height=PRESENT_HEIGHT, presentation=True)
     with right:
-        workshop.presentation_side(_legend())
+        workshop.presentation_side([])  # the key is part of the drawing
         guarded(
             "export menu",
             export_menu,

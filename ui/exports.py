@@ -38,7 +38,7 @@ def export_menu(where, graph, folder: str, version: str, shown: list[str], lit: 
         suffix = EXPORT_FORMATS[fmt]
         st.download_button(
             "Download",
-            data=_exporter(graph, fmt, data.positions(folder, version), shown, lit, title, caption, part),
+            data=_exporter(graph, fmt, data.drawn_positions(folder, version, shown), shown, lit, title, caption, part),
             file_name=f"knowledge-graph{'-' + part if part else ''}{suffix}",
             mime=MIME_TYPES[fmt],
             key="export-download",

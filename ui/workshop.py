@@ -304,8 +304,10 @@ def legend_html(legend_entries: list[dict], *, size: str = "1.15rem", inline: bo
 
 
 def presentation_side(legend_entries: list[dict]) -> None:
-    """The narrow column beside the graph: the key (always visible) and the way out."""
-    st.html(legend_html(legend_entries))
+    """The narrow column beside the graph: the way out (and a key, when one is given; the
+    drawing carries its own key, drawn from the same style table)."""
+    if legend_entries:
+        st.html(legend_html(legend_entries))
     st.button("Leave presentation", on_click=_leave, width="stretch")
 
 
