@@ -17,7 +17,16 @@ import pytest
 
 from graph.build import build_graph
 from graph.schema import EdgesFile, NodesFile
-from graph.store import EDGES_FILE, NODES_FILE, dump_edges, dump_nodes, load_dataset
+from graph.store import (
+    EDGES_FILE,
+    NODES_FILE,
+    SCENES_FILE,
+    dump_edges,
+    dump_nodes,
+    dump_scenes,
+    load_dataset,
+    load_scenes,
+)
 from tests.conftest import DATA_DIR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "appendix1.tsv"
@@ -72,6 +81,8 @@ def _topic_for(graph, row) -> str:
 def test_shipped_data_files_are_in_canonical_form(dataset):
     assert (DATA_DIR / NODES_FILE).read_text(encoding="utf-8") == dump_nodes(dataset.nodes)
     assert (DATA_DIR / EDGES_FILE).read_text(encoding="utf-8") == dump_edges(dataset.edges)
+    # Scenes too: a scene saved and undone in the app must give back the file byte for byte.
+    assert (DATA_DIR / SCENES_FILE).read_text(encoding="utf-8") == dump_scenes(load_scenes(DATA_DIR))
 
 
 def test_committed_json_schema_matches_the_models():
