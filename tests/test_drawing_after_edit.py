@@ -35,7 +35,7 @@ def test_a_new_node_lands_beside_its_neighbours_and_nothing_else_moves(monkeypat
     monkeypatch.delenv("KG_EDIT_PASSCODE", raising=False)
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in query.items():
-        at.session_state[key] = value
+        at.query_params[key] = value  # a link to a filtered view
     at.run()
     before = _positions(at)
     assert (len(before) < 100) == bool(query)  # the filter applies

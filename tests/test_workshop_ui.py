@@ -107,6 +107,8 @@ def _facilitator_with_a_new_scene(monkeypatch, data_dir: Path) -> AppTest:
     at.text_input(key="kg_passcode").input("open sesame")
     at.button(key="kg_unlock").click().run()
     at.text_input(key="kg_editor").input("Ada").run()
+    at.session_state["kg-filters"] = True  # the Filters menu is built only while open
+    at.run()
     at.multiselect(key="types").set_value(["barrier"]).run()
     at.text_input(key="new_scene_title").input("Only the barriers")
     at.button(key="FormSubmitter:new-scene-Save scene").click().run()
