@@ -32,7 +32,7 @@ def gap_map_panel(graph, folder: str, version: str) -> None:
     gap_map = data.gap_map(folder, version)
     frame, values, kinds = compact_frame(gap_map)
     focus = state.view().focus
-    state.show_row(state.GAP_MAP, values.index(focus) if focus in values else None)
+    state.show_row(state.GAP_MAP, values.index(focus) if focus in values else None, column=TOPIC)
     st.dataframe(
         frame.style.apply(lambda row: _row_styles(row, kinds[row.name]), axis=1),
         hide_index=True,

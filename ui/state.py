@@ -317,6 +317,10 @@ def select(**selection: Any) -> None:
     if any(value not in (None, []) for name, value in selection.items() if name in SELECTIONS):
         update = {**_CLEARED, **selection}
     new = View.model_validate({**current.model_dump(), **update})
+    if new == current:
+        # Nothing changes (e.g. a table reporting the selection it was shown): storing the view
+        # again would undo a change another widget made in the same rerun, such as the tab.
+        return
     state[NOTICES] = []
     if new.community != current.community:
         state[RERUN_APP] = True
@@ -377,16 +381,24 @@ def on_row(table_key: str, field: str, values: Sequence[Any], extra: dict[str, A
     return partial(picked_row, table_key, field, list(values), extra)
 
 
-def show_row(table_key: str, row: int | None) -> None:
-    """Before a table is built: show ``row`` as its selected row (or none), as the View says."""
+def show_row(table_key: str, row: int | None, column: str | None = None) -> None:
+    """Before a table is built: show ``row`` as its selected row (or none), as the View says.
+
+    A table that selects single cells (``column`` given) is shown that row's cell in ``column``:
+    Streamlit drops a row selection on such a table, and a selection written every run but never
+    kept would fire the table's callback with nothing selected when the tab is left."""
     state = st.session_state
     event = state.get(table_key)
     selection = (event or {}).get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
     rows = list((selection or {}).get("rows", []) or [])
     cells = list((selection or {}).get("cells", []) or [])
     current = rows[0] if rows else (cells[0][0] if cells else None)
-    if current != row:
+    if current == row:
+        return
+    if column is None:
         state[table_key] = {"selection": {"rows": [row] if row is not None else [], "columns": [], "cells": []}}
+    else:
+        state[table_key] = {"selection": {"rows": [], "columns": [], "cells": [[row, column]] if row is not None else []}}
 
 
 def preset(key: str, value: Any) -> None:

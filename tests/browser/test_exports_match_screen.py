@@ -18,7 +18,7 @@ from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
 
-VIEW = "/?types=Topic&types=Theme&types=Strand&levels=System"
+VIEW = "/?types=topic&types=theme&types=strand&levels=system"
 FOCUS = "Recruitment, retention and resilience (topic)"
 
 
@@ -26,14 +26,23 @@ def _screen_colours(frame) -> dict[str, str]:
     return {k: v.upper() for k, v in frame.evaluate("() => window.kgDrawings.graph.nodeColours()").items()}
 
 
-def _download(page, option: str, folder):
+MAGIC = {".png": b"\x89PNG", ".html": b"<!DOCTYPE html>"}
+
+
+def _download(page, option: str, folder, suffix: str):
     page.get_by_role("button", name="Export").click()
     page.get_by_role("combobox", name="Export").click()
     page.get_by_role("option", name=option).click()
-    with page.expect_download(timeout=60000) as download:
-        page.get_by_role("button", name="Download", exact=True).click()
-    path = folder / download.value.suggested_filename
-    download.value.save_as(path)
+    # Choosing a format reruns the app, which then rebuilds the Download button for that format:
+    # until it has, the button still holds the previous one. Wait for the file this option names.
+    for _ in range(10):
+        page.wait_for_timeout(1000)
+        with page.expect_download(timeout=60000) as download:
+            page.get_by_role("button", name="Download", exact=True).click()
+        path = folder / download.value.suggested_filename
+        download.value.save_as(path)
+        if path.suffix == suffix and path.read_bytes().startswith(MAGIC[suffix]):
+            break
     page.keyboard.press("Escape")
     return path
 
@@ -55,8 +64,8 @@ def test_web_page_and_png_exports_show_the_screens_nodes_in_its_colours(
     page.screenshot(path=artifacts / "exports-screen.png")
     assert len(set(screen.values())) > 2  # a highlight (faded and lit nodes), not all grey
 
-    html = _download(page, "This view as a web page (works offline)", tmp_path)
-    png = _download(page, "Picture of this view (PNG, 1920×1080)", tmp_path)
+    html = _download(page, "This view as a web page (works offline)", tmp_path, ".html")
+    png = _download(page, "Picture of this view (PNG, 1920×1080)", tmp_path, ".png")
 
     exported = page.context.new_page()
     try:

@@ -161,7 +161,7 @@ def test_a_filtered_view_is_laid_out_afresh_to_fill_the_pane(screen, streamlit_s
     from graph.schema import View
 
     page = screen
-    page.goto(streamlit_server(script="app.py") + "/?types=Topic&types=Theme&levels=System")
+    page.goto(streamlit_server(script="app.py") + "/?types=topic&types=theme&levels=system")
     expected = apply_view(graph, View(types=["topic", "theme"], levels=["system"])).nodes
     _settle(page, len(expected))
 
