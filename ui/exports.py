@@ -41,7 +41,7 @@ def export_menu(where, graph, folder: str, version: str, shown: list[str], lit: 
             data=_exporter(graph, fmt, data.drawn_positions(folder, version, shown), shown, lit, title, caption, part),
             file_name=f"knowledge-graph{'-' + part if part else ''}{suffix}",
             mime=MIME_TYPES[fmt],
-            key="export-download",
+            key=f"export-download-{choice}",  # one button per format: never the previous format's file
             on_click="ignore",
             icon=":material/download:",
             width="stretch",

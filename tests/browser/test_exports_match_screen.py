@@ -35,14 +35,18 @@ def _download(page, option: str, folder, suffix: str):
     page.get_by_role("option", name=option).click()
     # Choosing a format reruns the app, which then rebuilds the Download button for that format:
     # until it has, the button still holds the previous one. Wait for the file this option names.
-    for _ in range(10):
-        page.wait_for_timeout(1000)
+    got = []
+    for _ in range(20):
+        page.wait_for_timeout(1500)
         with page.expect_download(timeout=60000) as download:
             page.get_by_role("button", name="Download", exact=True).click()
         path = folder / download.value.suggested_filename
         download.value.save_as(path)
         if path.suffix == suffix and path.read_bytes().startswith(MAGIC[suffix]):
             break
+        got.append((path.name, path.read_bytes()[:40]))
+    else:
+        raise AssertionError(f"{option}: the Download button never gave a {suffix} file; it gave {got[-3:]}")
     page.keyboard.press("Escape")
     return path
 
@@ -65,6 +69,13 @@ def test_web_page_and_png_exports_show_the_screens_nodes_in_its_colours(
     assert len(set(screen.values())) > 2  # a highlight (faded and lit nodes), not all grey
 
     html = _download(page, "This view as a web page (works offline)", tmp_path, ".html")
+    # The same view's link, opened afresh: after a long test session a second format chosen in the
+    # same open menu was seen to be served as the first (a known weakness of the Export menu).
+    page.goto(page.url)
+    network_frame(page, timeout=60)
+    page.wait_for_function(
+        "() => window.kgDrawings && window.kgDrawings.graph && window.kgDrawings.graph.highlight.focus", timeout=60000
+    )
     png = _download(page, "Picture of this view (PNG, 1920×1080)", tmp_path, ".png")
 
     exported = page.context.new_page()
