@@ -684,6 +684,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except ModuleNotFoundError as error:
+        # Run by a Python the project was not installed into: say so, not a traceback.
+        print(
+            f"Error: this command needs the Python package '{error.name}', which is not installed for "
+            f"{sys.executable}; install the project first (the README's first command: "
+            "python3 -m venv .venv && .venv/bin/pip install -e .) and run it as .venv/bin/python -m graph",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

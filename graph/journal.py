@@ -20,8 +20,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from graph import store
 from graph.errors import DataError, GraphError, Problem, WriteError
 
@@ -41,6 +39,10 @@ Step = tuple[str, str]  # (data file name, its new text)
 @contextlib.contextmanager
 def data_lock(data_dir: Path | str, timeout: float | None = None) -> Iterator[None]:
     """Hold the data folder's cross-process lock: one writer at a time, across processes and threads."""
+    # Imported here, not at the top: reading the data (validate, stats, the app's first page) goes
+    # through this module too, and must not need a library that only writers use.
+    from filelock import FileLock, Timeout
+
     wait = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
     lock = FileLock(Path(data_dir) / LOCK_FILE, timeout=wait)
     try:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -12,7 +16,7 @@ import pytest
 
 from graph.cli import main
 from graph.store import load_dataset
-from tests.conftest import DATA_DIR, write_json
+from tests.conftest import DATA_DIR, ROOT, write_json
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -243,3 +247,47 @@ def test_gap_map_xlsx_needs_a_file_and_writes_it(capsys, tmp_path):
 
     sheet = openpyxl.load_workbook(target).active
     assert code == 0 and out.startswith(f"Wrote {target}") and sheet["C2"].value
+
+
+def _without(package: str, tmp_path: Path) -> dict[str, str]:
+    """An environment whose Python cannot import ``package`` (as on a Python the project was not installed into)."""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _Missing:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] == {package!r}:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _Missing())\n",
+        encoding="utf-8",
+    )
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocker), str(ROOT)])}
+
+
+def test_validate_reads_the_data_without_the_lock_library(tmp_path):
+    # Reading never takes the write lock, so it needs no library only writers use.
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", "validate", "--data", str(DATA_DIR)],
+        capture_output=True, text=True, env=_without("filelock", tmp_path), cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(f"OK: {DATA_DIR} is valid (")
+
+
+def test_a_missing_package_is_one_line_naming_it_and_nothing_is_written(tmp_path):
+    data_copy = tmp_path / "data"
+    data_copy.mkdir()
+    for name in ("nodes.json", "edges.json", "scenes.json"):
+        shutil.copy(DATA_DIR / name, data_copy / name)
+    source = tmp_path / "new.csv"
+    source.write_text("Label,Type,Refs\nA test node,topic,App 1\n", encoding="utf-8")
+    before = {name: (data_copy / name).read_bytes() for name in ("nodes.json", "edges.json")}
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", "import", str(source), "--data", str(data_copy), "--editor", "t"],
+        capture_output=True, text=True, env=_without("filelock", tmp_path), cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("Error: this command needs the Python package 'filelock'")
+    assert {name: (data_copy / name).read_bytes() for name in before} == before
