@@ -66,9 +66,9 @@ FIRST_OPEN_TARGET = 2.5
 
 def payload_for(data_dir: Path) -> dict[str, Any]:
     """The payload the app draws for its opening view (same functions, same arguments)."""
-    from graph.build import load_graph
-    from graph.layout import compute_layout
-    from graph.render import vis_payload
+    from graph.data.build import load_graph
+    from graph.picture.layout import compute_layout
+    from graph.picture.render import vis_payload
 
     graph = load_graph(data_dir)
     return vis_payload(graph, compute_layout(graph), node_ids=sorted(graph.nodes))
@@ -330,7 +330,7 @@ def _two_nodes(dataset) -> list[tuple[str, str]]:
     that each stays in sight when the drawing zooms to the other and its neighbours."""
     from collections import Counter
 
-    from graph.build import build_graph
+    from graph.data.build import build_graph
 
     graph = build_graph(dataset)
     labels = Counter(n.label for n in dataset.nodes)
@@ -349,7 +349,7 @@ def _two_nodes(dataset) -> list[tuple[str, str]]:
 
 def measure(data_dir: Path = ROOT / "data") -> list[dict[str, Any]]:
     """Every app figure with its baseline and ratio."""
-    from graph.store import load_dataset
+    from graph.data.store import load_dataset
 
     dataset = load_dataset(data_dir)
     node_count = len(dataset.nodes)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from graph.component import graph_view
+from graph.picture.component import graph_view
 
 
 @st.cache_data

@@ -66,9 +66,10 @@ from typing import Any
 import networkx as nx
 
 from bench.synthetic import make_dataset
-from graph.build import build_graph
+from graph.data.build import build_graph
+from graph.data.files import EDGES_FILE, NODES_FILE
+from graph.data.store import load_dataset, save_dataset
 from graph.errors import GraphError
-from graph.store import EDGES_FILE, NODES_FILE, load_dataset, save_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = ROOT / "data"
@@ -576,8 +577,8 @@ def one_pass(G: nx.MultiDiGraph) -> int:
 
 def layout_section(run: SizeRun) -> None:
     """The layout (absolute target up to 10k nodes) and the drawing payload built from it."""
-    from graph.layout import compute_layout
-    from graph.render import vis_payload
+    from graph.picture.layout import compute_layout
+    from graph.picture.render import vis_payload
 
     G = run.graph
     if G is None:

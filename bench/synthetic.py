@@ -9,7 +9,7 @@ cycle). About five edges per node; every edge obeys the schema's relation rules.
     python -m bench.synthetic 10000 synthetic-10k     # writes nodes.json and edges.json there
 
 The models are built with ``model_construct`` (no validation), which makes 100k nodes take
-seconds; the data is validated when it is read back with ``graph.store.load_dataset``.
+seconds; the data is validated when it is read back with ``graph.data.store.load_dataset``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.analysis._common import VOICES
+from graph.data.store import save_dataset
 from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, NodeType, Relation
-from graph.store import save_dataset
 
 #: Edges per node, on average (the report itself has about 2.3; a denser graph is the harder case).
 EDGES_PER_NODE = 5.0

@@ -2,6 +2,6 @@
 
 import sys
 
-from graph.cli import main
+from graph.cli.main import main
 
 sys.exit(main())

@@ -370,7 +370,7 @@ class View(_Model):
     """What the explorer shows: filters, the selected node, one highlighted result, the scene and the tab.
 
     Empty filter lists mean "no filter". A view is what a shareable link and a scene store
-    (``graph.links`` turns it into a URL and back). The app selects one thing at a time (a
+    (``graph.picture.links`` turns it into a URL and back). The app selects one thing at a time (a
     node, a path, an overlap pair, duplicates, a gap or a community); a scene may combine them.
     """
 

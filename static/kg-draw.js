@@ -1,7 +1,7 @@
 /* The knowledge graph's drawing, shared by the app's component and the standalone web page.
  *
  * vis-network pans, zooms, hit-tests and draws the edges; this file draws what it cannot:
- * - every node's shape from the one style table (graph/style.py), as a vis "custom" shape,
+ * - every node's shape from the one style table (graph/picture/style.py), as a vis "custom" shape,
  *   so the key, the page, the picture and the screen agree;
  * - the labels, on each redraw, in screen pixels: a label is drawn at a readable size or not
  *   at all, by priority (the selection and its neighbours, the hovered node's neighbours,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.data.store import save_dataset
 from graph.schema import Dataset, Edge, Node
-from graph.store import save_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from graph.store import save_dataset
+from graph.data.store import save_dataset
 from tests.conftest import ROOT, edge, node
 
 APP = str(ROOT / "app.py")
@@ -112,7 +112,7 @@ def _dataset(label: str = "Trauma"):
 
 def test_a_graph_too_big_to_draw_is_shown_as_communities(monkeypatch, tmp_path):
     from bench.synthetic import make_dataset
-    from graph.view import MAX_DRAWN_NODES
+    from graph.picture.view import MAX_DRAWN_NODES
 
     save_dataset(tmp_path, make_dataset(MAX_DRAWN_NODES + 500, seed=1))
     at = _app(monkeypatch, tmp_path)
@@ -144,7 +144,7 @@ def test_a_link_may_name_a_node_by_its_label_and_is_rewritten_to_its_id(monkeypa
 
 
 def test_a_stale_link_value_is_a_one_line_notice(monkeypatch):
-    from graph.panels import escape_markdown
+    from graph.picture.panels import escape_markdown
 
     monkeypatch.delenv("KG_DATA_DIR", raising=False)
     at = AppTest.from_file(APP, default_timeout=120)

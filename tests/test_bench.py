@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.data.store import dump_edges, dump_nodes, load_dataset, save_dataset
 from graph.schema import RELATIONS, NodeType, Relation
-from graph.store import dump_edges, dump_nodes, load_dataset, save_dataset
 
 # bench/ is not an installed package (pyproject installs graph* only) and pytest imports test
 # modules without putting the project root on sys.path, so put it there to import bench.

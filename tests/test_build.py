@@ -1,6 +1,6 @@
 """Models -> networkx graph."""
 
-from graph.build import build_graph, load_graph
+from graph.data.build import build_graph, load_graph
 
 
 def test_graph_keeps_types_labels_refs_and_attributes(tiny_dataset):

@@ -14,8 +14,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.cli import main
-from graph.store import load_dataset
+from graph.cli.main import main
+from graph.data.store import load_dataset
 from tests.conftest import DATA_DIR, ROOT, write_json
 
 
@@ -220,12 +220,12 @@ def test_import_with_row_errors_exits_2_and_writes_nothing(capsys, data_dir: Pat
 
 
 def test_an_export_that_cannot_be_written_is_a_one_line_error(capsys, tmp_path: Path, monkeypatch):
-    import graph.store
+    import graph.data.store
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(graph.store.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(graph.data.files.tempfile, "mkstemp", refuse)
     code, _, err = run(capsys, "export", "--format", "json", "--data", str(DATA_DIR), "-o", str(tmp_path / "kg.json"))
     assert code == 2 and err == f"Error: cannot write {tmp_path / 'kg.json'}: Permission denied\n"
 

@@ -10,7 +10,7 @@ import pytest
 import pyvis
 from streamlit.testing.v1 import AppTest
 
-from graph.component import DRAWING_URL, VIS_NETWORK_URL, _fingerprint
+from graph.picture.component import DRAWING_URL, VIS_NETWORK_URL, _fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def _app():
     import streamlit as st
 
-    from graph.build import build_graph
-    from graph.component import graph_view, select_node
-    from graph.render import vis_payload
+    from graph.data.build import build_graph
+    from graph.picture.component import graph_view, select_node
+    from graph.picture.render import vis_payload
     from graph.schema import Dataset, Node
 
     nodes = tuple(Node(id=f"topic:{name}", type="topic", label=name.title(), refs=["4"]) for name in ("t", "u"))
@@ -121,7 +121,7 @@ def test_vis_network_is_served_from_static_as_shipped_by_pyvis_with_its_licence(
 
 
 def test_component_code_fetches_nothing_but_the_local_library():
-    from graph import component
+    from graph.picture import component
 
     code = component._JS + component._HTML + component._CSS + component._PAYLOAD_JS
     code += (ROOT / "static" / "kg-draw.js").read_text()
@@ -134,9 +134,9 @@ def test_component_code_fetches_nothing_but_the_local_library():
 def _highlight_app():
     import streamlit as st
 
-    from graph.build import build_graph
-    from graph.component import graph_view
-    from graph.render import vis_payload
+    from graph.data.build import build_graph
+    from graph.picture.component import graph_view
+    from graph.picture.render import vis_payload
     from graph.schema import Dataset, Edge, Node
 
     nodes = tuple(Node(id=f"topic:{name}", type="topic", label=name.title(), refs=["4"]) for name in "tuv")
@@ -167,14 +167,14 @@ def test_a_highlight_travels_apart_from_an_unchanged_payload():
 
 
 def test_an_old_style_payload_highlight_is_taken_out_of_the_payload():
-    from graph.build import build_graph
-    from graph.render import vis_payload
+    from graph.data.build import build_graph
+    from graph.picture.render import vis_payload
     from graph.schema import Dataset, Node
 
     G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     plain = vis_payload(G, {"topic:t": (0.0, 0.0)})
     lit = vis_payload(G, {"topic:t": (0.0, 0.0)}, highlight=["topic:t"])
-    from graph.component import _split
+    from graph.picture.component import _split
 
     body, highlight = _split(lit)
     assert _fingerprint(body) == _fingerprint(plain)

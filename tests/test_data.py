@@ -15,18 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build_graph
+from graph.data.build import build_graph
+from graph.data.files import EDGES_FILE, NODES_FILE, SCENES_FILE
+from graph.data.store import dump_edges, dump_nodes, dump_scenes, load_dataset, load_scenes
 from graph.schema import EdgesFile, NodesFile
-from graph.store import (
-    EDGES_FILE,
-    NODES_FILE,
-    SCENES_FILE,
-    dump_edges,
-    dump_nodes,
-    dump_scenes,
-    load_dataset,
-    load_scenes,
-)
 from tests.conftest import DATA_DIR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "appendix1.tsv"

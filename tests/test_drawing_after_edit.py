@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph import edit
+from graph.data import edit
 from tests.conftest import DATA_DIR, ROOT
 
 APP = str(ROOT / "app.py")

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from graph import edit, journal, store
-from graph.edit import (
+from graph.data import edit, journal, store
+from graph.data import files as data_files
+from graph.data.edit import (
     CONFLICT_MESSAGE,
     add_edge,
     add_node,
@@ -35,9 +36,9 @@ from graph.edit import (
     update_node,
     update_scene,
 )
+from graph.data.store import fingerprint, load_dataset, load_scenes, save_dataset, save_scenes, scenes_fingerprint
 from graph.errors import ConflictError, DataError, GraphError, NodeNotFound
 from graph.schema import Dataset, Scene, edge_key
-from graph.store import fingerprint, load_dataset, load_scenes, save_dataset, save_scenes, scenes_fingerprint
 from tests.conftest import edge, node
 
 RAISED = edge_key("strand:a", "raised", "topic:t")
@@ -496,7 +497,7 @@ def _retyped(dataset: Dataset) -> Dataset:
 
 
 def _fail_after_first_file(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
-    real = store.replace_data_file
+    real = data_files.replace_data_file
     written = []
 
     def replace_then_fail(data_dir, file_name, text):
@@ -504,7 +505,7 @@ def _fail_after_first_file(monkeypatch: pytest.MonkeyPatch, error: BaseException
             raise error
         written.append(real(data_dir, file_name, text))
 
-    monkeypatch.setattr(store, "replace_data_file", replace_then_fail)
+    monkeypatch.setattr(data_files, "replace_data_file", replace_then_fail)
 
 
 @pytest.mark.parametrize("error", [KeyboardInterrupt("interrupted"), OSError(28, "No space left on device")])
@@ -542,7 +543,7 @@ def test_a_change_left_half_done_is_valid_at_once_and_rolled_back_by_recovery(
     # Readers see the data as committed (the change not at all), before anyone recovers it...
     assert load_dataset(data_dir) == load_dataset_of(before)
     # ...and the files as left are valid too: the links that would break were taken out first.
-    store.parse_json_text((data_dir / "edges.json").read_text(encoding="utf-8"), "edges.json")
+    data_files.parse_json_text((data_dir / "edges.json").read_text(encoding="utf-8"), "edges.json")
 
     assert recover(data_dir) is True
     assert files(data_dir) == before
@@ -561,7 +562,7 @@ def load_dataset_of(contents: dict[str, bytes]) -> Dataset:
 def test_every_state_between_the_two_files_is_valid(
     data_dir: Path, tiny_dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ):
-    real = store.replace_data_file
+    real = data_files.replace_data_file
     states = []
 
     def replace_and_check(data_dir, file_name, text):
@@ -569,7 +570,7 @@ def test_every_state_between_the_two_files_is_valid(
         states.append(load_dataset(data_dir))  # raises if this state is invalid
         return written
 
-    monkeypatch.setattr(store, "replace_data_file", replace_and_check)
+    monkeypatch.setattr(data_files, "replace_data_file", replace_and_check)
     done = apply_batch(
         data_dir, _retyped(tiny_dataset), editor="Sam", action="retype", expected_version=version(data_dir)
     )

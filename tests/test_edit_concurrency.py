@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import journal, store
-from graph.edit import add_node, apply_batch, delete_node, read_changelog, recover, snapshot, undo
+from graph.data import files, journal, store
+from graph.data.edit import add_node, apply_batch, delete_node, read_changelog, recover, snapshot, undo
+from graph.data.store import fingerprint, load_dataset
 from graph.errors import ConflictError
 from graph.schema import Dataset
-from graph.store import fingerprint, load_dataset
 from tests.conftest import ROOT, edge, node
 
 FORK = multiprocessing.get_context("fork")
@@ -123,7 +123,7 @@ def test_a_writer_killed_at_any_moment_leaves_files_that_load(data_dir: Path):
 
 def _crash_at(data_dir: Path, module: str, function: str, call: int, target: Dataset) -> None:
     """Run one change and die (os._exit: no cleanup) right after the ``call``-th call of <module>.<function>."""
-    owner = {"store": store, "journal": journal}[module]
+    owner = {"store": store, "files": files, "journal": journal}[module]
     real = getattr(owner, function)
     calls = []
 
@@ -149,11 +149,11 @@ def _retyped(tiny_dataset: Dataset) -> Dataset:
 @pytest.mark.parametrize(
     ("module", "function", "call", "committed"),
     [
-        ("store", "write_text_atomic", 1, False),  # the journal is written
+        ("files", "write_text_atomic", 1, False),  # the journal is written
         ("journal", "_keep_backup", 1, False),
-        ("store", "replace_data_file", 1, False),
-        ("store", "replace_data_file", 2, False),
-        ("store", "replace_data_file", 3, False),
+        ("files", "replace_data_file", 1, False),
+        ("files", "replace_data_file", 2, False),
+        ("files", "replace_data_file", 3, False),
         ("journal", "append_changelog", 1, True),  # the entry is in the log: committed
     ],
 )
@@ -254,7 +254,7 @@ def test_sixteen_imports_at_once_all_land_each_once(data_dir: Path, tmp_path_fac
 
 def _import_forever(data_dir: Path, inbox: Path, first: int) -> None:
     """Import file after file (from import-<first>.json on) through the command line's own code until killed."""
-    from graph.cli import main
+    from graph.cli.main import main
 
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (the process is killed, never closes)
     for number in range(first, 10_000):

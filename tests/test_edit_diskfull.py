@@ -1,7 +1,7 @@
 """A full disk at each write of a change: the user is told in one line, nothing reported as failed
 lands later, and the next change succeeds.
 
-The disk fills by injection: ``store.write_fd``, the one low-level write of every file the package
+The disk fills by injection: ``graph.data.files.write_fd``, the one low-level write of every file the package
 writes, writes half its bytes and then fails with ENOSPC on its n-th call.
 """
 
@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from graph import edit, store
-from graph.cli import main
-from graph.edit import read_changelog
-from graph.store import load_dataset, load_scenes
+from graph.cli.main import main
+from graph.data import edit, store
+from graph.data import files as data_files
+from graph.data.edit import read_changelog
+from graph.data.store import load_dataset, load_scenes
+from graph.errors import WriteError
 from tests.conftest import DATA_DIR
 
 
@@ -35,15 +37,15 @@ def _state(data_dir: Path) -> dict[str, bytes]:
 
 
 def _count_writes(monkeypatch, run) -> int:
-    real, calls = store.write_fd, []
-    monkeypatch.setattr(store, "write_fd", lambda fd, data: (calls.append(1), real(fd, data))[1])
+    real, calls = data_files.write_fd, []
+    monkeypatch.setattr(data_files, "write_fd", lambda fd, data: (calls.append(1), real(fd, data))[1])
     run()
-    monkeypatch.setattr(store, "write_fd", real)
+    monkeypatch.setattr(data_files, "write_fd", real)
     return len(calls)
 
 
 def _fill_disk_at(monkeypatch, call: int) -> None:
-    real, calls = store.write_fd, []
+    real, calls = data_files.write_fd, []
 
     def write(fd: int, data: bytes) -> None:
         calls.append(1)
@@ -52,7 +54,7 @@ def _fill_disk_at(monkeypatch, call: int) -> None:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(fd, data)
 
-    monkeypatch.setattr(store, "write_fd", write)
+    monkeypatch.setattr(data_files, "write_fd", write)
 
 
 def test_a_full_disk_at_each_write_of_an_import(capsys, monkeypatch, data_dir: Path, tmp_path_factory):
@@ -98,7 +100,7 @@ def test_a_full_disk_while_saving_a_scene_leaves_the_scenes_as_they_were(monkeyp
     for call in (1, 2, 3):
         with monkeypatch.context() as patch:
             _fill_disk_at(patch, call)
-            with pytest.raises(store.WriteError, match="No space left on device"):
+            with pytest.raises(WriteError, match="No space left on device"):
                 edit.add_scene(data_dir, other, editor="Sam", expected_version=result.version)
         assert _state(data_dir) == before
     edit.delete_scene(data_dir, "scene:barriers", editor="Sam", expected_version=result.version)

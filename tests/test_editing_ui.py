@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph import edit
-from graph.edit import CONFLICT_MESSAGE, read_changelog
+from graph.data import edit
+from graph.data import files as data_files
+from graph.data.edit import CONFLICT_MESSAGE, read_changelog
+from graph.data.store import fingerprint, load_dataset, save_dataset
 from graph.schema import edge_key
-from graph.store import fingerprint, load_dataset, save_dataset
 from tests.conftest import DATA_DIR, ROOT
 
 APP = str(ROOT / "app.py")
@@ -365,11 +366,11 @@ def test_a_full_disk_is_reported_beside_the_form_and_nothing_lands(monkeypatch, 
     import errno
     import os
 
-    from graph import store
+    from graph.data import store
 
     at = _editor(monkeypatch)
     before = files(data_copy)
-    real = store.write_fd
+    real = data_files.write_fd
 
     calls = []
 
@@ -380,13 +381,13 @@ def test_a_full_disk_is_reported_beside_the_form_and_nothing_lands(monkeypatch, 
         os.write(fd, data[: len(data) // 2])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(store, "write_fd", full)
+    monkeypatch.setattr(data_files, "write_fd", full)
     _add_missed_link(at)
     assert files(data_copy) == before
     (error,) = at.error
     assert "No space left on device; nothing was saved" in error.value
 
-    monkeypatch.setattr(store, "write_fd", real)  # room again: the same click saves it
+    monkeypatch.setattr(data_files, "write_fd", real)  # room again: the same click saves it
     at.button(key="kg_add_link").click().run()
     _ok(at)
     assert MISSED in _edges(data_copy) and len(read_changelog(data_copy)) == 1

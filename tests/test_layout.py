@@ -9,8 +9,8 @@ import random
 import networkx as nx
 import pytest
 
-from graph.build import build_graph
-from graph.layout import NODE_SPACING, compute_layout
+from graph.data.build import build_graph
+from graph.picture.layout import NODE_SPACING, compute_layout
 from graph.schema import Dataset, Edge, Node
 
 
@@ -154,8 +154,8 @@ def test_plain_networkx_graphs_are_laid_out_too(graph_type):
 
 
 def test_no_two_labels_overlap_at_full_size_in_the_shipped_graph():
-    from graph.layout import label_boxes
-    from graph.store import load_dataset
+    from graph.data.store import load_dataset
+    from graph.picture.layout import label_boxes
     from tests.conftest import DATA_DIR
 
     G = build_graph(load_dataset(DATA_DIR))
@@ -172,7 +172,7 @@ def test_no_two_labels_overlap_at_full_size_in_the_shipped_graph():
 
 
 def test_a_filtered_view_is_laid_out_afresh_in_the_panes_shape():
-    from graph.layout import fill_layout
+    from graph.picture.layout import fill_layout
 
     G = _themes_and_strands()
     part = G.subgraph([n for n in G if n.startswith(("topic:0", "theme:0", "topic:1", "theme:1"))])
@@ -185,7 +185,7 @@ def test_a_filtered_view_is_laid_out_afresh_in_the_panes_shape():
 
 
 def test_an_edit_keeps_every_position_and_puts_the_new_node_beside_its_neighbours():
-    from graph.layout import extend_layout
+    from graph.picture.layout import extend_layout
 
     G = _themes_and_strands()
     before = compute_layout(G)
@@ -200,7 +200,7 @@ def test_an_edit_keeps_every_position_and_puts_the_new_node_beside_its_neighbour
 
 
 def test_a_remembered_part_survives_an_added_node():
-    from graph.layout import LayoutMemory
+    from graph.picture.layout import LayoutMemory
 
     G = _themes_and_strands()
     memory = LayoutMemory()

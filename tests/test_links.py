@@ -1,9 +1,9 @@
-"""Links: a view as URL query parameters and back (graph.links)."""
+"""Links: a view as URL query parameters and back (graph.picture.links)."""
 
 import networkx as nx
 import pytest
 
-from graph.links import check_view, read_query, view_query
+from graph.picture.links import check_view, read_query, view_query
 from graph.schema import View
 
 
@@ -94,7 +94,7 @@ def test_checking_a_view_after_an_edit_drops_a_deleted_node(graph):
 
 
 def test_the_readme_documents_every_parameter():
-    from graph.links import PARAMETERS, TABS
+    from graph.picture.links import PARAMETERS, TABS
     from tests.conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

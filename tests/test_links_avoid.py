@@ -2,7 +2,7 @@
 
 import networkx as nx
 
-from graph.links import read_query, view_query
+from graph.picture.links import read_query, view_query
 from graph.schema import View
 
 

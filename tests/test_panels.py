@@ -3,7 +3,7 @@
 import networkx as nx
 import pytest
 
-from graph.panels import edge_table, node_details, node_table
+from graph.picture.panels import edge_table, node_details, node_table
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import io
 import matplotlib.image as mpimg
 import pytest
 
-from graph.build import build_graph
-from graph.layout import compute_layout, fill_layout
-from graph.picture import plan_picture, render_png
+from graph.data.build import build_graph
+from graph.data.store import load_dataset, load_scenes
+from graph.picture.layout import compute_layout, fill_layout
+from graph.picture.png import plan_picture, render_png
+from graph.picture.style import FADED_FILL, MIN_PRESENTATION_PX, style_of
+from graph.picture.view import apply_view
 from graph.schema import Dataset, Edge, Node
-from graph.store import load_dataset, load_scenes
-from graph.style import FADED_FILL, MIN_PRESENTATION_PX, style_of
-from graph.view import apply_view
 from tests.conftest import DATA_DIR
 
 

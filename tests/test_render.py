@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from graph.build import build_graph
+from graph.data.build import build_graph
 from graph.errors import NodeNotFound
-from graph.render import NODE_STYLES, external_references, legend, standalone_html, vis_payload
+from graph.picture.render import NODE_STYLES, external_references, legend, standalone_html, vis_payload
 from graph.schema import Dataset, Edge, Node, NodeType
 
 INJECTIONS = (

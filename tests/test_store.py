@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.data.files import write_text_atomic
+from graph.data.store import dump_edges, dump_nodes, fingerprint, load_dataset, save_dataset
 from graph.errors import DataError
-from graph.store import dump_edges, dump_nodes, fingerprint, load_dataset, save_dataset, write_text_atomic
 from tests.conftest import write_json
 
 
@@ -153,7 +154,7 @@ def test_a_repeated_key_deep_inside_is_found(data_dir: Path):
 
 
 def test_an_imported_json_file_with_a_repeated_key_is_refused(capsys, data_dir: Path, tmp_path: Path):
-    from graph.cli import main
+    from graph.cli.main import main
 
     upload = tmp_path / "theirs.json"
     upload.write_text('{"nodes": [{"id": "topic:x", "type": "topic", "type": "barrier", "label": "X"}]}')

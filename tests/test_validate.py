@@ -1,6 +1,6 @@
 """Whole-dataset validation: every problem, located."""
 
-from graph.validate import parse_edges, parse_nodes
+from graph.data.validate import parse_edges, parse_nodes
 
 GOOD_NODES = [
     {"id": "strand:a", "type": "strand", "label": "A", "refs": ["2"]},
@@ -119,9 +119,9 @@ def test_a_backslash_that_only_looks_like_an_escape_is_fine():
 def test_an_edit_with_a_bidi_override_writes_nothing(data_dir):
     import pytest
 
-    from graph.edit import add_node
+    from graph.data.edit import add_node
+    from graph.data.store import fingerprint
     from graph.errors import DataError
-    from graph.store import fingerprint
 
     before = fingerprint(data_dir)
     with pytest.raises(DataError) as caught:

@@ -3,8 +3,8 @@
 import networkx as nx
 import pytest
 
+from graph.picture.view import apply_view, filter_nodes, neighbourhood, path_edges
 from graph.schema import View
-from graph.view import apply_view, filter_nodes, neighbourhood, path_edges
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_the_highlight_goes_to_the_drawing_as_ids(graph):
 
 
 def test_a_view_too_big_to_draw_becomes_an_overview_or_one_community(graph):
-    from graph.view import plan_drawing
+    from graph.picture.view import plan_drawing
 
     groups = [["s1", "t1", "h1"], ["s2", "t2", "h2", "o"]]
     overview = plan_drawing(graph, View(), apply_view(graph, View()), groups, max_nodes=3)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.journal import read_changelog
-from graph.store import load_scenes
+from graph.data.journal import read_changelog
+from graph.data.store import load_scenes
 from tests.conftest import DATA_DIR, ROOT
 
 APP = str(ROOT / "app.py")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.panels import escape_markdown as E
+from graph.picture.panels import escape_markdown as E
 from graph.schema import NODE_TYPE_DOCS, NodeType
 from ui import data
 

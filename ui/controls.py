@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.picture.view import community_name
 from graph.schema import LEVELS, RELATIONS, NodeType
-from graph.view import community_name
 from ui import data, state
 
 #: How the filters combine; the README's "Filters" section says the same.

@@ -21,7 +21,7 @@ from typing import Any
 
 import streamlit as st
 
-from graph import store
+from graph.data import files, store
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_SETTING = "KG_CACHE_DIR"
@@ -52,7 +52,7 @@ def data_version(folder: str) -> str:
 
 @st.cache_resource(show_spinner="Loading the graph…", max_entries=2)
 def load(folder: str, version: str):
-    from graph.build import build_graph
+    from graph.data.build import build_graph
 
     return build_graph(store.load_dataset(folder))
 
@@ -81,7 +81,7 @@ def _kept(name: str, version: str, code: tuple[str, ...], compute: Callable[[], 
     result = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        store.write_text_atomic(path, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+        files.write_text_atomic(path, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
     except OSError:
         pass  # a read-only home: compute again next time
     return result
@@ -91,7 +91,7 @@ def _kept(name: str, version: str, code: tuple[str, ...], compute: Callable[[], 
 def layout_memory(folder: str) -> dict:
     """Layouts shown so far for a data folder, kept across reruns and versions (the script's own
     globals start afresh on every rerun): ``whole`` and the filtered views' ``parts``."""
-    from graph.layout import LayoutMemory
+    from graph.picture.layout import LayoutMemory
 
     return {"whole": None, "parts": LayoutMemory()}
 
@@ -104,13 +104,13 @@ def positions(folder: str, version: str) -> dict[str, tuple[float, float]]:
     memory = layout_memory(folder)
 
     def compute() -> dict[str, list[float]]:
-        from graph.layout import compute_layout, extend_layout
+        from graph.picture.layout import compute_layout, extend_layout
 
         graph = load(folder, version)
         where = compute_layout(graph) if memory["whole"] is None else extend_layout(graph, memory["whole"])
         return {n: list(xy) for n, xy in where.items()}
 
-    kept = _kept("layout", version, ("graph/layout.py",), compute)
+    kept = _kept("layout", version, ("graph/picture/layout.py",), compute)
     memory["whole"] = {n: (float(x), float(y)) for n, (x, y) in kept.items()}
     return memory["whole"]
 
@@ -221,7 +221,7 @@ def summary(folder: str, version: str) -> dict:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def names(folder: str, version: str) -> dict[str, str]:
     """Every node id -> its unique display name, in label order."""
-    from graph.view import node_names
+    from graph.picture.view import node_names
 
     return node_names(load(folder, version))
 

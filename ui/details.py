@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.panels import escape_markdown as E
-from graph.panels import node_details
+from graph.picture.panels import escape_markdown as E
+from graph.picture.panels import node_details
 from ui import state
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from graph.picture.view import MAX_DRAWN_NODES, Shown, plan_drawing
 from graph.schema import View
-from graph.view import MAX_DRAWN_NODES, Shown, plan_drawing
 from ui import data, state
 
 #: Nodes whose edges the tooltip's metric is named after, by the "Size nodes by" choice.
@@ -43,7 +43,7 @@ def prepare(graph, folder: str, version: str, view: View, shown: Shown, *, prese
 def show(payload: dict, shown: Shown, *, height: int, presentation: bool = False) -> None:
     """Draw the payload with the view's highlight (restyled in place when only it changed);
     a click selects (``state.clicked_in_drawing``). The one place the app calls the component."""
-    from graph.component import graph_view
+    from graph.picture.component import graph_view
 
     graph_view(
         payload,
@@ -61,8 +61,8 @@ def _digest(nodes) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _overview_payload(folder: str, version: str, nodes_digest: str, _overview, scale: float) -> dict:
-    from graph.layout import compute_layout
-    from graph.render import vis_payload
+    from graph.picture.layout import compute_layout
+    from graph.picture.render import vis_payload
 
     return vis_payload(
         _overview,
@@ -85,7 +85,7 @@ def _payload(
     """The vis-network payload of these nodes. A part of the graph (a filtered view, a scene) is laid
     out afresh to fill the pane, since spread over the whole graph's space it would be too small
     to read; the whole graph keeps one layout, so nodes stay where people saw them."""
-    from graph.render import vis_payload
+    from graph.picture.render import vis_payload
 
     nodes = tuple(node_list.split("\n")) if node_list else ()
     graph = data.load(folder, version)

@@ -1,6 +1,6 @@
 """Live capture: the facilitator's editing controls, shown only once the facilitator passcode is entered.
 
-Every write goes through ``graph.edit`` (validated, locked, versioned, logged and undoable); this
+Every write goes through ``graph.data.edit`` (validated, locked, versioned, logged and undoable); this
 module turns widgets into those calls, and their errors into messages beside the fields.
 """
 
@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from graph import edit, store
+from graph.data import edit, store
 from graph.errors import MAX_LISTED, ConflictError, DataError, GraphError, Problem
 from graph.formats import MAX_IMPORT_BYTES, MergePlan, near_duplicates, parse_import, plan_merge, slug_id
-from graph.panels import escape_markdown
+from graph.picture.panels import escape_markdown
 from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, NodeType, Relation, edge_key
 
 PASSCODE_SETTING = "KG_EDIT_PASSCODE"

@@ -12,9 +12,9 @@ import sys
 import streamlit as st
 
 from graph.errors import DataError, listed
-from graph.exports import DEFAULT_TITLE
-from graph.panels import escape_markdown as E
-from graph.view import MAX_DRAWN_NODES, apply_view
+from graph.picture.exports import DEFAULT_TITLE
+from graph.picture.panels import escape_markdown as E
+from graph.picture.view import MAX_DRAWN_NODES, apply_view
 from ui import controls, data, drawing, state, workshop
 from ui.about import about_panel
 from ui.details import details_panel
@@ -173,7 +173,7 @@ def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> N
         with drawing_place:
             guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
     with left:
-        # The key itself is part of the drawing (graph.component), drawn from the same style table.
+        # The key itself is part of the drawing (graph.picture.component), drawn from the same style table.
         st.caption("Colours are colour-blind safe, and every type has its own shape.")
     with controls_place:
         export_place = controls.view_controls(graph, folder, version)

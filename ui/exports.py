@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.exports import EXPORT_FORMATS, MIME_TYPES
+from graph.picture.exports import EXPORT_FORMATS, MIME_TYPES
 from ui import data
 
 EXPORT_LABELS = {
@@ -50,7 +50,7 @@ def export_menu(where, graph, folder: str, version: str, shown: list[str], lit: 
 
 def _exporter(graph, fmt, where, shown, lit, title, caption, part):
     def make() -> bytes:
-        from graph.exports import export_files
+        from graph.picture.exports import export_files
 
         files = export_files(graph, fmt, positions=where, node_ids=shown, highlight=lit, title=title, caption=caption)
         return files[f"-{part}" if part else ""]

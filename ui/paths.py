@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.panels import escape_markdown as E
+from graph.picture.panels import escape_markdown as E
 from ui import data, state
 
 

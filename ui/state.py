@@ -9,7 +9,7 @@ The View (``graph.schema.View``) is the single truth. Widgets are mirrors of it:
   a linked node") calls ``select`` or ``show_view`` from a widget callback, which runs before
   any widget of the next run is built, so the View and every mirror change together and the
   drawing, the details and the URL agree after one rerun;
-* at the end of every run, ``write_url`` puts the View in the address bar (``graph.links``).
+* at the end of every run, ``write_url`` puts the View in the address bar (``graph.picture.links``).
 
 Only this module writes the keys named here; panels read them through ``view()`` and build
 their widgets with these keys.
@@ -23,7 +23,7 @@ from typing import Any
 
 import streamlit as st
 
-from graph.links import TABS, check_view, read_query, view_query
+from graph.picture.links import TABS, check_view, read_query, view_query
 from graph.schema import View
 
 # ------------------------------------------------------------------ keys
@@ -165,7 +165,7 @@ def _from_widgets(v: View, state) -> dict[str, Any]:
         changed["focus"] = state[FIND]
     drawing = state.get(GRAPH)
     if isinstance(drawing, dict) and drawing.get("selected") != v.focus and "focus" not in changed:
-        from graph.view import overview_community
+        from graph.picture.view import overview_community
 
         clicked = drawing.get("selected")  # a click on the drawing whose callback has not run (AppTest)
         community = overview_community(clicked)
@@ -199,7 +199,7 @@ def _store(new: View, state) -> None:
 
 
 def _select_in_drawing(state, node_id: str | None) -> None:
-    from graph.component import select_node
+    from graph.picture.component import select_node
 
     current = state.get(GRAPH)
     if not isinstance(current, dict) or current.get("selected") != node_id:
@@ -343,8 +343,8 @@ def set_tab(name: str | None) -> None:
 
 def clicked_in_drawing() -> None:
     """The drawing's callback: a node selects it; a community of the overview draws that community."""
-    from graph.component import selected_node
-    from graph.view import overview_community
+    from graph.picture.component import selected_node
+    from graph.picture.view import overview_community
 
     node_id = selected_node(GRAPH)
     community = overview_community(node_id)

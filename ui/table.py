@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.panels import edge_table, node_table
+from graph.picture.panels import edge_table, node_table
 from ui import state
 
 

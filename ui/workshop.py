@@ -12,9 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from graph import edit, store
+from graph.data import edit, files, store
 from graph.errors import ConflictError, DataError, GraphError, listed
-from graph.panels import escape_markdown
+from graph.picture.panels import escape_markdown
 from graph.schema import Scene, View
 
 E = escape_markdown
@@ -53,7 +53,7 @@ def load_scenes(data_dir: str) -> tuple[list[Scene], str, list[str]]:
 
 
 def _scenes_stamp(data_dir: str) -> tuple:
-    path = Path(data_dir) / store.SCENES_FILE
+    path = Path(data_dir) / files.SCENES_FILE
     try:
         info = path.stat()
         return (info.st_mtime_ns, info.st_size)

@@ -1,9 +1,9 @@
 """Exports and imports as pure functions: a graph in, bytes or text out; bytes in, rows and a merge plan out.
 
 No function here opens a file: callers read the upload and write exports with
-``graph.store.write_bytes_atomic`` / ``write_text_atomic``.
+``graph.data.files.write_bytes_atomic`` / ``write_text_atomic``.
 
-Exports (each from ``graph.build.build_graph``'s MultiDiGraph): ``to_graphml``, ``to_gexf``
+Exports (each from ``graph.data.build.build_graph``'s MultiDiGraph): ``to_graphml``, ``to_gexf``
 (Gephi), ``to_cytoscape`` (Cytoscape), ``to_csv`` (Excel), ``to_kumu_xlsx`` (Kumu, Excel),
 ``to_json`` (ours). Imports: ``parse_import`` reads .csv, .xlsx, .graphml, .gexf or .json
 into an ``ImportBatch``; ``plan_merge`` matches it against the existing data and validates

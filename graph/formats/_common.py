@@ -94,7 +94,7 @@ def edge_rows(G: nx.MultiDiGraph) -> list[EdgeRow]:
 
 
 def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
-    """The validated models behind a graph built by ``graph.build.build_graph``."""
+    """The validated models behind a graph built by ``graph.data.build.build_graph``."""
     nodes = tuple(
         Node(
             id=row.id,

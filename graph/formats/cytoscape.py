@@ -44,7 +44,7 @@ def to_cytoscape(
 ) -> str:
     """Cytoscape.js JSON: ``{"elements": {...}, "style": [...]}`` with positions, colours, shapes and sizes.
 
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> from graph.schema import Dataset, Node
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> json.loads(to_cytoscape(G))["elements"]["nodes"][0]["data"]["name"]

@@ -58,7 +58,7 @@ def to_gexf(
 ) -> bytes:
     """GEXF 1.2 that opens in Gephi and Gephi Lite with colours, sizes and positions (y mirrored).
 
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> from graph.schema import Dataset, Node
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> b'<node id="topic:t" label="T">' in to_gexf(G)

@@ -58,7 +58,7 @@ def to_graphml(
 ) -> bytes:
     """GraphML 1.0 that opens in Gephi and Gephi Lite: labels, types, references, colours, sizes, positions.
 
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> from graph.schema import Dataset, Node
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> b'<data key="n0">T</data>' in to_graphml(G)

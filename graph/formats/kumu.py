@@ -58,7 +58,7 @@ _WIDTHS = {"ID": 34, "Label": 40, "Description": 60, "From": 34, "To": 34, "Refs
 def to_kumu_xlsx(G: nx.MultiDiGraph) -> bytes:
     """An .xlsx with 'Elements' and 'Connections' sheets that Kumu imports as they are.
 
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> from graph.schema import Dataset, Node
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> to_kumu_xlsx(G)[:2]

@@ -26,12 +26,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from graph.data.store import dump_model
+from graph.data.validate import parse_edges, parse_nodes
 from graph.errors import DataError, Problem
 from graph.formats._common import is_finite, is_whole_number, split_values
 from graph.formats.batch import MAX_NUMBER_DIGITS, ImportBatch, ImportedRow
 from graph.schema import RELATIONS, Dataset, Edge, Node, edge_key
-from graph.store import dump_model
-from graph.validate import parse_edges, parse_nodes
 
 REFS_REQUIRED = (
     "is required: every node and edge must cite the report section or source "

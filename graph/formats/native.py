@@ -12,6 +12,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph.data.files import loads_strict
+from graph.data.store import dump_model
 from graph.errors import Problem
 from graph.formats._common import dataset_from_graph, slug_id
 from graph.formats.batch import (
@@ -23,7 +25,6 @@ from graph.formats.batch import (
     check_element_count,
     file_error,
 )
-from graph.store import dump_model, loads_strict
 
 _TOP_LEVEL = frozenset({"nodes", "edges", "$schema"})
 
@@ -35,7 +36,7 @@ class _BadNumber(ValueError):
 def to_json(G: nx.MultiDiGraph) -> str:
     """``{"nodes": [...], "edges": [...]}`` in the shape of data/nodes.json and data/edges.json, sorted.
 
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> from graph.schema import Dataset, Node
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> json.loads(to_json(G))["nodes"]

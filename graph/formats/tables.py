@@ -27,7 +27,7 @@ _BOM = "\ufeff"
 def to_csv(G: nx.MultiDiGraph) -> dict[str, str]:
     """``{"nodes.csv": ..., "edges.csv": ...}``: the graph as two tables that open cleanly in Excel.
 
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> from graph.schema import Dataset, Node
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="=T", refs=["4", "5"]),), ()))
     >>> to_csv(G)["nodes.csv"].splitlines()[1]

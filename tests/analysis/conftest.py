@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.build import build_graph
+from graph.data.build import build_graph
 from graph.schema import Dataset, Edge, Node
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -130,7 +130,7 @@ def appendix() -> nx.MultiDiGraph:
 @pytest.fixture(scope="session")
 def report_graph() -> nx.MultiDiGraph:
     """The report's own graph, as shipped in data/."""
-    from graph.build import load_graph
+    from graph.data.build import load_graph
 
     if not (DATA_DIR / "nodes.json").exists():
         pytest.skip("the report's data is not there yet")

@@ -16,10 +16,10 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).res
 
 from sample_graph import report_like_dataset, tiny_dataset  # noqa: E402
 
-from graph.build import build_graph  # noqa: E402
-from graph.component import graph_view, select_node  # noqa: E402
-from graph.layout import compute_layout  # noqa: E402
-from graph.render import legend, vis_payload  # noqa: E402
+from graph.data.build import build_graph  # noqa: E402
+from graph.picture.component import graph_view, select_node  # noqa: E402
+from graph.picture.layout import compute_layout  # noqa: E402
+from graph.picture.render import legend, vis_payload  # noqa: E402
 
 st.set_page_config(page_title="Graph component demo", layout="wide")
 

@@ -90,7 +90,7 @@ def test_a_keyboard_user_jumps_from_find_a_node_to_the_details(page, streamlit_s
 
 
 def test_no_serious_accessibility_violation_on_the_edit_tab(page, streamlit_server, axe_source, tmp_path_factory):
-    from graph.store import load_dataset, save_dataset
+    from graph.data.store import load_dataset, save_dataset
     from tests.conftest import DATA_DIR
 
     copy = tmp_path_factory.mktemp("axe-edit-data")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from graph.store import load_dataset
+from graph.data.store import load_dataset
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser

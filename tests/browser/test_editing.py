@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from graph.edit import read_changelog
+from graph.data.edit import read_changelog
+from graph.data.store import load_dataset, save_dataset
 from graph.schema import edge_key
-from graph.store import load_dataset, save_dataset
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser

@@ -9,11 +9,11 @@ from collections import Counter
 import matplotlib.image as mpimg
 import pytest
 
-from graph.build import build_graph
-from graph.exports import DEFAULT_TITLE
-from graph.layout import compute_layout, fill_layout
-from graph.picture import plan_picture
-from graph.store import load_dataset
+from graph.data.build import build_graph
+from graph.data.store import load_dataset
+from graph.picture.exports import DEFAULT_TITLE
+from graph.picture.layout import compute_layout, fill_layout
+from graph.picture.png import plan_picture
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser

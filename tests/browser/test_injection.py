@@ -15,11 +15,11 @@ from urllib.parse import quote
 
 import pytest
 
-from graph.build import build_graph
-from graph.layout import compute_layout
-from graph.render import standalone_html
+from graph.data.build import build_graph
+from graph.data.store import save_dataset, save_scenes
+from graph.picture.layout import compute_layout
+from graph.picture.render import standalone_html
 from graph.schema import Dataset, Edge, Node, Scene
-from graph.store import save_dataset, save_scenes
 
 pytestmark = pytest.mark.browser
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph.build import build_graph
-from graph.store import load_dataset, load_scenes
-from graph.style import MIN_LABEL_PX, MIN_PRESENTATION_PX
-from graph.view import apply_view
+from graph.data.build import build_graph
+from graph.data.store import load_dataset, load_scenes
+from graph.picture.style import MIN_LABEL_PX, MIN_PRESENTATION_PX
+from graph.picture.view import apply_view
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.build import build_graph
-from graph.layout import compute_layout
-from graph.render import standalone_html
+from graph.data.build import build_graph
+from graph.picture.layout import compute_layout
+from graph.picture.render import standalone_html
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from graph.build import load_graph
+from graph.data.build import load_graph
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
@@ -144,7 +144,7 @@ def test_a_duplicate_row_highlights_the_candidates(page, browser, app_url, graph
 
 def test_a_gap_row_highlights_the_gap(page, browser, app_url, graph):
     from graph.analysis.gaps import gaps
-    from graph.view import gap_members
+    from graph.picture.view import gap_members
     from ui.gaps import GAP_KINDS
 
     report = gaps(graph)
@@ -187,7 +187,7 @@ def test_leaving_the_gap_map_keeps_the_selection_and_the_tab_chosen(page, app_ur
 
 
 def test_a_table_row_selects_its_node(page, browser, app_url, graph):
-    from graph.panels import node_table
+    from graph.picture.panels import node_table
 
     node = node_table(graph, list(graph.nodes))[0]["id"]
     _open(page, app_url + "/?tab=table")
@@ -196,7 +196,7 @@ def test_a_table_row_selects_its_node(page, browser, app_url, graph):
 
 
 def test_go_to_a_linked_node_selects_it_and_shows_its_details(page, browser, app_url, graph):
-    from graph.panels import node_details
+    from graph.picture.panels import node_details
 
     details = node_details(graph, "topic:trauma")
     linked = sorted(
@@ -212,7 +212,7 @@ def test_go_to_a_linked_node_selects_it_and_shows_its_details(page, browser, app
 
 def test_a_path_result_highlights_that_path_alone(page, browser, app_url, graph):
     from graph.analysis.paths import shortest_paths
-    from graph.view import path_edges
+    from graph.picture.view import path_edges
 
     source, target = "topic:trauma", "strand:event-coventry"
     found = shortest_paths(graph, source, target, k=3)["paths"]
@@ -234,8 +234,8 @@ def test_a_click_on_a_node_highlights_its_neighbourhood(page, browser, app_url, 
 
 
 def test_scene_steps_show_each_scene_and_its_link_reopens_it(page, browser, app_url, graph):
-    from graph.store import load_scenes
-    from graph.view import neighbourhood
+    from graph.data.store import load_scenes
+    from graph.picture.view import neighbourhood
 
     scenes = load_scenes(DATA_DIR)
     with_focus = next(i for i, s in enumerate(scenes) if s.view.focus)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store import load_scenes
+from graph.data.store import load_scenes
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser

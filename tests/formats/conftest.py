@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph.build import build_graph
+from graph.data.build import build_graph
 from graph.schema import Dataset, Edge, Node
 
 INJECTION = '=HYPERLINK("http://example.invalid","click")'

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.cli import main
-from graph.exports import EXPORT_FORMATS
-from graph.store import load_dataset, save_dataset
+from graph.cli.main import main
+from graph.data.store import load_dataset, save_dataset
+from graph.picture.exports import EXPORT_FORMATS
 from tests.conftest import DATA_DIR
 
 

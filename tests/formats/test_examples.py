@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build_graph, load_graph
-from graph.cli import main
+from graph.cli.main import main
+from graph.data.build import build_graph, load_graph
+from graph.data.store import load_dataset, save_dataset
 from graph.formats import parse_import, plan_merge
-from graph.layout import compute_layout
-from graph.render import vis_payload
-from graph.store import load_dataset, save_dataset
+from graph.picture.layout import compute_layout
+from graph.picture.render import vis_payload
 from tests.conftest import DATA_DIR, ROOT
 
 EXAMPLES = ROOT / "examples"

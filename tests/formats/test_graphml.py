@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from graph.build import build_graph
+from graph.data.build import build_graph
 from graph.errors import DataError
 from graph.formats import parse_import, to_graphml
 from graph.schema import Dataset, Node, NodeType

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.store import load_dataset, save_dataset
+from graph.data.store import load_dataset, save_dataset
 from tests.conftest import DATA_DIR, ROOT
 
 APP = str(ROOT / "app.py")

@@ -1,7 +1,7 @@
 """Every export read back by a reader other than ours: the parsers Gephi Lite uses
 (graphology-gexf, graphology-graphml), Cytoscape.js headless, xmllint with the GraphML 1.0
 schema, python-calamine for the workbook and pandas for the CSV. The exports are of the shipped data, made as
-the command line and the app make them (graph.exports.export_files).
+the command line and the app make them (graph.picture.exports.export_files).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import load_graph
-from graph.exports import csv_zip, export_files
+from graph.data.build import load_graph
+from graph.data.store import load_dataset
 from graph.formats import parse_import, plan_merge
 from graph.formats._common import node_sizes
-from graph.layout import compute_layout
-from graph.render import NODE_STYLES
+from graph.picture.exports import csv_zip, export_files
+from graph.picture.layout import compute_layout
+from graph.picture.render import NODE_STYLES
 from graph.schema import NodeType
-from graph.store import load_dataset
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 #: Gephi Lite's colour rule (src/utils/colors.ts, isValidColor): a named colour, hex, rgb(), or

@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from graph.build import build_graph
+from graph.data.build import build_graph
 from graph.errors import DataError
 from graph.formats import batch as limits
 from graph.formats import kumu, parse_import, plan_merge, to_kumu_xlsx

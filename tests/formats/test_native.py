@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from graph.data.store import dump_edges, dump_nodes
 from graph.errors import DataError
 from graph.formats import parse_import, to_json
-from graph.store import dump_edges, dump_nodes
 
 
 def test_same_shape_as_the_data_files(graph, dataset):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from graph.build import build_graph
+from graph.data.build import build_graph
 from graph.formats import parse_import, plan_merge, to_csv, to_cytoscape, to_gexf, to_graphml, to_json, to_kumu_xlsx
 from graph.schema import Dataset, Edge, Node
 

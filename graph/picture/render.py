@@ -1,6 +1,6 @@
 """Graph -> what a reader sees: the drawing's payload and the standalone web page.
 
-Shapes, colours and label rules come from the one style table (``graph.style``): every
+Shapes, colours and label rules come from the one style table (``graph.picture.style``): every
 node type has its own shape, so colour is never the only cue. Text from the data is only ever shown
 as text: tooltips are plain strings (vis-network shows a string ``title`` as text), and the
 standalone page escapes every string it writes into HTML.
@@ -19,10 +19,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph import style
 from graph.errors import NodeNotFound
+from graph.picture import style
+from graph.picture.style import STYLES
 from graph.schema import RELATIONS, NodeType, Relation, edge_key
-from graph.style import STYLES
 
 #: How each node type is drawn (colour, shape, name in the key), from the one style table.
 NODE_STYLES: dict[NodeType, dict[str, str]] = {
@@ -35,7 +35,7 @@ _FAINT_RELATIONS = {Relation.RAISED.value, Relation.NOT_PRIORITISED.value}
 _TOOLTIP_TEXT = 400  # characters of a description shown in a tooltip
 _LARGE = 2000  # edges above which the canvas hides edges while dragging and zooming
 #: Where the drawing code and vis-network live (served to the app, inlined into pages).
-STATIC = Path(__file__).resolve().parents[1] / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 def legend() -> list[dict[str, str]]:
@@ -76,7 +76,7 @@ def vis_payload(
     The output depends only on the inputs, so it can be cached and compared.
 
     >>> from graph.schema import Node, Edge, Dataset
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> payload = vis_payload(G, {"topic:t": (0.0, 0.0)})
     >>> payload["nodes"][0]["type"], payload["options"]["physics"]["enabled"]

@@ -1,7 +1,7 @@
 """A still picture of a view (PNG at projector resolution) for slides and handouts.
 
 The picture follows the same rules as the screen: shapes, colours and sizes from the one
-style table (``graph.style``), the highlight drawn the same way (the rest faded), and labels
+style table (``graph.picture.style``), the highlight drawn the same way (the rest faded), and labels
 placed by the same priority, at a projector's size (never under 18 px), never overlapping
 one another or a node. ``plan_picture`` works out where everything goes (plain data, so tests
 can check it); ``render_png`` draws that plan with matplotlib. Labels come from the data and
@@ -25,8 +25,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
-from graph import style
-from graph.render import label_ranks, short_label
+from graph.picture import style
+from graph.picture.render import label_ranks, short_label
 
 _FONT = "DejaVu Sans"  # ships with matplotlib, so the picture looks the same everywhere
 _CHAR = 0.6  # DejaVu Sans's average character width, as a share of the font size

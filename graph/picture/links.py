@@ -286,7 +286,7 @@ class _NameIndex:
         return self._names.get(text.strip().casefold())
 
     def _index(self) -> dict[str, str]:
-        from graph.view import node_names
+        from graph.picture.view import node_names
 
         index: dict[str, str] = {}
         taken: set[str] = set()

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from graph.data.files import gc_paused
+from graph.data.store import load_dataset
 from graph.schema import Dataset, NodeType, Relation
-from graph.store import gc_paused, load_dataset
 
 # The plain string of each enum member: a dict look-up is several times cheaper than ``.value``.
 _TYPE_VALUE = {member: member.value for member in NodeType}

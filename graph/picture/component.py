@@ -27,8 +27,8 @@ from typing import Any
 
 import streamlit as st
 
-from graph.render import highlight_edge_ids
-from graph.style import PRESENTATION_SCALE
+from graph.picture.render import highlight_edge_ids
+from graph.picture.style import PRESENTATION_SCALE
 
 #: Where the browser loads vis-network and the drawing code from (relative to the app's
 #: page; Streamlit serves the ``static/`` folder beside the app's main script at ``app/static/``).
@@ -282,7 +282,7 @@ def graph_view(
     presentation: bool = False,
     fit_to: Iterable[str] | None = None,
 ) -> str | None:
-    """Draw ``payload`` (from ``graph.render.vis_payload``) and return the selected node id.
+    """Draw ``payload`` (from ``graph.picture.render.vis_payload``) and return the selected node id.
 
     ``highlight`` is ``{"nodes": [ids], "edges": [[source, target, relation], ...],
     "focus": node id or None}``: those stay in colour, the rest fades (and stays clickable),

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from graph import store
+from graph.data import files
 from graph.errors import DataError, GraphError, Problem, WriteError
 
 LOCK_FILE = ".kg.lock"
@@ -68,19 +68,19 @@ def commit(data_dir: Path | str, steps: Sequence[Step], entry: dict[str, Any]) -
     Raises WriteError (or whatever interrupted it) after rolling back; nothing is left for later.
     """
     data_dir = Path(data_dir)
-    files = list(dict.fromkeys(name for name, _ in steps))
-    expect = {name: [store.file_digest(data_dir, name), *[_sha256(t) for n, t in steps if n == name]] for name in files}
+    names = list(dict.fromkeys(name for name, _ in steps))
+    expect = {name: [files.file_digest(data_dir, name), *[_sha256(t) for n, t in steps if n == name]] for name in names}
     journal = {"entry": entry["id"], "expect": expect}
     try:
-        store.write_text_atomic(data_dir / PENDING_FILE, json.dumps(journal) + "\n")
+        files.write_text_atomic(data_dir / PENDING_FILE, json.dumps(journal) + "\n")
     except WriteError as error:  # nothing was done
         raise WriteError(error.errno, f"{error.strerror or error}; nothing was saved") from error
     try:
-        for name in files:
+        for name in names:
             _keep_backup(data_dir, name)
-        store.fsync_directory(data_dir)
+        files.fsync_directory(data_dir)
         for name, text in steps:
-            store.replace_data_file(data_dir, name, text)
+            files.replace_data_file(data_dir, name, text)
         append_changelog(data_dir, entry)  # the commit point
     except BaseException as error:
         with contextlib.suppress(Exception):  # else the next writer's recover() rolls it back
@@ -92,7 +92,7 @@ def commit(data_dir: Path | str, steps: Sequence[Step], entry: dict[str, Any]) -
             raise WriteError(error.errno, f"{detail}; nothing was saved") from error
         raise
     with contextlib.suppress(OSError):  # committed: tidying up can wait for the next writer
-        _tidy(data_dir, files)
+        _tidy(data_dir, names)
 
 
 def recover(data_dir: Path | str) -> bool:
@@ -107,7 +107,7 @@ def recover(data_dir: Path | str) -> bool:
     if not path.exists():
         return False
     try:
-        journal = store.read_json(path)
+        journal = files.read_json(path)
         entry_id, expect = journal["entry"], journal["expect"]
         if not isinstance(entry_id, str) or not all(isinstance(v, list) for v in expect.values()):
             raise TypeError
@@ -118,16 +118,16 @@ def recover(data_dir: Path | str) -> bool:
 
 
 def _settle(data_dir: Path, journal: dict[str, Any]) -> bool:
-    files = list(journal["expect"])
+    names = list(journal["expect"])
     if _is_logged(data_dir, journal["entry"]):
-        _tidy(data_dir, files)
+        _tidy(data_dir, names)
         return True
     for name, digests in journal["expect"].items():
         backup = data_dir / f"{BACKUP_PREFIX}{name}"
-        current = store.file_digest(data_dir, name)
-        kept = store.file_digest(data_dir, backup.name)
+        current = files.file_digest(data_dir, name)
+        kept = files.file_digest(data_dir, backup.name)
         if current not in digests or (kept is not None and kept != digests[0]):
-            _set_aside(data_dir, files)  # changed outside the editor: rolling back would overwrite that
+            _set_aside(data_dir, names)  # changed outside the editor: rolling back would overwrite that
             return False
     for name, digests in journal["expect"].items():
         backup = data_dir / f"{BACKUP_PREFIX}{name}"
@@ -140,7 +140,7 @@ def _settle(data_dir: Path, journal: dict[str, Any]) -> bool:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(data_dir / name)
         # else: no backup yet, so the file was not replaced yet
-    store.fsync_directory(data_dir)
+    files.fsync_directory(data_dir)
     _cut_torn_tail(data_dir / CHANGELOG_FILE)
     _remove(data_dir / PENDING_FILE)
     return True
@@ -173,11 +173,11 @@ def _keep_backup(data_dir: Path, name: str) -> None:
     try:
         os.link(source, backup)  # the old file lives on under the backup's name when replaced
     except OSError:  # a file system without hard links: copy instead
-        store.write_bytes_atomic(backup, source.read_bytes())
+        files.write_bytes_atomic(backup, source.read_bytes())
 
 
-def _tidy(data_dir: Path, files: Sequence[str]) -> None:
-    for name in files:
+def _tidy(data_dir: Path, names: Sequence[str]) -> None:
+    for name in names:
         _remove(data_dir / f"{BACKUP_PREFIX}{name}")
     _remove(data_dir / PENDING_FILE)  # last: while it exists, recover() can still finish tidying
 
@@ -185,23 +185,23 @@ def _tidy(data_dir: Path, files: Sequence[str]) -> None:
 def _remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    store.fsync_directory(path.parent)
+    files.fsync_directory(path.parent)
 
 
-def _set_aside(data_dir: Path, files: Sequence[str]) -> None:
+def _set_aside(data_dir: Path, names: Sequence[str]) -> None:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    for name in files:
+    for name in names:
         with contextlib.suppress(FileNotFoundError):
             os.replace(data_dir / f"{BACKUP_PREFIX}{name}", data_dir / f"{BACKUP_PREFIX}{name}.{stamp}.set-aside")
     os.replace(data_dir / PENDING_FILE, data_dir / f".kg.pending.{stamp}.set-aside.json")
-    store.fsync_directory(data_dir)
+    files.fsync_directory(data_dir)
 
 
 def remove_stale_temp_files(data_dir: Path | str, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
     """Delete temporary files a killed writer left behind (only ours, and only old ones)."""
     now = time.time()
     removed = []
-    for name in (*store.REPLACEABLE, PENDING_FILE, *(f"{BACKUP_PREFIX}{n}" for n in store.REPLACEABLE)):
+    for name in (*files.REPLACEABLE, PENDING_FILE, *(f"{BACKUP_PREFIX}{n}" for n in files.REPLACEABLE)):
         for path in Path(data_dir).glob(f".{name}.*.tmp"):
             with contextlib.suppress(FileNotFoundError):
                 if now - path.stat().st_mtime >= older_than:
@@ -233,7 +233,7 @@ def append_changelog(data_dir: Path | str, entry: dict[str, Any]) -> None:
     try:
         size = os.fstat(fd).st_size
         try:
-            store.write_fd(fd, line)
+            files.write_fd(fd, line)
             os.fsync(fd)
         except BaseException as error:
             os.ftruncate(fd, size)  # no torn line, and no entry for a change that is being rolled back
@@ -245,7 +245,7 @@ def append_changelog(data_dir: Path | str, entry: dict[str, Any]) -> None:
     finally:
         os.close(fd)
     if created:
-        store.fsync_directory(path.parent)
+        files.fsync_directory(path.parent)
 
 
 def _cut_torn_tail(path: Path) -> None:

@@ -28,7 +28,7 @@ def _default_data_dir() -> str:
 
 
 def _load(args: argparse.Namespace):
-    from graph.build import load_graph
+    from graph.data.build import load_graph
 
     return load_graph(args.data)
 
@@ -125,7 +125,7 @@ def cmd_vocabulary(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from graph.store import write_schema_files
+    from graph.data.store import write_schema_files
 
     for path in write_schema_files(args.data):
         print(f"Wrote {path}")
@@ -351,7 +351,7 @@ def cmd_gap_map(args: argparse.Namespace) -> int:
         "json": lambda value: (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     }
     if args.output:
-        from graph.store import write_bytes_atomic
+        from graph.data.files import write_bytes_atomic
 
         path = Path(args.output)
         if not path.parent.is_dir():
@@ -385,7 +385,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     text = briefing_markdown(_load(args), top=args.top)
     if args.output:
-        from graph.store import write_text_atomic
+        from graph.data.files import write_text_atomic
 
         write_text_atomic(Path(args.output), text)
         print(f"Wrote {args.output}")
@@ -395,8 +395,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from graph.exports import EXPORT_FORMATS, csv_zip, export_files
-    from graph.store import write_bytes_atomic
+    from graph.data.files import write_bytes_atomic
+    from graph.picture.exports import EXPORT_FORMATS, csv_zip, export_files
 
     if args.table and args.format != "csv":
         raise GraphError("--table goes with --format csv (it picks the nodes or the edges table)")
@@ -425,9 +425,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from graph.edit import merge_batch
+    from graph.data.edit import merge_batch
+    from graph.data.files import read_bytes
+    from graph.data.store import load_dataset
     from graph.formats import MAX_IMPORT_BYTES, parse_import, plan_merge
-    from graph.store import load_dataset, read_bytes
 
     data = read_bytes(args.file, MAX_IMPORT_BYTES)
     batch = parse_import(data, Path(args.file).name)
@@ -487,7 +488,7 @@ def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text
 
 
 def _export_formats() -> dict[str, str]:
-    from graph.exports import EXPORT_FORMATS
+    from graph.picture.exports import EXPORT_FORMATS
 
     return EXPORT_FORMATS
 

@@ -43,7 +43,7 @@ RELATION_PULL: dict[str, float] = {
 NODE_SPACING = 80.0
 
 #: How much room (a radius, in NODE_SPACING units) a node of each type needs: the types
-#: drawn as labelled shapes (see graph.render) are much wider than the small symbols.
+#: drawn as labelled shapes (see graph.picture.render) are much wider than the small symbols.
 ROOM: dict[str, float] = {"level": 0.95, "theme": 0.9, "stage": 0.8, "barrier": 0.9}
 _DEFAULT_ROOM = 0.3
 
@@ -120,8 +120,8 @@ def label_boxes(G: nx.Graph, nodes: list, *, font_scale: float = 1.0) -> np.ndar
     """The (width, height) a node needs on the canvas at zoom 1: its label (two lines of at
     most ``LABEL_WIDTH`` characters, at its type's size times ``font_scale``) under its shape
     (at the largest size a measure can give it)."""
-    from graph.render import short_label
-    from graph.style import style_of
+    from graph.picture.render import short_label
+    from graph.picture.style import style_of
 
     boxes = np.empty((len(nodes), 2))
     for i, node in enumerate(nodes):

@@ -1,9 +1,9 @@
 """Editing the graph and the workshop scenes: validated, versioned, logged and undoable changes.
 
 Every write takes the data folder's lock, settles any change a killed or failed writer left
-(``graph.journal``), checks the caller's version (interactive edits) or reads the data under the
+(``graph.data.journal``), checks the caller's version (interactive edits) or reads the data under the
 same lock (``merge_batch``), validates the whole result with the same rules as the data files,
-and commits it with ``graph.journal.commit``: the files are replaced in an order that keeps every
+and commits it with ``graph.data.journal.commit``: the files are replaced in an order that keeps every
 state in between valid, and the change counts once its entry is in ``changes.jsonl``.
 """
 
@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph import journal, store
+from graph.data import files, journal, store
+from graph.data.journal import read_changelog
+from graph.data.validate import parse_edges, parse_nodes, raw_ids
 from graph.errors import ConflictError, DataError, GraphError, NodeNotFound, Problem
-from graph.journal import read_changelog
 from graph.schema import Dataset, Edge, Node, Scene, edge_key
-from graph.validate import parse_edges, parse_nodes, raw_ids
 
 __all__ = [
     "CONFLICT_MESSAGE",
@@ -233,7 +233,7 @@ def update_node(
             raise DataError(
                 [
                     Problem(
-                        store.NODES_FILE,
+                        files.NODES_FILE,
                         _where_node(before, node_id),
                         "id",
                         "ids are stable and cannot be changed; add a node with the new id, "
@@ -374,7 +374,7 @@ def update_scene(
         index = _find_scene(before, scene_id)
         if "id" in changes and str(changes["id"]).strip() != scene_id:
             raise DataError(
-                [Problem(store.SCENES_FILE, f"scenes[{index}] (id '{scene_id}')", "id", "scene ids cannot be changed")]
+                [Problem(files.SCENES_FILE, f"scenes[{index}] (id '{scene_id}')", "id", "scene ids cannot be changed")]
             )
         updated = _merged(before[index], changes)
         return [*before[:index], updated, *before[index + 1 :]], scene_id
@@ -586,7 +586,7 @@ def _commit_scenes(
     version = _check_version(store.scenes_fingerprint(data_dir), expected_version)
     before = [_as_dict(s) for s in store.load_scenes(data_dir)]
     raw_after, scene_id = build(before)
-    scenes, problems = store.parse_scenes(raw_after, store.SCENES_FILE)
+    scenes, problems = store.parse_scenes(raw_after, files.SCENES_FILE)
     if problems:
         raise DataError(problems)
     after = [_as_dict(s) for s in scenes]
@@ -597,7 +597,7 @@ def _commit_scenes(
     entry = _new_entry(who, action, "scene", fields, version, extra)
     text = store.dump_scenes(scenes)
     entry["version_after"] = store.scenes_fingerprint_of(text.encode("utf-8"))
-    journal.commit(data_dir, [(store.SCENES_FILE, text)], entry)
+    journal.commit(data_dir, [(files.SCENES_FILE, text)], entry)
     return EditResult(entry["version_after"], entry["id"])
 
 
@@ -611,8 +611,8 @@ def _validated(raw_nodes: list[Any], raw_edges: list[Any]) -> Dataset:
     """Validate the whole dataset as the data files would be; problems name the element's place in the file."""
     raw_nodes = sorted(raw_nodes, key=lambda raw: str(raw.get("id", "")) if isinstance(raw, dict) else "")
     raw_edges = sorted(raw_edges, key=_raw_edge_order)
-    nodes, problems = parse_nodes(raw_nodes, store.NODES_FILE)
-    edges, found = parse_edges(raw_edges, nodes, store.EDGES_FILE, known_ids=raw_ids(raw_nodes))
+    nodes, problems = parse_nodes(raw_nodes, files.NODES_FILE)
+    edges, found = parse_edges(raw_edges, nodes, files.EDGES_FILE, known_ids=raw_ids(raw_nodes))
     problems.extend(found)
     if problems:
         raise DataError(problems)
@@ -641,12 +641,12 @@ def _data_steps(before: Dataset, after: Dataset) -> list[tuple[str, str]]:
         return edge.key in final_keys and all(end in new_types and old_types.get(end) == new_types[end] for end in ends)
 
     bridge = tuple(e for e in before.edges if safe_throughout(e))
-    current = {store.NODES_FILE: store.dump_nodes(before.nodes), store.EDGES_FILE: store.dump_edges(before.edges)}
+    current = {files.NODES_FILE: store.dump_nodes(before.nodes), files.EDGES_FILE: store.dump_edges(before.edges)}
     steps = []
     for file_name, text in (
-        (store.EDGES_FILE, store.dump_edges(bridge)),
-        (store.NODES_FILE, store.dump_nodes(after.nodes)),
-        (store.EDGES_FILE, store.dump_edges(after.edges)),
+        (files.EDGES_FILE, store.dump_edges(bridge)),
+        (files.NODES_FILE, store.dump_nodes(after.nodes)),
+        (files.EDGES_FILE, store.dump_edges(after.edges)),
     ):
         if current[file_name] != text:
             steps.append((file_name, text))
@@ -661,7 +661,7 @@ def _version(data_dir: Path, element: str) -> str:
 def _version_after(data_dir: Path, steps: list[tuple[str, str]]) -> str:
     """The data's version once ``steps`` are done: a file they leave alone keeps its bytes."""
     contents: dict[str, bytes | None] = {}
-    for name in (store.NODES_FILE, store.EDGES_FILE):
+    for name in (files.NODES_FILE, files.EDGES_FILE):
         try:
             contents[name] = (data_dir / name).read_bytes()
         except OSError:

@@ -1,7 +1,7 @@
 """Every export in one place, for the command line and the app: a graph in, files' bytes out.
 
 Composes the pure writers of ``graph.formats`` with the layout, the standalone page, the
-picture and the briefing. Nothing here writes a file: callers use ``graph.store``.
+picture and the briefing. Nothing here writes a file: callers use ``graph.data.store``.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def export_files(
     so they show the current view; the data exports always carry the whole graph.
 
     >>> from graph.schema import Dataset, Node
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> sorted(export_files(G, "csv"))
     ['-edges', '-nodes']
@@ -77,21 +77,21 @@ def export_files(
     if fmt == "json":
         return {"": formats.to_json(graph).encode("utf-8")}
     if positions is None:
-        from graph.layout import compute_layout
+        from graph.picture.layout import compute_layout
 
         positions = compute_layout(graph)
     if fmt == "html":
-        from graph.render import standalone_html
+        from graph.picture.render import standalone_html
 
         page = standalone_html(graph, positions, title=title, node_ids=node_ids, highlight=highlight)
         return {"": page.encode("utf-8")}
     if fmt == "png":
-        from graph.picture import render_png
+        from graph.picture.png import render_png
 
         return {
             "": render_png(graph, positions, node_ids=node_ids, highlight=highlight or (), title=title, caption=caption)
         }
-    from graph.render import NODE_STYLES
+    from graph.picture.render import NODE_STYLES
 
     styles = {node_type.value: style for node_type, style in NODE_STYLES.items()}
     sizes = node_sizes(graph)
@@ -106,7 +106,7 @@ def csv_zip(graph: nx.MultiDiGraph) -> bytes:
     """The CSV export as one file: a zip holding nodes.csv and edges.csv (the same bytes each run).
 
     >>> from graph.schema import Dataset, Node
-    >>> from graph.build import build_graph
+    >>> from graph.data.build import build_graph
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="T", refs=["4"]),), ()))
     >>> zipfile.ZipFile(io.BytesIO(csv_zip(G))).namelist()
     ['nodes.csv', 'edges.csv']

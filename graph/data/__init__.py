@@ -1,0 +1,1 @@
+"""How the graph is kept: validation, the data folder (files, journal, lock, change log), editing, building the networkx graph."""
