@@ -512,7 +512,7 @@ def _baseline_graph(data_dir: Path) -> nx.MultiDiGraph:
 
 def analysis_section(run: SizeRun) -> None:
     """Every analysis the app and CLI offer, each against itself at the previous size."""
-    from graph.analysis import gaps, metrics, paths, search
+    from graph.analysis import communities, gaps, metrics, paths, search
     from graph.analysis.overlaps import overlaps
 
     G = run.graph
@@ -531,7 +531,7 @@ def analysis_section(run: SizeRun) -> None:
     else:
         run.measure("duplicates", partial(duplicates, G), target=target)
     run.measure("gaps", partial(gaps.gaps, G, seed=0), target=target)
-    run.measure("communities", partial(gaps.communities, G, seed=0), target=target)
+    run.measure("communities", partial(communities.communities, G, seed=0), target=target)
     run.measure("shortest_paths(k=3)", partial(paths.shortest_paths, G, *probe["path"], k=3), target=target)
     run.measure("neighbourhood(depth=2)", partial(paths.neighbourhood, G, probe["centre"], 2), target=target)
     run.measure("consensus", partial(metrics.consensus, G), target=target)

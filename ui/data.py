@@ -118,7 +118,7 @@ def positions(folder: str, version: str) -> dict[str, tuple[float, float]]:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def communities(folder: str, version: str) -> list[list[str]]:
     def compute() -> list[list[str]]:
-        from graph.analysis.gaps import communities as find
+        from graph.analysis.communities import communities as find
 
         return find(load(folder, version))
 

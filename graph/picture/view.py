@@ -238,7 +238,7 @@ def selection_highlight(
             return members, set(), "Highlighted: the gap chosen under Gaps."
     if view.community is not None:
         if communities is None:
-            from graph.analysis.gaps import communities as find_communities
+            from graph.analysis.communities import communities as find_communities
 
             communities = find_communities(graph)
         if view.community < len(communities):

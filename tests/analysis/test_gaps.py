@@ -4,16 +4,15 @@ import networkx as nx
 import pytest
 
 from graph.analysis._common import qualifier_voices, raised_voices
+from graph.analysis.communities import communities
 from graph.analysis.gaps import (
-    communities,
     gaps,
-    isolated_nodes,
     missing_voices,
-    structural_gaps,
     unaddressed_barriers,
     unaddressed_topics,
     unraised_topics,
 )
+from graph.analysis.structure import isolated_nodes, structural_gaps
 
 
 def _ids(items):

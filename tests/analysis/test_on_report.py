@@ -1,8 +1,9 @@
 """The analyses on the report's own graph agree with what the report makes plain."""
 
 from graph.analysis.briefing import briefing_markdown
+from graph.analysis.communities import communities
 from graph.analysis.duplicates import duplicates
-from graph.analysis.gaps import communities, gaps, missing_voices, unaddressed_barriers, unraised_topics
+from graph.analysis.gaps import gaps, missing_voices, unaddressed_barriers, unraised_topics
 from graph.analysis.metrics import barrier_matrix, consensus, coverage_matrix
 from graph.analysis.paths import shortest_paths
 from graph.analysis.search import resolve_node
