@@ -1,0 +1,102 @@
+"""What every command shares: the data option, output in text, JSON, CSV or markdown, and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+
+def default_data_dir() -> str:
+    return os.environ.get("KG_DATA_DIR") or "data"
+
+
+def load(args: argparse.Namespace):
+    from graph.data.build import load_graph
+
+    return load_graph(args.data)
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def print_csv(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _flat(row.get(key)) for key in columns})
+    sys.stdout.write(out.getvalue())
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, dict) and "label" in value:
+        return value["label"]
+    if isinstance(value, list):
+        return "; ".join(str(_flat(item)) for item in value)
+    return value
+
+
+def _md_cell(value: Any) -> str:
+    return str(_flat(value)).replace("|", "\\|").replace("\n", " ")
+
+
+def print_markdown_table(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        print("_None._")
+        return
+    columns = list(rows[0])
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(_md_cell(row.get(key, "")) for key in columns) + " |")
+
+
+def emit(
+    args: argparse.Namespace, value: Any, text: Callable[[Any], None], rows: Callable[[Any], list] | None = None
+) -> None:
+    fmt = getattr(args, "format", "text")
+    if fmt == "json":
+        print_json(value)
+    elif fmt == "csv":
+        print_csv(rows(value) if rows else value)
+    elif fmt == "markdown":
+        print_markdown_table(rows(value) if rows else value)
+    else:
+        text(value)
+
+
+def node_ref(value: dict[str, Any]) -> str:
+    return f"{value['label']} ({value['id']})"
+
+
+def add_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", default=default_data_dir(), metavar="DIR", help="data directory (default: %(default)s)"
+    )
+
+
+def add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json", "csv", "markdown")) -> None:
+    parser.add_argument("--format", choices=choices, default="text", help="output format (default: text)")
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value

@@ -1,0 +1,141 @@
+"""Commands that move the graph in and out: export to other tools' formats, import from them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from graph.cli.common import EXIT_OK, add_data, load
+from graph.errors import DataError, GraphError
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from graph.data.files import write_bytes_atomic
+    from graph.picture.exports import EXPORT_FORMATS, csv_zip, export_files
+
+    if args.table and args.format != "csv":
+        raise GraphError("--table goes with --format csv (it picks the nodes or the edges table)")
+    default = f"knowledge-graph{EXPORT_FORMATS[args.format]}"
+    if args.format == "csv":
+        default = f"knowledge-graph-{args.table}.csv" if args.table else "knowledge-graph-csv.zip"
+    path = Path(args.output) if args.output else Path(default)
+    if args.format == "csv" and not args.table and path.suffix.lower() == ".csv":
+        raise GraphError(
+            f"CSV export is two tables: give -o NAME.zip for a zip of nodes.csv and edges.csv, "
+            f"or --table nodes (or edges) to write one table to {path}"
+        )
+    if not path.parent.is_dir():
+        raise GraphError(f"cannot write {path}: the folder {path.parent} does not exist")
+    graph = load(args)
+    if args.format != "csv":
+        data = export_files(graph, args.format)[""]
+    elif args.table:
+        data = export_files(graph, "csv")[f"-{args.table}"]
+    else:
+        data = csv_zip(graph)
+    write_bytes_atomic(path, data)
+    what = " (a zip of nodes.csv and edges.csv)" if args.format == "csv" and not args.table else ""
+    print(f"Wrote {path}{what} ({len(data):,} bytes)")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from graph.data.edit import merge_batch
+    from graph.data.files import read_bytes
+    from graph.data.store import load_dataset
+    from graph.formats import MAX_IMPORT_BYTES, parse_import, plan_merge
+
+    data = read_bytes(args.file, MAX_IMPORT_BYTES)
+    batch = parse_import(data, Path(args.file).name)
+    same_as = dict(args.merge or ())
+
+    def merge(existing):
+        # Planned from the data as it is under the write lock, so a concurrent import is merged, not lost.
+        known = {node.id for node in existing.nodes}
+        for new, old in same_as.items():
+            if old not in known:
+                raise GraphError(f"--merge {new}={old}: there is no existing node {old}")
+        plan = plan_merge(existing, batch, same_as=same_as)
+        met = {change.after.id for change in plan.changed_nodes} | {node.id for node in plan.unchanged_nodes}
+        added = {node.id for node in plan.added_nodes}
+        unused = sorted(new for new, old in same_as.items() if new in added or old not in met)
+        if unused:
+            print(f"Note: --merge {', '.join(unused)}: no row of the file would add that node; nothing merged there")
+        for note in plan.notes:
+            print(f"Note: {note}")
+        from graph.formats import near_duplicates
+
+        for near in near_duplicates(plan, existing):
+            print(
+                f"Note: new node {near.new.id} may be {near.existing.id}: {near.reason}; "
+                f"keep both, or add --merge {near.new.id}={near.existing.id}"
+            )
+        print(f"{args.file}: {plan.summary()}")
+        if plan.problems:
+            raise DataError(plan.problems)
+        if plan.type_changes and not args.allow_type_change:
+            what = f"would change the type of {len(plan.type_changes)} existing node(s): {plan.describe_type_changes()}"
+            if not args.dry_run:
+                raise GraphError(f"{args.file} {what}; nothing was written (add --allow-type-change to apply it)")
+            print(f"Note: {what}; applying it needs --allow-type-change")
+        return plan.merged if plan.has_changes and not args.dry_run else None
+
+    if args.dry_run:
+        merge(load_dataset(args.data))
+        print("Dry run: nothing written.")
+        return EXIT_OK
+    result = merge_batch(args.data, merge, editor=args.editor, action=f"import {Path(args.file).name}")
+    print(f"Saved to {args.data}." if result.entry_id else "Nothing to change.")
+    return EXIT_OK
+
+
+def _export_formats() -> dict[str, str]:
+    from graph.picture.exports import EXPORT_FORMATS
+
+    return EXPORT_FORMATS
+
+
+def _merge_answer(text: str) -> tuple[str, str]:
+    new, sep, existing = text.partition("=")
+    if not (sep and new.strip() and existing.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r}: give NEW=EXISTING, two node ids")
+    return new.strip(), existing.strip()
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add this module's commands, each with its options."""
+    sub = commands.add_parser(
+        "export", help="write the graph for Gephi, Cytoscape, Excel, Kumu, a browser, slides or a paper"
+    )
+    add_data(sub)
+    sub.add_argument("--format", required=True, choices=list(_export_formats()))
+    sub.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="the file to write, exactly this path (csv: a .zip of nodes.csv and edges.csv, or see --table)",
+    )
+    sub.add_argument(
+        "--table", choices=["nodes", "edges"], help="csv only: write this one table as a .csv instead of the zip"
+    )
+    sub.set_defaults(func=cmd_export)
+
+    sub = commands.add_parser("import", help="merge nodes and edges from CSV, Kumu xlsx, GraphML, GEXF or JSON")
+    add_data(sub)
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    sub.add_argument(
+        "--allow-type-change", action="store_true", help="let the import change the type of existing nodes"
+    )
+    sub.add_argument(
+        "--merge",
+        action="append",
+        type=_merge_answer,
+        metavar="NEW=EXISTING",
+        help="import the row that would add node NEW into the existing node EXISTING (repeatable)",
+    )
+    sub.add_argument(
+        "--editor", default=os.environ.get("USER") or "command line", help="name recorded in the change log"
+    )
+    sub.set_defaults(func=cmd_import)
