@@ -20,12 +20,10 @@ from graph.data.edit import (
     add_node,
     add_scene,
     apply_batch,
-    check_passcode,
     delete_edge,
     delete_node,
     delete_scene,
     edges_of,
-    editing_enabled,
     move_scene,
     read_changelog,
     recover,
@@ -36,6 +34,7 @@ from graph.data.edit import (
     update_node,
     update_scene,
 )
+from graph.data.gate import check_passcode, editing_enabled
 from graph.data.store import fingerprint, load_dataset, load_scenes, save_dataset, save_scenes, scenes_fingerprint
 from graph.errors import ConflictError, DataError, GraphError, NodeNotFound
 from graph.schema import Dataset, Scene, edge_key

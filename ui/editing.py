@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from graph.data import edit, store
+from graph.data import edit, gate, store
 from graph.errors import MAX_LISTED, ConflictError, DataError, GraphError, Problem
 from graph.formats import MAX_IMPORT_BYTES, MergePlan, near_duplicates, parse_import, plan_merge, slug_id
 from graph.picture.panels import escape_markdown
@@ -62,7 +62,7 @@ _UPLOADS = "_kg_uploads"
 # never the passcode, and the seal stops working if the configured passcode changes.
 _PROCESS_KEY = secrets.token_bytes(32)
 # One limit on wrong passcodes for every session this server process serves (a module global: one per process).
-GATE = edit.PasscodeGate()
+GATE = gate.PasscodeGate()
 
 
 # ------------------------------------------------------------------ the passcode gate
@@ -76,9 +76,9 @@ def configured_passcode() -> str | None:
         value = None
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not edit.editing_enabled(value):
+    if not isinstance(value, str) or not gate.editing_enabled(value):
         value = os.environ.get(PASSCODE_SETTING)
-    return value if edit.editing_enabled(value) else None
+    return value if gate.editing_enabled(value) else None
 
 
 def _seal(passcode: str) -> str:
@@ -137,7 +137,7 @@ def _unlock() -> None:
         state[_WRONG] = answer
 
 
-def _refusal(answer: edit.GateAnswer) -> str:
+def _refusal(answer: gate.GateAnswer) -> str:
     if not answer.wait:
         return "That passcode is not right. Editing stays locked."
     wait = math.ceil(answer.wait)
