@@ -1,0 +1,82 @@
+"""The facilitator's passcode gate in the sidebar: editing controls exist only once it is unlocked."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from graph.data import gate
+from ui.editing.common import (
+    APP_TAB_KEY,
+    CONFLICT,
+    EDIT_TAB,
+    EDITOR,
+    ERRORS,
+    FLASH,
+    IMPORT_PLAN,
+    PASSCODE,
+    UNLOCKED,
+    WRONG,
+    configured_passcode,
+    editing_unlocked,
+    seal,
+)
+
+# One limit on wrong passcodes for every session this server process serves (a module global: one per process).
+GATE = gate.PasscodeGate()
+
+
+def unlock_controls() -> None:
+    """The sidebar's facilitator controls: unlock with the passcode; then the editor's name and Lock."""
+    if configured_passcode() is None:
+        st.caption("Editing is off: no facilitator passcode is configured.")
+        return
+    if editing_unlocked():
+        with st.container(border=True):
+            st.markdown("**Editing is unlocked**")
+            st.caption("Make changes in the **Edit** tab, next to Details.")
+            st.text_input(
+                "Your name",
+                key=EDITOR,
+                max_chars=100,
+                placeholder="e.g. Sam (facilitator)",
+                help="Recorded in the change log with every change you save. Required before saving.",
+            )
+            st.button("Lock editing", key="kg_lock", on_click=_lock)
+        return
+    with st.expander("Facilitator editing", expanded=bool(st.session_state.get(WRONG))):
+        with st.form("kg_unlock_form", border=False):
+            st.text_input("Facilitator passcode", type="password", key=PASSCODE, autocomplete="off")
+            st.form_submit_button("Unlock editing", key="kg_unlock", on_click=_unlock)
+        wrong = st.session_state.pop(WRONG, None)
+        if wrong:
+            st.error(_refusal(wrong))
+
+
+def _unlock() -> None:
+    state = st.session_state
+    given = state.get(PASSCODE) or ""
+    state[PASSCODE] = ""  # the passcode is never kept, shown again or logged
+    configured = configured_passcode()
+    answer = GATE.attempt(given, configured)
+    if configured is not None and answer.opened:
+        state[UNLOCKED] = seal(configured)
+        state[APP_TAB_KEY] = EDIT_TAB  # shown at once unless this browser has already picked a tab
+    else:
+        state[WRONG] = answer
+
+
+def _refusal(answer: gate.GateAnswer) -> str:
+    if not answer.wait:
+        return "That passcode is not right. Editing stays locked."
+    wait = math.ceil(answer.wait)
+    when = f"{math.ceil(wait / 60)} minutes" if wait > 90 else f"{wait} second{'s' if wait != 1 else ''}"
+    first = "Too many wrong passcodes." if answer.refused_unchecked else "That passcode is not right."
+    return f"{first} Editing stays locked; the next try is taken in {when}."
+
+
+def _lock() -> None:
+    state = st.session_state
+    for key in (UNLOCKED, FLASH, ERRORS, CONFLICT, IMPORT_PLAN):
+        state.pop(key, None)

@@ -1,0 +1,187 @@
+"""Import a spreadsheet or graph file: a preview with every problem at its row, near-duplicates to answer, then all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from graph.data import edit
+from graph.errors import DataError, Problem
+from graph.formats import MAX_IMPORT_BYTES, MergePlan, near_duplicates, parse_import, plan_merge
+from graph.schema import Dataset
+from ui.editing.common import IMPORT_PLAN, E, add_error, problem_table, save, show_other_errors
+
+IMPORT_TYPES = ["csv", "xlsx", "graphml", "gexf", "json"]
+
+
+_IMPORT_SHOWN = "_kg_import_shown"  # (version, the plan as the preview shows it, after merge answers)
+
+
+_TYPE_CHANGE_OK = "kg_import_type_ok"
+
+
+_UPLOADS = "_kg_uploads"
+
+
+def import_section(data_dir: str, version: str, dataset: Dataset) -> None:
+    state = st.session_state
+    megabytes = MAX_IMPORT_BYTES // (1024 * 1024)
+    st.caption(
+        f"CSV, Excel (.xlsx), GraphML, GEXF or JSON, up to {megabytes} MB. An import adds and updates nodes and "
+        "links; it never deletes. You see what it would do before anything is saved."
+    )
+    upload = st.file_uploader(
+        "File to import",
+        type=IMPORT_TYPES,
+        key=f"kg_import_{state.get(_UPLOADS, 0)}",
+        max_upload_size=megabytes,
+    )
+    if upload is None:
+        state.pop(IMPORT_PLAN, None)
+        state.pop(_IMPORT_SHOWN, None)
+        return
+    plan = _import_plan(upload, version, dataset)
+    if isinstance(plan, DataError):
+        st.error("This file cannot be imported:")
+        problem_table(plan.problems)
+        return
+    plan = _near_duplicate_answers(upload, version, dataset, plan)
+    state[_IMPORT_SHOWN] = (version, plan)
+    _show_plan(plan)
+    retyped = _type_changes_confirmed(plan)
+    st.button(
+        "Apply import",
+        key="kg_apply_import",
+        type="primary",
+        disabled=not (plan.ok and plan.has_changes and retyped),
+        on_click=_apply_import,
+        args=(data_dir, version),
+    )
+    show_other_errors("import", set())
+
+
+def _import_plan(upload, version: str, dataset: Dataset) -> MergePlan | DataError:
+    """The merge plan of an upload against the data at ``version``, worked out once per file and version."""
+    state = st.session_state
+    ident = (upload.file_id, upload.name, version)
+    kept = state.get(IMPORT_PLAN)
+    if kept and kept[0] == ident:
+        return kept[1]
+    if upload.size > MAX_IMPORT_BYTES:
+        plan: MergePlan | DataError = DataError(
+            [Problem(upload.name, "", "", f"file is {upload.size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}")]
+        )
+    else:
+        try:
+            plan = plan_merge(dataset, parse_import(upload.getvalue(), upload.name))
+        except DataError as error:
+            plan = error
+    state[IMPORT_PLAN] = (ident, plan)
+    return plan
+
+
+def _near_duplicate_answers(upload, version: str, dataset: Dataset, plan: MergePlan) -> MergePlan:
+    """Warn about new nodes that look like existing ones; each answer 'merge' re-plans the import."""
+    warnings = near_duplicates(plan, dataset) if plan.ok else []
+    if not warnings:
+        return plan
+    st.warning(f"{len({w.new.id for w in warnings})} new node(s) look like nodes already in the data:")
+    same_as: dict[str, str] = {}
+    for new_id in dict.fromkeys(w.new.id for w in warnings):
+        options = {"": "Keep both"} | {
+            w.existing.id: f"Merge into {w.existing.label} ({w.existing.id})" for w in warnings if w.new.id == new_id
+        }
+        reasons = "; ".join(w.reason for w in warnings if w.new.id == new_id)
+        choice = st.radio(
+            E(f"New: {next(w.new.label for w in warnings if w.new.id == new_id)} ({new_id})"),
+            list(options),
+            format_func=lambda key, options=options: E(options[key]),
+            key=f"kg_near_{hashlib.sha1(new_id.encode()).hexdigest()[:12]}",
+            horizontal=True,
+            help=reasons,
+        )
+        st.caption(E(reasons))
+        if choice:
+            same_as[new_id] = choice
+    if not same_as:
+        return plan
+    ident = (upload.file_id, version, tuple(sorted(same_as.items())))
+    kept = st.session_state.get("_kg_import_merged")
+    if not (kept and kept[0] == ident):
+        kept = (ident, plan_merge(dataset, parse_import(upload.getvalue(), upload.name), same_as=same_as))
+        st.session_state["_kg_import_merged"] = kept
+    return kept[1]
+
+
+def _type_changes_confirmed(plan: MergePlan) -> bool:
+    """An import that changes an existing node's type needs a tick first: it changes what the node is."""
+    if not plan.type_changes:
+        return True
+    st.warning(
+        f"This import changes the type of {len(plan.type_changes)} existing node(s): " + E(plan.describe_type_changes())
+    )
+    return st.checkbox("Yes, change the type of these nodes", key=_TYPE_CHANGE_OK)
+
+
+def _show_plan(plan: MergePlan) -> None:
+    st.text(plan.summary())
+    if plan.problems:
+        count = len(plan.problems)
+        what = "this problem is" if count == 1 else f"these {count} problems are"
+        st.error(f"Nothing can be imported until {what} fixed in the file:")
+        problem_table(plan.problems)
+    elif not plan.has_changes:
+        st.info("The file adds and changes nothing: everything in it is already in the data.")
+    sections = [
+        (
+            "New nodes",
+            [{"id": n.id, "type": n.type.value, "label": n.label, "refs": "; ".join(n.refs)} for n in plan.added_nodes],
+        ),
+        (
+            "Changed nodes",
+            [{"row": c.element, "id": c.after.id, "changed": ", ".join(c.fields)} for c in plan.changed_nodes],
+        ),
+        (
+            "New links",
+            [
+                {"source": e.source, "relation": e.relation.value, "target": e.target, "basis": e.basis}
+                for e in plan.added_edges
+            ],
+        ),
+        (
+            "Changed links",
+            [{"row": c.element, "link": c.after.key, "changed": ", ".join(c.fields)} for c in plan.changed_edges],
+        ),
+    ]
+    for title, rows in sections:
+        if rows:
+            st.markdown(f"**{title}** ({len(rows)})")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1), 250))
+    left_alone = len(plan.unchanged_nodes) + len(plan.unchanged_edges)
+    if left_alone:
+        st.caption(f"{left_alone} rows of the file match the data already and are left alone.")
+    for note in plan.notes:
+        st.caption(E(note))
+
+
+def _apply_import(data_dir: str, version: str) -> None:
+    state = st.session_state
+    kept = state.get(_IMPORT_SHOWN)
+    plan = kept[1] if kept and kept[0] == version else None
+    if not isinstance(plan, MergePlan) or not plan.ok:
+        add_error("import", "", "Nothing to import: choose a file without problems.")
+        return
+    if plan.type_changes and not state.get(_TYPE_CHANGE_OK):
+        add_error("import", "", "Tick the box to confirm the change of type first.")
+        return
+    name = plan.file[:80]
+    done = f"Imported {E(name)}: {E(plan.summary())}"
+    write = lambda who: edit.apply_batch(  # noqa: E731
+        data_dir, plan.merged, editor=who, action=f"import {name}", expected_version=version
+    )
+    if save("import", write, done):
+        state[_UPLOADS] = state.get(_UPLOADS, 0) + 1  # a fresh, empty uploader
+        for key in (IMPORT_PLAN, _IMPORT_SHOWN, _TYPE_CHANGE_OK):
+            state.pop(key, None)
