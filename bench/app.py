@@ -474,7 +474,7 @@ if __name__ == "__main__":
 def app_section(run) -> None:
     """The ``app`` section of ``python -m bench.run``: the app's figures on the shipped data only
     (a browser session per figure is minutes of work; the synthetic sizes are for the library)."""
-    from bench.run import Row
+    from bench.measure import Row
 
     if not run.size.startswith("data"):
         return

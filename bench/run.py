@@ -40,36 +40,27 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
-import ctypes
-import gc
 import hashlib
-import io
 import json
 import os
 import platform
-import pstats
 import resource
-import signal
 import sys
 import tempfile
-import threading
 import time
-import tracemalloc
-from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
-from functools import partial
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from bench.analyses import analysis_section, layout_section
+from bench.load import load_section, save_section
+from bench.measure import CLOCKS, COLUMNS, STEP_TIMEOUT_SECONDS, Row, SizeRun, format_row, settle, short
 from bench.synthetic import make_dataset
-from graph.data.build import build_graph
-from graph.data.files import EDGES_FILE, NODES_FILE
-from graph.data.store import load_dataset, save_dataset
-from graph.errors import GraphError
+from graph.data.files import NODES_FILE
+from graph.data.store import save_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = ROOT / "data"
@@ -77,529 +68,75 @@ DEFAULT_SIZES = "data,1000,10000,100000"
 QUICK_SIZES = "data,1000,10000"
 DEFAULT_SECTIONS = "load,analyses,layout,app"
 
-#: A quick step is repeated (best run kept) up to this many times, within this many seconds in all.
-MOST_REPEATS = 5
-REPEAT_BUDGET_SECONDS = 3.0
-#: Default --step-timeout: a step still running after this long is stopped.
-STEP_TIMEOUT_SECONDS = 90.0
 
-LOAD_TARGET_RATIO = 2.5
-LOAD_TARGET_FROM = 100_000
-ANALYSIS_MAX_SECONDS = 10.0
-#: Allowed growth in time per growth in nodes: 1.2 means at most 12x the seconds for 10x the nodes.
-SCALING_SLACK = 1.2
-#: Scaling is judged only from this previous size up: below it, fixed costs and caches distort it.
-SCALING_JUDGED_FROM = 10_000
-LAYOUT_MAX_SECONDS = 5.0
-LAYOUT_TARGET_UP_TO = 10_000
 
 
 # --- results -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    """One measured step at one size."""
-
-    step: str
-    size: str
-    nodes: int
-    seconds: float | None  # on the clock the verdicts use (--clock): CPU seconds by default
-    wall: float | None = None
-    cpu: float | None = None
-    gc: float | None = None
-    baseline: float | None = None
-    ratio: float | None = None
-    per_pass: float | None = None  # ratio / the reference pass's ratio: growth beyond a linear pass
-    target: str = ""
-    verdict: str = "—"
-    peak_mb: float | None = None
-    runs: int = 0
-    note: str = ""
-    baseline_nodes: int | None = None  # for a scaling target: the node count at the previous size
 
 
-@dataclass(frozen=True)
-class Target:
-    """What a step should achieve; ``judge`` gives the verdict of a measured row (ratio already set).
-
-    A ``scaling`` target compares a step with itself at the previous synthetic size: the row's
-    baseline is that size's seconds.
-    """
-
-    text: str
-    judge: Callable[[Row], str]
-    scaling: bool = False
 
 
-def within_baseline(max_ratio: float, *, from_nodes: int) -> Target:
-    """Seconds / baseline seconds at most ``max_ratio``; judged only from ``from_nodes`` nodes up."""
-
-    def judge(row: Row) -> str:
-        if row.ratio is None or row.nodes < from_nodes:
-            return "—"
-        return "ok" if row.ratio <= max_ratio else "MISS"
-
-    return Target(f"≤{max_ratio:g}x base @{_short(from_nodes)}", judge)
 
 
-def near_linear(max_seconds: float, *, slack: float = SCALING_SLACK) -> Target:
-    """Under ``max_seconds``, and from ``SCALING_JUDGED_FROM`` nodes up growing at most ``slack``
-    times as fast as the node count since the previous synthetic size."""
-
-    def judge(row: Row) -> str:
-        fast = row.seconds is not None and row.seconds < max_seconds
-        if row.ratio is None or row.baseline_nodes is None or row.baseline_nodes < SCALING_JUDGED_FROM:
-            return "ok" if fast else "MISS"
-        allowed = slack * row.nodes / row.baseline_nodes
-        return "ok" if fast and row.ratio <= allowed else "MISS"
-
-    return Target(f"≤{slack * 10:g}x/10x, <{max_seconds:g}s", judge, scaling=True)
 
 
-def under(max_seconds: float, *, up_to: int) -> Target:
-    """Under ``max_seconds`` at up to ``up_to`` nodes; above that the scaling ratio is only reported."""
-
-    def judge(row: Row) -> str:
-        if row.nodes > up_to:
-            return "—"
-        return "ok" if row.seconds is not None and row.seconds < max_seconds else "MISS"
-
-    return Target(f"<{max_seconds:g}s up to {_short(up_to)}", judge, scaling=True)
 
 
 # --- timing --------------------------------------------------------------------------------------
 
 
-class StepTimeout(Exception):
-    """A step ran past --step-timeout."""
 
 
-CLOCKS: dict[str, Callable[[], float]] = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
-@dataclass
-class Timing:
-    seconds: float  # on the judged clock
-    wall: float
-    cpu: float
-    gc: float  # on the judged clock
-    peak_mb: float | None = None
-    runs: int = 0
-
-    def row(self, step: str, run: SizeRun, **fields: Any) -> Row:
-        return Row(step, run.size, run.nodes, self.seconds, self.wall, self.cpu, self.gc, **fields)
 
 
-def _timed(
-    work: Callable[[], Any], *, clock: str, repeat: bool, timeout: float | None, rss: bool
-) -> tuple[Any, Timing]:
-    """Run ``work`` once, or a few times if it is quick; its result and the best run's timing."""
-    best: Timing | None = None
-    peak: float | None = None
-    spent = 0.0
-    runs = 0
-    while True:
-        result = None  # let the previous result go before the next run
-        _settle()
-        with _RssSampler(enabled=rss) as sample, _GcClock(CLOCKS[clock]) as collector, _deadline(timeout):
-            wall, cpu = time.perf_counter(), time.process_time()
-            result = work()
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        runs += 1
-        spent += wall
-        if sample.growth_mb is not None:
-            peak = max(peak or 0.0, sample.growth_mb)
-        seconds = cpu if clock == "cpu" else wall
-        if best is None or seconds < best.seconds:
-            best = Timing(seconds, wall, cpu, collector.seconds)
-        if not repeat or runs >= MOST_REPEATS or spent + wall > REPEAT_BUDGET_SECONDS:
-            best.peak_mb, best.runs = peak, runs
-            return result, best
 
 
-def _settle() -> None:
-    """Collect garbage and hand freed memory back to the OS, so one step's leftovers do not bill the next."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-@contextlib.contextmanager
-def _deadline(seconds: float | None) -> Iterator[None]:
-    """Raise StepTimeout in the main thread after ``seconds`` (Python code is interrupted between bytecodes)."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise StepTimeout(f"stopped after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
-class _GcClock:
-    """Adds up the time the garbage collector runs while the block runs."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.clock = clock
-        self.seconds = 0.0
-        self._started = 0.0
-
-    def _callback(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._started = self.clock()
-        else:
-            self.seconds += self.clock() - self._started
-
-    def __enter__(self) -> _GcClock:
-        gc.callbacks.append(self._callback)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        gc.callbacks.remove(self._callback)
 
 
-class _RssSampler:
-    """Samples this process's resident set size in a background thread; keeps the highest."""
-
-    PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-    INTERVAL = 0.002
-
-    def __init__(self, *, enabled: bool = True) -> None:
-        self.start = self.peak = self._rss() if enabled else None
-        self.growth_mb: float | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    @staticmethod
-    def _rss() -> int | None:
-        try:
-            with open("/proc/self/statm") as statm:
-                return int(statm.read().split()[1]) * _RssSampler.PAGE
-        except (OSError, ValueError, IndexError):
-            return None
-
-    def _sample(self) -> None:
-        while not self._stop.wait(self.INTERVAL):
-            rss = self._rss()
-            if rss is not None and self.peak is not None:
-                self.peak = max(self.peak, rss)
-
-    def __enter__(self) -> _RssSampler:
-        if self.start is not None:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.start is None:
-            return
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak or 0, self._rss() or 0)
-        self.growth_mb = (self.peak - self.start) / 2**20
 
 
-def _traced_peak_mb(work: Callable[[], Any], timeout: float | None) -> float | None:
-    """Peak of Python-tracked allocations while ``work`` runs once (untimed: tracing slows it down)."""
-    _settle()
-    tracemalloc.start()
-    try:
-        with _deadline(timeout):
-            before = tracemalloc.get_traced_memory()[0]
-            tracemalloc.reset_peak()
-            work()
-            return (tracemalloc.get_traced_memory()[1] - before) / 2**20
-    except StepTimeout:
-        return None
-    finally:
-        tracemalloc.stop()
 
 
-def _profile(step: str, size: str, work: Callable[[], Any]) -> None:
-    profiler = cProfile.Profile()
-    with contextlib.suppress(GraphError):
-        profiler.runcall(work)
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("tottime").print_stats(15)
-    stats.sort_stats("cumulative").print_stats(20)
-    print(f"\n=== profile: {step} at {size} ===\n{out.getvalue()}", file=sys.stderr, flush=True)
 
 
 # --- one size ------------------------------------------------------------------------------------
 
 
-@dataclass
-class SizeRun:
-    """The state of the benchmark at one size, handed to every section in turn."""
-
-    size: str
-    nodes: int
-    data_dir: Path
-    options: argparse.Namespace
-    previous: dict[str, Row]  # the same steps at the previous synthetic size
-    rows: list[Row] = field(default_factory=list)
-    graph: nx.MultiDiGraph | None = None
-    positions: dict[str, tuple[float, float]] | None = None
-    reference_ratio: float | None = None  # how the reference pass grew since the previous size
-
-    def measure(
-        self, step: str, work: Callable[[], Any], *, target: Target | None = None, clock: str | None = None
-    ) -> Any:
-        """Time ``work`` (best of a few runs if it is quick), judge it, add a row; returns its result.
-
-        ``clock`` ("cpu" or "wall") overrides --clock for this step: use "wall" for work done
-        in other processes. An expected ``GraphError`` (e.g. an ambiguous name) is an answer like
-        any other and is returned. A timeout or any other exception is reported in the row, and
-        None returned.
-        """
-        previous = self.previous.get(step)
-        if previous is not None and previous.verdict in ("timeout", "skipped"):
-            note = f"{previous.verdict} at {previous.size}"
-            return self.add(Row(step, self.size, self.nodes, None, verdict="skipped", note=note))
-        options = self.options
-        try:
-            result, timing = _timed(
-                partial(_answer, work),
-                clock=clock or options.clock,
-                repeat=not options.once,
-                timeout=options.step_timeout,
-                rss=options.memory == "rss",
-            )
-        except StepTimeout as error:
-            text = target.text if target else ""
-            return self.add(Row(step, self.size, self.nodes, None, target=text, verdict="timeout", note=str(error)))
-        except Exception as error:  # one broken step must not stop the benchmark
-            note = f"{type(error).__name__}: {error}"
-            return self.add(Row(step, self.size, self.nodes, None, verdict="error", note=note))
-        row = timing.row(step, self, peak_mb=timing.peak_mb, runs=timing.runs)
-        if isinstance(result, GraphError):
-            row.note = f"answered {type(result).__name__}"
-        if target is not None:
-            if target.scaling and previous is not None and previous.seconds:
-                row.baseline, row.baseline_nodes = previous.seconds, previous.nodes
-                row.ratio = row.seconds / row.baseline
-                if self.reference_ratio and step != REFERENCE_STEP:
-                    row.per_pass = row.ratio / self.reference_ratio
-            row.target, row.verdict = target.text, target.judge(row)
-            linear = row.per_pass is not None and row.per_pass <= SCALING_SLACK
-            if row.verdict == "MISS" and row.seconds < ANALYSIS_MAX_SECONDS and linear:
-                row.note = (row.note + "; " if row.note else "") + "grows no faster than the reference pass"
-        if options.memory == "tracemalloc":
-            row.peak_mb = _traced_peak_mb(partial(_answer, work), options.step_timeout)
-        if options.profile and options.profile in step:
-            _profile(step, self.size, work)
-        return self.add(row, result)
-
-    def missing(self, step: str, why: str) -> None:
-        self.add(Row(step, self.size, self.nodes, None, verdict="missing", note=why))
-
-    def add(self, row: Row, result: Any = None) -> Any:
-        """Record a row (and show it at once on stderr); returns ``result`` for convenience."""
-        self.rows.append(row)
-        print(_format_row(row), file=sys.stderr, flush=True)
-        return result
 
 
-def _answer(work: Callable[[], Any]) -> Any:
-    try:
-        return work()
-    except GraphError as error:
-        return error
 
 
 # --- sections ------------------------------------------------------------------------------------
 
 
-def load_section(run: SizeRun) -> None:
-    """Read + validate + build, against json.load + MultiDiGraph, run alternately (best of each)."""
-    options = run.options
-    rounds = 1 if options.once else (2 if run.nodes >= 50_000 else 3)
-    timed = partial(_timed, clock=options.clock, repeat=False, timeout=None, rss=options.memory == "rss")
-    base_runs: list[Timing] = []
-    real_runs: list[tuple[Timing, dict[str, float]]] = []
-    for _ in range(rounds):
-        graph, timing = timed(partial(_baseline_graph, run.data_dir))
-        base_runs.append(timing)
-        del graph  # freed outside the timing, as the real graph is
-        run.graph = None
-        parts: dict[str, float] = {}
-        run.graph, timing = timed(partial(_load_in_parts, run.data_dir, parts, CLOCKS[options.clock]))
-        real_runs.append((timing, parts))
-    base = min(base_runs, key=lambda timing: timing.seconds)
-    real, parts = min(real_runs, key=lambda item: item[0].seconds)
-    # the first round allocates the most (later ones reuse memory the earlier graphs freed)
-    base.peak_mb = max((timing.peak_mb for timing in base_runs if timing.peak_mb is not None), default=None)
-    real.peak_mb = max((timing.peak_mb for timing, _ in real_runs if timing.peak_mb is not None), default=None)
-    if options.memory == "tracemalloc":
-        base.peak_mb = _traced_peak_mb(partial(_baseline_graph, run.data_dir), None)
-        real.peak_mb = _traced_peak_mb(partial(_load_in_parts, run.data_dir, {}, time.process_time), None)
-    target = within_baseline(LOAD_TARGET_RATIO, from_nodes=LOAD_TARGET_FROM)
-    row = real.row("load+validate+build", run, baseline=base.seconds, ratio=real.seconds / base.seconds)
-    row.target, row.peak_mb, row.runs = target.text, real.peak_mb, rounds
-    row.verdict = target.judge(row)
-    row.note = f"{run.graph.number_of_nodes():,} nodes, {run.graph.number_of_edges():,} edges"
-    run.add(row)
-    run.add(base.row("  baseline: json.load + MultiDiGraph", run, peak_mb=base.peak_mb, runs=rounds))
-    for part, seconds in parts.items():
-        row = Row(part, run.size, run.nodes, seconds, note=f"{seconds / real.seconds:.0%} of the load (best run)")
-        setattr(row, options.clock, seconds)
-        run.add(row)
-    wanted = options.profile
-    if wanted and any(wanted in name for name in ("load+validate+build", "load_dataset", "build_graph")):
-        _profile("load_dataset", run.size, partial(load_dataset, run.data_dir))
-        dataset = load_dataset(run.data_dir)
-        _profile("build_graph", run.size, partial(build_graph, dataset))
 
 
-def _load_in_parts(data_dir: Path, parts: dict[str, float], clock: Callable[[], float]) -> nx.MultiDiGraph:
-    started = clock()
-    dataset = load_dataset(data_dir)
-    loaded = clock()
-    graph = build_graph(dataset)
-    built = clock()
-    del dataset  # load_graph lets the validated models go too, and that takes time at scale
-    parts["  load_dataset (read+validate)"] = loaded - started
-    parts["  build_graph"] = built - loaded
-    parts["  freeing the validated models"] = clock() - built
-    return graph
 
 
-def _baseline_graph(data_dir: Path) -> nx.MultiDiGraph:
-    """The least any loader must do: parse the JSON and put the same node and edge data in a graph."""
-    with open(data_dir / NODES_FILE, encoding="utf-8") as handle:
-        nodes = json.load(handle)["nodes"]
-    with open(data_dir / EDGES_FILE, encoding="utf-8") as handle:
-        edges = json.load(handle)["edges"]
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(
-        (
-            node["id"],
-            {
-                **node.get("attributes", {}),
-                "type": node["type"],
-                "label": node["label"],
-                "refs": node["refs"],
-                "description": node.get("description"),
-            },
-        )
-        for node in nodes
-    )
-    graph.add_edges_from(
-        (
-            edge["source"],
-            edge["target"],
-            edge["relation"],
-            {
-                **edge.get("attributes", {}),
-                "relation": edge["relation"],
-                "refs": edge["refs"],
-                "basis": edge["basis"],
-                "rationale": edge.get("rationale"),
-            },
-        )
-        for edge in edges
-    )
-    return graph
 
 
-def analysis_section(run: SizeRun) -> None:
-    """Every analysis the app and CLI offer, each against itself at the previous size."""
-    from graph.analysis import communities, gaps, metrics, paths, search
-    from graph.analysis.overlaps import overlaps
-
-    G = run.graph
-    if G is None:
-        raise RuntimeError("the load section must run first")
-    probe = _probes(G)
-    reference = Target("(reference)", lambda row: "—", scaling=True)
-    if run.measure(REFERENCE_STEP, partial(one_pass, G), target=reference) is not None:
-        run.reference_ratio = run.rows[-1].ratio
-    target = near_linear(ANALYSIS_MAX_SECONDS)
-    for node_type in ("strand", "organisation", "topic"):
-        run.measure(f"overlaps({node_type})", partial(overlaps, G, node_type), target=target)
-    duplicates = _optional("graph.analysis.duplicates", "duplicates")
-    if duplicates is None:
-        run.missing("duplicates", "graph.analysis.duplicates.duplicates is not importable")
-    else:
-        run.measure("duplicates", partial(duplicates, G), target=target)
-    run.measure("gaps", partial(gaps.gaps, G, seed=0), target=target)
-    run.measure("communities", partial(communities.communities, G, seed=0), target=target)
-    run.measure("shortest_paths(k=3)", partial(paths.shortest_paths, G, *probe["path"], k=3), target=target)
-    run.measure("neighbourhood(depth=2)", partial(paths.neighbourhood, G, probe["centre"], 2), target=target)
-    run.measure("consensus", partial(metrics.consensus, G), target=target)
-    run.measure("centrality", partial(metrics.centrality, G), target=target)
-    run.measure("stats", partial(metrics.stats, G), target=target)
-    run.measure("coverage_matrix", partial(metrics.coverage_matrix, G), target=target)
-    run.measure("search_nodes", partial(search.search_nodes, G, probe["query"]), target=target)
-    run.measure("resolve_node(typo)", partial(search.resolve_node, G, probe["typo"]), target=target)
 
 
-REFERENCE_STEP = "reference: one pass over the graph"
 
 
-def one_pass(G: nx.MultiDiGraph) -> int:
-    """The reference linear step: a breadth-first walk reading every node's and edge's data once.
-
-    How this grows from one size to the next is what "linear" costs on this machine: walking a
-    graph jumps around memory, and at 100k nodes (1.6 GB) caches help far less than at 10k, so
-    even this grows faster than the node count. The ``÷pass`` column divides each step's growth
-    by it.
-    """
-    seen: set[str] = set()
-    touched = 0
-    for start in G:
-        if start in seen:
-            continue
-        seen.add(start)
-        queue = deque([start])
-        while queue:
-            node = queue.popleft()
-            touched += len(G.nodes[node])
-            for other, keyed in G.succ[node].items():
-                touched += sum(len(data) for data in keyed.values())
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-            for other in G.pred[node]:
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-    return touched
 
 
-def layout_section(run: SizeRun) -> None:
-    """The layout (absolute target up to 10k nodes) and the drawing payload built from it."""
-    from graph.picture.layout import compute_layout
-    from graph.picture.render import vis_payload
-
-    G = run.graph
-    if G is None:
-        raise RuntimeError("the load section must run first")
-    layout_target = under(LAYOUT_MAX_SECONDS, up_to=LAYOUT_TARGET_UP_TO)
-    run.positions = run.measure("compute_layout", partial(compute_layout, G, seed=0), target=layout_target)
-    if run.positions is not None:
-        run.measure("vis_payload", partial(vis_payload, G, run.positions), target=near_linear(ANALYSIS_MAX_SECONDS))
 
 
-def save_section(run: SizeRun) -> None:
-    """One save of the whole dataset, as every edit does (reported, no target)."""
-    dataset = load_dataset(run.data_dir)
-    with tempfile.TemporaryDirectory(prefix="kg-bench-save-") as scratch:
-        run.measure("save_dataset (per edit)", partial(save_dataset, scratch, dataset))
 
 
 #: The sections, in the order they run at every size. Add the app's measurements here
 #: (see the module docstring); ``load`` always runs first, as the others need its graph.
 def app_section(run: SizeRun) -> None:
-    from bench.app import app_section as measure_app
+    from bench.app import app_section as measure_app  # needs playwright: only when asked for
 
     measure_app(run)
 
@@ -613,30 +150,8 @@ SECTIONS: dict[str, Callable[[SizeRun], None]] = {
 }
 
 
-def _probes(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """Deterministic inputs for the steps that take names: far-apart path ends, a query, a typo."""
-    by_type: dict[str, list[str]] = {}
-    for node, kind in G.nodes(data="type"):
-        by_type.setdefault(kind, []).append(node)
-    for members in by_type.values():
-        members.sort()
-    everything = sorted(G)
-    start = (by_type.get("quote") or everything)[0]
-    end = (by_type.get("barrier") or everything)[-1]
-    topics = by_type.get("topic") or everything
-    centre = topics[len(topics) // 2]
-    words = str(G.nodes[centre].get("label") or centre).split()
-    strands = by_type.get("strand") or everything
-    name = str(G.nodes[strands[len(strands) // 2]].get("label") or "")
-    typo = name[:2] + name[3] + name[2] + name[4:] if len(name) > 4 else name + "x"  # two letters swapped
-    return {"path": (start, end), "centre": centre, "query": " ".join(words[:2]), "typo": typo}
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        return getattr(__import__(module, fromlist=[name]), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -692,7 +207,7 @@ def run_benchmark(options: argparse.Namespace) -> list[Row]:
     previous: dict[str, Row] = {}
     for size in options.sizes:
         with _data_for(size, options.seed, options.keep_data) as (data_dir, n_nodes):
-            label = f"data ({n_nodes})" if size == "data" else _short(n_nodes)
+            label = f"data ({n_nodes})" if size == "data" else short(n_nodes)
             run = SizeRun(label, n_nodes, data_dir, options, {} if size == "data" else previous)
             for name in options.sections:
                 SECTIONS[name](run)
@@ -702,50 +217,18 @@ def run_benchmark(options: argparse.Namespace) -> list[Row]:
             if size != "data":
                 previous = {row.step: row for row in run.rows}
             run.graph = run.positions = None
-            _settle()
+            settle()
     return rows
 
 
-_COLUMNS = (
-    ("step", "<36"),
-    ("size", ">10"),
-    ("cpu s", ">7"),
-    ("wall s", ">7"),
-    ("baseline", ">8"),
-    ("ratio", ">7"),
-    ("÷pass", ">6"),
-    ("target", "<20"),
-    ("verdict", "<8"),
-    ("gc s", ">5"),
-    ("peak MB", ">7"),
-)
 
 
 def format_table(rows: list[Row]) -> str:
     """The results as a fixed-width text table, one line per row."""
-    header = " ".join(f"{name:{spec}}" for name, spec in _COLUMNS) + "  note"
-    return "\n".join([header, "-" * len(header), *(_format_row(row) for row in rows)])
+    header = " ".join(f"{name:{spec}}" for name, spec in COLUMNS) + "  note"
+    return "\n".join([header, "-" * len(header), *(format_row(row) for row in rows)])
 
 
-def _format_row(row: Row) -> str:
-    def number(value: float | None, digits: int) -> str:
-        return "—" if value is None else f"{value:.{digits}f}"
-
-    cells = (
-        row.step,
-        row.size,
-        number(row.cpu, 3),
-        number(row.wall, 3),
-        number(row.baseline, 3),
-        "—" if row.ratio is None else f"{row.ratio:.2f}x",
-        "—" if row.per_pass is None else f"{row.per_pass:.2f}",
-        row.target,
-        row.verdict,
-        number(row.gc, 2),
-        number(row.peak_mb, 0),
-    )
-    line = " ".join(f"{cell:{spec}}" for cell, (_, spec) in zip(cells, _COLUMNS, strict=True))
-    return f"{line}  {row.note}".rstrip()
 
 
 LEGEND = """\
@@ -766,10 +249,6 @@ _MEMORY_LEGEND = {
 }
 
 
-def _short(n_nodes: int) -> str:
-    if n_nodes >= 1000 and n_nodes % 1000 == 0:
-        return f"{n_nodes // 1000}k"
-    return str(n_nodes)
 
 
 def _environment(started: float, options: argparse.Namespace) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from graph.schema import RELATIONS, NodeType, Relation
 # bench/ is not an installed package (pyproject installs graph* only) and pytest imports test
 # modules without putting the project root on sys.path, so put it there to import bench.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import run, synthetic
+from bench import measure, run, synthetic
 from bench.synthetic import EDGES_PER_NODE, NODE_MIX, make_dataset, type_counts
 
 
@@ -175,10 +175,10 @@ def test_the_printed_table_has_the_columns_and_the_legend(tiny_run):
 
 
 def test_near_linear_judges_scaling_only_from_ten_thousand_nodes():
-    target = run.near_linear(10.0)
+    target = measure.near_linear(10.0)
 
     def verdict(nodes: int, previous_nodes: int, seconds: float, previous_seconds: float) -> str:
-        row = run.Row("gaps", "x", nodes, seconds, baseline=previous_seconds, baseline_nodes=previous_nodes)
+        row = measure.Row("gaps", "x", nodes, seconds, baseline=previous_seconds, baseline_nodes=previous_nodes)
         row.ratio = seconds / previous_seconds
         return target.judge(row)
 
