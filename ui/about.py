@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.data.stores import Handle
 from graph.picture.panels import escape_markdown as E
 from graph.schema import NODE_TYPE_DOCS, NodeType
 from ui import data
 
 
-def about_panel(folder: str, version: str) -> None:
+def about_panel(handle: Handle) -> None:
     import pandas as pd
 
-    s = data.summary(folder, version)
+    s = data.summary(handle)
     st.markdown(
         "This explorer turns the What Works Centre for Children's Social Care's report "
         "*Stakeholder engagement during 'gestation phase', October 2017 – June 2018* (published July 2018) "
@@ -35,4 +36,4 @@ def about_panel(folder: str, version: str) -> None:
         "**How to cite:** What Works Centre for Children's Social Care (2018), *Stakeholder engagement during "
         "'gestation phase', October 2017 – June 2018*; knowledge graph of the report, with section references."
     )
-    st.caption(f"Data: {E(folder)} · version {version[:12]}")
+    st.caption(f"Data: {E(handle.store.describe())} · version {handle.version[:12]}")

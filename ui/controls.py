@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.data.stores import Handle
 from graph.picture.view import community_name
 from graph.schema import LEVELS, RELATIONS, NodeType
 from ui import data, state
@@ -25,9 +26,9 @@ SKIP_CSS = """
 """
 
 
-def view_controls(graph, folder: str, version: str):
+def view_controls(graph, handle: Handle):
     """The bar above the drawing; returns the column that holds the Export menu."""
-    names = data.names(folder, version)
+    names = data.names(handle)
     find, depth, only, filters, export = st.columns([3, 1.5, 1.9, 1, 1], vertical_alignment="bottom")
     find.selectbox(
         "Find a node",
@@ -84,12 +85,12 @@ def view_controls(graph, folder: str, version: str):
     return export
 
 
-def display_options(graph, folder: str, version: str) -> None:
+def display_options(graph, handle: Handle) -> None:
     """The sidebar's Display expander: node size, label size, a community to highlight."""
     with st.expander("Display", expanded=False):
         st.selectbox("Size nodes by", list(state.SIZE_BY), format_func=state.SIZE_BY.get, key=state.SIZE)
         st.toggle("Large labels (projector)", key=state.LARGE)
-        groups = data.communities(folder, version)
+        groups = data.communities(handle)
         st.selectbox(
             "Highlight a community",
             list(range(len(groups))),

@@ -21,7 +21,13 @@ from typing import Any
 
 import streamlit as st
 
-from graph.data import files, store
+from graph.data import files
+from graph.data import store as store_files
+from graph.data.folder import FolderStore
+from graph.data.journal import READ_ATTEMPTS
+from graph.data.stores import Handle, Store, open_store
+from graph.errors import GraphError
+from graph.schema import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_SETTING = "KG_CACHE_DIR"
@@ -40,21 +46,60 @@ def cache_dir() -> Path:
     return Path(base) / "kg-explorer"
 
 
+def store() -> Store:
+    """The configured store: the data folder (``KG_DATA_DIR``, else the project's data/)."""
+    return open_store(data_dir())
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _fingerprint(folder: str, stamp: tuple) -> str:
-    return store.fingerprint(folder)
+def _fingerprint(where: Store, stamp: tuple) -> str:
+    return where.version()
 
 
-def data_version(folder: str) -> str:
-    """The content hash of the data files, recomputed only when their size or time changes."""
-    return _fingerprint(folder, store.stamp(folder))
+def _version(where: Store) -> str:
+    """The version of the committed data: recomputed only when a file, or the change log, was touched."""
+    if isinstance(where, FolderStore):
+        return _fingerprint(where, store_files.stamp(where.folder))
+    return where.version()
+
+
+class _Moved(Exception):
+    """The data changed between reading its version and reading it: nothing is cached, read again."""
+
+
+def handle() -> Handle:
+    """The store and the version of its data now, with that data loaded: made once per run and passed
+    to every panel. The version is the version of the data actually read, never of files beside it."""
+    where = store()
+    for _attempt in range(READ_ATTEMPTS):
+        version = _version(where)
+        try:
+            _loaded(where, version)
+        except _Moved:
+            _fingerprint.clear()  # a writer committed meanwhile: take the version afresh
+            continue
+        return Handle(where, version)
+    raise GraphError("The data kept changing while it was read; reload the page in a moment.")
 
 
 @st.cache_resource(show_spinner="Loading the graph…", max_entries=2)
-def load(folder: str, version: str):
+def _loaded(where: Store, version: str):
     from graph.data.build import build_graph
 
-    return build_graph(store.load_dataset(folder))
+    dataset, read = where.read()
+    if read != version:
+        raise _Moved(read)  # an exception is not cached: no graph is ever kept under a version it is not
+    return dataset, build_graph(dataset)
+
+
+def load(handle: Handle):
+    """The graph of this handle's version."""
+    return _loaded(handle.store, handle.version)[1]
+
+
+def dataset(handle: Handle) -> Dataset:
+    """The validated models of this handle's version."""
+    return _loaded(handle.store, handle.version)[0]
 
 
 # ------------------------------------------------------------------ kept on disk
@@ -71,9 +116,9 @@ def _code_stamp(*modules: str) -> str:
     return digest.hexdigest()[:12]
 
 
-def _kept(name: str, version: str, code: tuple[str, ...], compute: Callable[[], Any]) -> Any:
+def _kept(name: str, handle: Handle, code: tuple[str, ...], compute: Callable[[], Any]) -> Any:
     """``compute()``'s JSON-able result, read from the disk cache when there, else computed and saved."""
-    path = cache_dir() / version[:32] / f"{name}-{_code_stamp(*code)}.json"
+    path = cache_dir() / handle.version[:32] / f"{name}-{_code_stamp(*code)}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -88,8 +133,8 @@ def _kept(name: str, version: str, code: tuple[str, ...], compute: Callable[[], 
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def layout_memory(folder: str) -> dict:
-    """Layouts shown so far for a data folder, kept across reruns and versions (the script's own
+def layout_memory(where: Store) -> dict:
+    """Layouts shown so far for a store, kept across reruns and versions (the script's own
     globals start afresh on every rerun): ``whole`` and the filtered views' ``parts``."""
     from graph.picture.layout import LayoutMemory
 
@@ -97,77 +142,77 @@ def layout_memory(folder: str) -> dict:
 
 
 @st.cache_resource(show_spinner="Laying out the graph…", max_entries=2)
-def positions(folder: str, version: str) -> dict[str, tuple[float, float]]:
+def positions(handle: Handle) -> dict[str, tuple[float, float]]:
     """The whole graph's layout. After an edit every node keeps its place and a new node goes
     beside its neighbours: the layout people have been looking at is the starting point (and the
     result is kept on disk for this data version, so a restarted server shows the same picture)."""
-    memory = layout_memory(folder)
+    memory = layout_memory(handle.store)
 
     def compute() -> dict[str, list[float]]:
         from graph.picture.layout import compute_layout, extend_layout
 
-        graph = load(folder, version)
+        graph = load(handle)
         where = compute_layout(graph) if memory["whole"] is None else extend_layout(graph, memory["whole"])
         return {n: list(xy) for n, xy in where.items()}
 
-    kept = _kept("layout", version, ("graph/picture/layout.py",), compute)
+    kept = _kept("layout", handle, ("graph/picture/layout.py",), compute)
     memory["whole"] = {n: (float(x), float(y)) for n, (x, y) in kept.items()}
     return memory["whole"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def communities(folder: str, version: str) -> list[list[str]]:
+def communities(handle: Handle) -> list[list[str]]:
     def compute() -> list[list[str]]:
         from graph.analysis.communities import communities as find
 
-        return find(load(folder, version))
+        return find(load(handle))
 
-    return _kept("communities", version, ("graph/analysis",), compute)
+    return _kept("communities", handle, ("graph/analysis",), compute)
 
 
 @st.cache_resource(show_spinner="Finding gaps…", max_entries=2)
-def gap_report(folder: str, version: str) -> dict[str, list[dict[str, Any]]]:
+def gap_report(handle: Handle) -> dict[str, list[dict[str, Any]]]:
     def compute() -> dict:
         from graph.analysis.gaps import gaps
 
-        return gaps(load(folder, version))
+        return gaps(load(handle))
 
-    return _kept("gaps", version, ("graph/analysis",), compute)
+    return _kept("gaps", handle, ("graph/analysis",), compute)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def gap_summary(folder: str, version: str) -> dict[str, dict[str, Any]]:
+def gap_summary(handle: Handle) -> dict[str, dict[str, Any]]:
     """Per kind of gap: how much comes from thin data and what would fill it."""
     from graph.analysis.gaps import gap_summary as summarise
 
-    return summarise(load(folder, version), gap_report(folder, version))
+    return summarise(load(handle), gap_report(handle))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def gap_map(folder: str, version: str) -> dict:
+def gap_map(handle: Handle) -> dict:
     def compute() -> dict:
         from graph.analysis.gapmap import evidence_gap_map
 
-        return evidence_gap_map(load(folder, version))
+        return evidence_gap_map(load(handle))
 
-    return _kept("gap-map", version, ("graph/analysis",), compute)
+    return _kept("gap-map", handle, ("graph/analysis",), compute)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def gap_map_files(folder: str, version: str) -> dict[str, bytes]:
+def gap_map_files(handle: Handle) -> dict[str, bytes]:
     """The evidence gap map as downloads: ``{"csv": bytes, "xlsx": bytes}``."""
     from graph.analysis.gapmap import gap_map_csv, gap_map_xlsx
 
-    found = gap_map(folder, version)
+    found = gap_map(handle)
     return {"csv": gap_map_csv(found), "xlsx": gap_map_xlsx(found)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def node_metrics(folder: str, version: str) -> dict[str, dict[str, float]]:
+def node_metrics(handle: Handle) -> dict[str, dict[str, float]]:
     def compute() -> dict:
         from graph.analysis.metrics import centrality, consensus
 
-        graph = load(folder, version)
+        graph = load(handle)
         rows = centrality(graph)
         return {
             "links": {row["id"]: row["degree"] for row in rows},
@@ -175,73 +220,73 @@ def node_metrics(folder: str, version: str) -> dict[str, dict[str, float]]:
             "consensus": {row["id"]: row["count"] for row in consensus(graph)},
         }
 
-    return _kept("metrics", version, ("graph/analysis",), compute)
+    return _kept("metrics", handle, ("graph/analysis",), compute)
 
 
 @st.cache_resource(show_spinner="Comparing what they do…", max_entries=16)
-def overlap_report(folder: str, version: str, node_type: str) -> dict:
+def overlap_report(handle: Handle, node_type: str) -> dict:
     def compute() -> dict:
         from graph.analysis.overlaps import overlaps
 
-        return overlaps(load(folder, version), node_type)
+        return overlaps(load(handle), node_type)
 
-    return _kept(f"overlaps-{node_type}", version, ("graph/analysis",), compute)
+    return _kept(f"overlaps-{node_type}", handle, ("graph/analysis",), compute)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def duplicate_report(folder: str, version: str) -> list[dict]:
+def duplicate_report(handle: Handle) -> list[dict]:
     def compute() -> list:
         from graph.analysis.duplicates import duplicates
 
-        return duplicates(load(folder, version))
+        return duplicates(load(handle))
 
-    return _kept("duplicates", version, ("graph/analysis",), compute)
+    return _kept("duplicates", handle, ("graph/analysis",), compute)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def coverage(folder: str, version: str) -> dict:
+def coverage(handle: Handle) -> dict:
     def compute() -> dict:
         from graph.analysis.metrics import coverage_matrix
 
-        return coverage_matrix(load(folder, version))
+        return coverage_matrix(load(handle))
 
-    return _kept("coverage", version, ("graph/analysis",), compute)
+    return _kept("coverage", handle, ("graph/analysis",), compute)
 
 
 # ------------------------------------------------------------------ in memory only (quick)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def summary(folder: str, version: str) -> dict:
+def summary(handle: Handle) -> dict:
     from graph.analysis.metrics import stats
 
-    return stats(load(folder, version))
+    return stats(load(handle))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def names(folder: str, version: str) -> dict[str, str]:
+def names(handle: Handle) -> dict[str, str]:
     """Every node id -> its unique display name, in label order."""
     from graph.picture.view import node_names
 
-    return node_names(load(folder, version))
+    return node_names(load(handle))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def path_report(folder: str, version: str, source: str, target: str, k: int, avoid: tuple[str, ...] = ()) -> dict:
+def path_report(handle: Handle, source: str, target: str, k: int, avoid: tuple[str, ...] = ()) -> dict:
     from graph.analysis.paths import shortest_paths
 
-    return shortest_paths(load(folder, version), source, target, k=k, avoid=avoid)
+    return shortest_paths(load(handle), source, target, k=k, avoid=avoid)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def part_positions(folder: str, version: str, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+def part_positions(handle: Handle, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
     """A layout of just these nodes, shaped to fill a landscape pane with labels kept apart; after
     an edit that adds or removes a node, the rest keep their places."""
-    return layout_memory(folder)["parts"].layout(load(folder, version).subgraph(nodes))
+    return layout_memory(handle.store)["parts"].layout(load(handle).subgraph(nodes))
 
 
-def drawn_positions(folder: str, version: str, shown: list[str]) -> dict[str, tuple[float, float]]:
+def drawn_positions(handle: Handle, shown: list[str]) -> dict[str, tuple[float, float]]:
     """Where the drawing put these nodes (a part of the graph has a layout of its own)."""
-    whole = positions(folder, version)
+    whole = positions(handle)
     inside = tuple(sorted(n for n in shown if n in whole))
-    return part_positions(folder, version, inside) if len(inside) < len(whole) else whole
+    return part_positions(handle, inside) if len(inside) < len(whole) else whole

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from graph.data.stores import Handle
 from graph.picture.view import MAX_DRAWN_NODES, Shown, plan_drawing
 from graph.schema import View
 from ui import data, state
@@ -26,16 +27,16 @@ class Drawn:
     notes: tuple[str, ...]
 
 
-def prepare(graph, folder: str, version: str, view: View, shown: Shown, *, presentation: bool):
+def prepare(graph, handle: Handle, view: View, shown: Shown, *, presentation: bool):
     """The payload to draw and what it holds (nothing is sent to the browser yet)."""
-    groups = data.communities(folder, version) if len(shown.nodes) > MAX_DRAWN_NODES else None
+    groups = data.communities(handle) if len(shown.nodes) > MAX_DRAWN_NODES else None
     plan = plan_drawing(graph, view, shown, groups)
     scale = 1.5 if presentation else (1.35 if state.large_labels() else 1.0)
     if plan.overview is not None:
-        payload = _overview_payload(folder, version, _digest(shown.nodes), plan.overview, scale)
+        payload = _overview_payload(handle, _digest(shown.nodes), plan.overview, scale)
     else:  # the highlight travels apart (``show``), so a payload serves every selection in this view
         # one string, not a tuple of ids: the cache hashes its key on every rerun
-        payload = _payload(folder, version, "\n".join(plan.nodes), state.size_by(), scale, presentation)
+        payload = _payload(handle, "\n".join(plan.nodes), state.size_by(), scale, presentation)
     drawn = Drawn([n["id"] for n in payload["nodes"]], plan.node_count, plan.edge_count, plan.notes)
     return payload, drawn
 
@@ -60,7 +61,7 @@ def _digest(nodes) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _overview_payload(folder: str, version: str, nodes_digest: str, _overview, scale: float) -> dict:
+def _overview_payload(handle: Handle, nodes_digest: str, _overview, scale: float) -> dict:
     from graph.picture.layout import compute_layout
     from graph.picture.render import vis_payload
 
@@ -75,8 +76,7 @@ def _overview_payload(folder: str, version: str, nodes_digest: str, _overview, s
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _payload(
-    folder: str,
-    version: str,
+    handle: Handle,
     node_list: str,
     size_by: str,
     scale: float,
@@ -88,10 +88,10 @@ def _payload(
     from graph.picture.render import vis_payload
 
     nodes = tuple(node_list.split("\n")) if node_list else ()
-    graph = data.load(folder, version)
-    whole = data.positions(folder, version)
-    where = data.part_positions(folder, version, nodes) if len(nodes) < len(whole) else whole
-    metric = data.node_metrics(folder, version).get(size_by)
+    graph = data.load(handle)
+    whole = data.positions(handle)
+    where = data.part_positions(handle, nodes) if len(nodes) < len(whole) else whole
+    metric = data.node_metrics(handle).get(size_by)
     return vis_payload(
         graph,
         where,

@@ -11,7 +11,8 @@ import sys
 
 import streamlit as st
 
-from graph.errors import DataError, listed
+from graph.data.stores import Handle
+from graph.errors import DataError, GraphError, listed
 from graph.picture.exports import DEFAULT_TITLE
 from graph.picture.panels import escape_markdown as E
 from graph.picture.view import MAX_DRAWN_NODES, apply_view
@@ -69,25 +70,27 @@ def guarded(name: str, part, *args, **kwargs) -> None:
 
 
 def main() -> None:
-    folder = str(data.data_dir())
     try:
-        version = data.data_version(folder)
-        graph = data.load(folder, version)
+        handle = data.handle()
+        graph = data.load(handle)
     except DataError as error:
-        st.error(f"The data in {E(folder)} cannot be shown until these problems are fixed:")
+        st.error(f"The data in {E(data.store().describe())} cannot be shown until these problems are fixed:")
         st.code("\n".join(listed(error.problems)), language=None)
         st.stop()
-    _begin(graph, folder, version)
-    explorer(folder, version)
+    except GraphError as error:
+        st.error(E(str(error)))
+        st.stop()
+    _begin(graph, handle)
+    explorer(handle)
     # The sidebar comes after the explorer, so the drawing and the details reach the page first;
     # the facilitator's tools bring heavy imports (pandas, the import formats) into the process.
     from ui import editing
 
     with st.sidebar:
-        known = set(data.names(folder, version))
-        guarded("workshop tools", workshop.sidebar_controls, folder, known, None, editing.editing_unlocked())
+        known = set(data.names(handle))
+        guarded("workshop tools", workshop.sidebar_controls, handle.store, known, None, editing.editing_unlocked())
         guarded("editing controls", editing.unlock_controls)
-        guarded("display options", controls.display_options, graph, folder, version)
+        guarded("display options", controls.display_options, graph, handle)
 
 
 def _can_edit() -> bool:
@@ -97,50 +100,50 @@ def _can_edit() -> bool:
     return editing is not None and editing.editing_unlocked()
 
 
-def _begin(graph, folder: str, version: str):
+def _begin(graph, handle: Handle):
     return state.begin(
         graph,
-        version,
-        scenes=lambda: [s.id for s in workshop.load_scenes(folder)[0]],
-        communities=lambda: data.communities(folder, version),
-        gap_report=lambda: data.gap_report(folder, version),
-        scene_views=lambda: {s.id: s.view for s in workshop.load_scenes(folder)[0]},
+        handle.version,
+        scenes=lambda: [s.id for s in workshop.load_scenes(handle.store)[0]],
+        communities=lambda: data.communities(handle),
+        gap_report=lambda: data.gap_report(handle),
+        scene_views=lambda: {s.id: s.view for s in workshop.load_scenes(handle.store)[0]},
     )
 
 
-def _shown(graph, folder: str, version: str, view):
+def _shown(graph, handle: Handle, view):
     """What the view shows and highlights, with the analyses it needs taken from the caches."""
     needs_groups = view.community is not None or graph.number_of_nodes() > MAX_DRAWN_NODES
     paths = None
     if len(view.path) == 2 and view.path[0] != view.path[1] and all(n in graph for n in view.path):
-        paths = data.path_report(folder, version, view.path[0], view.path[1], view.path_count, avoided(graph, view))
+        paths = data.path_report(handle, view.path[0], view.path[1], view.path_count, avoided(graph, view))
     return apply_view(
         graph,
         view,
-        communities=data.communities(folder, version) if needs_groups else None,
-        gap_report=data.gap_report(folder, version) if view.gap else None,
+        communities=data.communities(handle) if needs_groups else None,
+        gap_report=data.gap_report(handle) if view.gap else None,
         paths=paths,
     )
 
 
 @st.fragment
-def explorer(folder: str, version: str) -> None:
+def explorer(handle: Handle) -> None:
     """The drawing, its controls and its panels. A fragment: a change here reruns only this part,
     not the sidebar's workshop and editing tools."""
     state.rerun_whole_app_if_asked()
-    graph = data.load(folder, version)
-    view = _begin(graph, folder, version)
-    shown = _shown(graph, folder, version, view)
+    graph = data.load(handle)
+    view = _begin(graph, handle)
+    shown = _shown(graph, handle, view)
     presenting = state.present()
-    payload, drawn = drawing.prepare(graph, folder, version, view, shown, presentation=presenting)
+    payload, drawn = drawing.prepare(graph, handle, view, shown, presentation=presenting)
     if presenting:
-        _presentation(graph, folder, version, payload, shown, drawn)
+        _presentation(graph, handle, payload, shown, drawn)
     else:
-        _explorer_page(graph, folder, version, payload, shown, drawn)
+        _explorer_page(graph, handle, payload, shown, drawn)
     state.write_url()
 
 
-def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> None:
+def _explorer_page(graph, handle: Handle, payload, shown, drawn) -> None:
     st.html(
         f'<style>{PAGE_CSS}{controls.SKIP_CSS}</style><div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>'
     )
@@ -159,7 +162,7 @@ def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> N
         with drawing_place:
             guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
     with right:
-        _panels(graph, folder, version, drawn)
+        _panels(graph, handle, drawn)
     with status:
         focus = shown.focus
         selected = f" · selected: **{E(graph.nodes[focus]['label'])}**" if focus else ""
@@ -176,15 +179,14 @@ def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> N
         # The key itself is part of the drawing (graph.picture.component), drawn from the same style table.
         st.caption("Colours are colour-blind safe, and every type has its own shape.")
     with controls_place:
-        export_place = controls.view_controls(graph, folder, version)
-    _, scene = workshop.current_scene(workshop.load_scenes(folder)[0])
+        export_place = controls.view_controls(graph, handle)
+    _, scene = workshop.current_scene(workshop.load_scenes(handle.store)[0])
     guarded(
         "export menu",
         export_menu,
         export_place,
         graph,
-        folder,
-        version,
+        handle,
         drawn.node_ids,
         sorted(shown.highlight_nodes),
         scene.title if scene else DEFAULT_TITLE,
@@ -192,17 +194,17 @@ def _explorer_page(graph, folder: str, version: str, payload, shown, drawn) -> N
     )
 
 
-def _panels(graph, folder: str, version: str, drawn) -> None:
+def _panels(graph, handle: Handle, drawn) -> None:
     can_edit = _can_edit()
     panels = {
         "details": ("details", details_panel, (graph,)),
-        "edit": ("Edit tab", _edit_panel, (graph, folder, version)),
-        "paths": ("Paths tab", paths_panel, (graph, folder, version)),
-        "overlaps": ("Overlaps tab", overlaps_panel, (graph, folder, version)),
-        "gaps": ("Gaps tab", gaps_panel, (graph, folder, version)),
-        "gap-map": ("Gap map", gap_map_panel, (graph, folder, version)),
+        "edit": ("Edit tab", _edit_panel, (graph, handle)),
+        "paths": ("Paths tab", paths_panel, (graph, handle)),
+        "overlaps": ("Overlaps tab", overlaps_panel, (graph, handle)),
+        "gaps": ("Gaps tab", gaps_panel, (graph, handle)),
+        "gap-map": ("Gap map", gap_map_panel, (graph, handle)),
         "table": ("Table tab", table_panel, (graph, drawn.node_ids)),
-        "about": ("About tab", about_panel, (folder, version)),
+        "about": ("About tab", about_panel, (handle,)),
     }
     if not can_edit:
         del panels["edit"]
@@ -215,22 +217,22 @@ def _panels(graph, folder: str, version: str, drawn) -> None:
                 guarded(name, part, *args)
 
 
-def _edit_panel(graph, folder: str, version: str) -> None:
+def _edit_panel(graph, handle: Handle) -> None:
     from ui import editing
 
-    editing.edit_panel(graph, folder, version)
+    editing.edit_panel(graph, handle)
 
 
-def _presentation(graph, folder: str, version: str, payload, shown, drawn) -> None:
-    known = set(data.names(folder, version))
-    title, caption = workshop.presentation_header(folder, known, None)
+def _presentation(graph, handle: Handle, payload, shown, drawn) -> None:
+    known = set(data.names(handle))
+    title, caption = workshop.presentation_header(handle.store, known, None)
     heading, stepper = st.columns([5, 1.3], vertical_alignment="top")
     with heading:
         st.markdown(f"# {E(title)}")
         with st.container(key="kg-caption"):
             st.markdown(E(caption) if caption else "")
     with stepper:
-        workshop.presentation_stepper(folder, known, None)
+        workshop.presentation_stepper(handle.store, known, None)
     for notice in state.notices():
         st.warning(E(notice), icon=":material/link_off:")
     left, right = st.columns([6, 1], gap="small")
@@ -243,8 +245,7 @@ def _presentation(graph, folder: str, version: str, payload, shown, drawn) -> No
             export_menu,
             st,
             graph,
-            folder,
-            version,
+            handle,
             drawn.node_ids,
             sorted(shown.highlight_nodes),
             title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.data.stores import Handle
 from graph.picture.exports import EXPORT_FORMATS, MIME_TYPES
 from ui import data
 
@@ -21,7 +22,7 @@ EXPORT_LABELS = {
 }
 
 
-def export_menu(where, graph, folder: str, version: str, shown: list[str], lit: list[str], title: str, caption: str):
+def export_menu(where, graph, handle: Handle, shown: list[str], lit: list[str], title: str, caption: str):
     """Downloads for after the workshop (the data exports are whole-graph)."""
     menu = where.popover("Export", icon=":material/download:", width="stretch", key="kg-export", on_change="rerun")
     if menu.open is False:  # built only while open
@@ -38,7 +39,7 @@ def export_menu(where, graph, folder: str, version: str, shown: list[str], lit: 
         suffix = EXPORT_FORMATS[fmt]
         st.download_button(
             "Download",
-            data=_exporter(graph, fmt, data.drawn_positions(folder, version, shown), shown, lit, title, caption, part),
+            data=_exporter(graph, fmt, data.drawn_positions(handle, shown), shown, lit, title, caption, part),
             file_name=f"knowledge-graph{'-' + part if part else ''}{suffix}",
             mime=MIME_TYPES[fmt],
             key=f"export-download-{choice}",  # one button per format: never the previous format's file

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from graph.analysis.gapmap import NOT_PRIORITY, TICK, gap_map_table
+from graph.data.stores import Handle
 from ui import data, state
 
 TOPIC = "Topic"
@@ -23,13 +24,13 @@ _GROUP_STYLE = "background-color: #F0F0F0; font-weight: bold"
 _LEVELS = {"frontline": "Frontline", "organisation": "Organisation", "system": "System"}
 
 
-def gap_map_panel(graph, folder: str, version: str) -> None:
+def gap_map_panel(graph, handle: Handle) -> None:
     st.markdown(
         "Appendix 1 as an evidence gap map: topics grouped by level and theme (rows), strands of engagement "
         "(columns). **Strands** counts the strands that raised each topic; a theme's row holds its totals. "
         "Click any cell of a topic to select it (a theme's row selects the theme)."
     )
-    gap_map = data.gap_map(folder, version)
+    gap_map = data.gap_map(handle)
     frame, values, kinds = compact_frame(gap_map)
     focus = state.view().focus
     state.show_row(state.GAP_MAP, values.index(focus) if focus in values else None, column=TOPIC)
@@ -48,7 +49,7 @@ def gap_map_panel(graph, folder: str, version: str) -> None:
         "NP 'Not priority' (said so: never counted) · empty: not raised. "
         "Columns, as Appendix 1 heads them: " + _legend(gap_map) + "."
     )
-    files = data.gap_map_files(folder, version)
+    files = data.gap_map_files(handle)
     wide, csv_place, xlsx_place = st.columns(3)
     if wide.button("Open wide", icon=":material/open_in_full:", width="stretch"):
         _wide(gap_map)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.analysis.gaps import GAP_KINDS
+from graph.data.stores import Handle
 from graph.picture.panels import escape_markdown as E
 from ui import data, state
 
 
-def gaps_panel(graph, folder: str, version: str) -> None:
+def gaps_panel(graph, handle: Handle) -> None:
     import pandas as pd
 
-    report = data.gap_report(folder, version)
+    report = data.gap_report(handle)
     view = state.view()
     kinds = [k for k in GAP_KINDS if k in report] + [k for k in report if k not in GAP_KINDS]
     chosen_kind = (view.gap or "").partition(":")[0]
@@ -27,7 +28,7 @@ def gaps_panel(graph, folder: str, version: str) -> None:
         kwargs={"gap": None},  # another kind: the highlighted gap is no longer in the table
     )
     items = report.get(kind or kinds[0], [])
-    about = data.gap_summary(folder, version).get(kind or kinds[0])
+    about = data.gap_summary(handle).get(kind or kinds[0])
     if about:
         _about(about)
     if not items:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.data.stores import Handle
 from graph.picture.panels import escape_markdown as E
 from ui import data, state
 
@@ -32,7 +33,7 @@ _EXPLAINED = {
 }
 
 
-def overlaps_panel(graph, folder: str, version: str) -> None:
+def overlaps_panel(graph, handle: Handle) -> None:
     import pandas as pd
 
     view = state.view()
@@ -49,7 +50,7 @@ def overlaps_panel(graph, folder: str, version: str) -> None:
         on_change=state.select,
         kwargs={"overlap": []},  # another kind of pair: the highlighted pair is no longer in the table
     )
-    report = data.overlap_report(folder, version, node_type or "organisation")
+    report = data.overlap_report(handle, node_type or "organisation")
     st.markdown(f"**{_HEADING[report['kind']]}**")
     (st.info if report["counts"]["strong"] else st.warning)(E(report["summary"]), icon=":material/compare_arrows:")
     rows = report["pairs"]
@@ -86,7 +87,7 @@ def overlaps_panel(graph, folder: str, version: str) -> None:
         st.caption(E(report["to_add"]))
     st.caption(E(_EXPLAINED[report["kind"]]))
     with st.expander("Candidate duplicates", expanded=bool(view.duplicate)):
-        dupes = data.duplicate_report(folder, version)
+        dupes = data.duplicate_report(handle)
         groups = [[n["id"] for n in d["nodes"]] for d in dupes]
         state.show_row(
             state.DUPLICATE_TABLE, groups.index(list(view.duplicate)) if list(view.duplicate) in groups else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.data.stores import Handle
 from graph.picture.panels import escape_markdown as E
 from ui import data, state
 
@@ -14,9 +15,9 @@ def avoided(graph, view) -> tuple[str, ...]:
     return tuple(n for n in view.path_avoid if n in graph and n not in view.path)
 
 
-def paths_panel(graph, folder: str, version: str) -> None:
+def paths_panel(graph, handle: Handle) -> None:
     st.markdown("How is one thing connected to another? Choose two nodes.")
-    names = data.names(folder, version)
+    names = data.names(handle)
     for key, label in ((state.PATH_FROM, "From"), (state.PATH_TO, "To")):
         st.selectbox(
             label,
@@ -38,7 +39,7 @@ def paths_panel(graph, folder: str, version: str) -> None:
     view = state.view()
     if len(view.path) != 2:
         return
-    report = data.path_report(folder, version, view.path[0], view.path[1], view.path_count, avoided(graph, view))
+    report = data.path_report(handle, view.path[0], view.path[1], view.path_count, avoided(graph, view))
     st.markdown(E(report["explanation"]))
     found = report.get("paths") or []
     if not found:

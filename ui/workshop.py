@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import streamlit as st
 
-from graph.data import edit, files, store
+from graph.data import edit, files
+from graph.data.folder import FolderStore
+from graph.data.stores import Store
 from graph.errors import ConflictError, DataError, GraphError, listed
 from graph.picture.panels import escape_markdown
 from graph.schema import Scene, View
@@ -35,16 +36,16 @@ section.main, .stMain { overflow: hidden; }
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _scenes(data_dir: str, stamp: tuple) -> tuple[list[dict], str]:
+def _scenes(where: Store, stamp: tuple) -> tuple[list[dict], str]:
     # Read without the write lock: viewing must never write to (or need to write to) the data folder.
-    scenes = store.load_scenes(data_dir)
-    return [scene.model_dump(mode="json") for scene in scenes], store.scenes_fingerprint(data_dir)
+    scenes = where.read_scenes()
+    return [scene.model_dump(mode="json") for scene in scenes], where.scenes_version()
 
 
-def load_scenes(data_dir: str) -> tuple[list[Scene], str, list[str]]:
+def load_scenes(where: Store) -> tuple[list[Scene], str, list[str]]:
     """The scenes (in order), their version, and any problems reading them (shown, not raised)."""
     try:
-        raw, version = _scenes(data_dir, _scenes_stamp(data_dir))
+        raw, version = _scenes(where, _scenes_stamp(where))
     except DataError as error:
         return [], "", listed(error.problems)
     except GraphError as error:
@@ -52,13 +53,15 @@ def load_scenes(data_dir: str) -> tuple[list[Scene], str, list[str]]:
     return [Scene.model_validate(s) for s in raw], version, []
 
 
-def _scenes_stamp(data_dir: str) -> tuple:
-    path = Path(data_dir) / files.SCENES_FILE
+def _scenes_stamp(where: Store) -> tuple:
+    if not isinstance(where, FolderStore):
+        return (where.scenes_version(),)
+    path = where.folder / files.SCENES_FILE
     try:
         info = path.stat()
-        return (info.st_mtime_ns, info.st_size)
+        return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     except OSError:
-        return (-1, -1)
+        return (-1, -1, -1, -1)
 
 
 # ------------------------------------------------------------------ scenes <-> the view
@@ -95,9 +98,9 @@ def current_scene(scenes: list[Scene]) -> tuple[int, Scene | None]:
 # ------------------------------------------------------------------ controls
 
 
-def sidebar_controls(data_dir: str, known: set[str], select: Callable[[str | None], None], can_edit: bool) -> None:
+def sidebar_controls(where: Store, known: set[str], select: Callable[[str | None], None], can_edit: bool) -> None:
     """The Workshop expander: present, step through scenes, save and arrange them."""
-    scenes, version, problems = load_scenes(data_dir)
+    scenes, version, problems = load_scenes(where)
     from ui import state as app_state
 
     with st.expander("Workshop", expanded=bool(app_state.view().scene)):
@@ -125,7 +128,7 @@ def sidebar_controls(data_dir: str, known: set[str], select: Callable[[str | Non
         else:
             st.caption("No scenes yet.")
         if can_edit:
-            _scene_editor(data_dir, scenes, version)
+            _scene_editor(where, scenes, version)
 
 
 def _picked_scene(scenes: list[Scene], known: set[str], select) -> None:
@@ -158,7 +161,7 @@ def _stepper(scenes: list[Scene], known: set[str], select, *, key: str) -> None:
     )
 
 
-def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
+def _scene_editor(where: Store, scenes: list[Scene], version: str) -> None:
     from ui.editing import editor_name
 
     editor = editor_name()
@@ -170,7 +173,7 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
         st.text_input("Title", max_chars=200, key="new_scene_title")
         st.text_area("Caption", max_chars=2000, height=80, key="new_scene_caption")
         # A callback runs before the page is drawn again, so the new scene shows at once.
-        st.form_submit_button("Save scene", on_click=_save_new_scene, args=(data_dir, scenes, version, editor))
+        st.form_submit_button("Save scene", on_click=_save_new_scene, args=(where, scenes, version, editor))
     index, scene = current_scene(scenes)
     if scene is not None:
         up, down, delete = st.columns(3)
@@ -179,7 +182,7 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
             key="scene-up",
             disabled=index == 0,
             on_click=_write,
-            args=(edit.move_scene, data_dir, scene.id, index - 1),
+            args=(edit.move_scene, where, scene.id, index - 1),
             kwargs={"editor": editor, "expected_version": version},
             width="stretch",
         )
@@ -188,7 +191,7 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
             key="scene-down",
             disabled=index == len(scenes) - 1,
             on_click=_write,
-            args=(edit.move_scene, data_dir, scene.id, index + 1),
+            args=(edit.move_scene, where, scene.id, index + 1),
             kwargs={"editor": editor, "expected_version": version},
             width="stretch",
         )
@@ -196,7 +199,7 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
             "Delete",
             key="delete-scene",
             on_click=_write,
-            args=(edit.delete_scene, data_dir, scene.id),
+            args=(edit.delete_scene, where, scene.id),
             kwargs={"editor": editor, "expected_version": version},
             width="stretch",
         )
@@ -207,7 +210,7 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
             "Undo",
             key="scene-undo",
             on_click=_write,
-            args=(edit.undo, data_dir, message[2]),
+            args=(edit.undo, where, message[2]),
             kwargs={"editor": editor, "expected_version": message[3], "done": "Undone."},
             width="stretch",
         )
@@ -215,7 +218,7 @@ def _scene_editor(data_dir: str, scenes: list[Scene], version: str) -> None:
         (st.success if message[0] == "ok" else st.error)(E(message[1]))
 
 
-def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, editor: str) -> None:
+def _save_new_scene(where: Store, scenes: list[Scene], version: str, editor: str) -> None:
     title = str(st.session_state.get("new_scene_title") or "").strip()
     caption = str(st.session_state.get("new_scene_caption") or "").strip()
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "scene"
@@ -228,7 +231,7 @@ def _save_new_scene(data_dir: str, scenes: list[Scene], version: str, editor: st
     except ValueError:
         st.session_state["scene_message"] = ("error", "A scene needs a title.")
         return
-    if _write(edit.add_scene, data_dir, scene, editor=editor, expected_version=version):
+    if _write(edit.add_scene, where, scene, editor=editor, expected_version=version):
         from ui import state as app_state
 
         app_state.show_view(scene.view.model_copy(update={"scene": scene_id}))
@@ -269,10 +272,10 @@ def _write(operation, *args, done: str = "Saved.", **kwargs) -> bool:
 # ------------------------------------------------------------------ presentation view
 
 
-def presentation_header(data_dir: str, known: set[str], select) -> tuple[str, str]:
+def presentation_header(where: Store, known: set[str], select) -> tuple[str, str]:
     """Hide the controls; return the heading and caption for the current scene."""
     st.html(f"<style>{PRESENT_CSS}</style>")
-    scenes, _, _ = load_scenes(data_dir)
+    scenes, _, _ = load_scenes(where)
     _, scene = current_scene(scenes)
     if scene is None:
         return "Children's social care: the national learning infrastructure", (
@@ -281,8 +284,8 @@ def presentation_header(data_dir: str, known: set[str], select) -> tuple[str, st
     return scene.title, scene.caption
 
 
-def presentation_stepper(data_dir: str, known: set[str], select) -> None:
-    scenes, _, _ = load_scenes(data_dir)
+def presentation_stepper(where: Store, known: set[str], select) -> None:
+    scenes, _, _ = load_scenes(where)
     if scenes:
         with st.container(key="kg-stepper"):
             _stepper(scenes, known, select, key="present")

@@ -34,20 +34,31 @@ def read_json(path: Path) -> Any:
 
 
 def read_text(path: Path) -> str:
+    """A data file's text (UTF-8, a byte-order mark dropped); every failure a located DataError."""
+    return decode_text(read_data_bytes(path), str(path))
+
+
+def read_data_bytes(path: Path) -> bytes:
+    """A data file's bytes. Missing, a folder, too big or unreadable: a DataError naming the file."""
     name = str(path)
     try:
+        if path.is_dir():
+            raise DataError([Problem(name, "", "", "is a folder, not a file")])
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError([Problem(name, "", "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError([Problem(name, "", "", "file not found")]) from None
     except OSError as error:
-        raise DataError([Problem(name, "", "", f"cannot read the file ({error.strerror})")]) from None
-    if size > MAX_FILE_BYTES:
-        raise DataError([Problem(name, "", "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+        raise DataError([Problem(name, "", "", f"cannot read the file ({error.strerror or error})")]) from None
+
+
+def decode_text(data: bytes, name: str) -> str:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DataError([Problem(name, "", "", f"not UTF-8 text (bad byte at offset {error.start})")]) from None
-    return text
 
 
 def read_bytes(path: Path | str, max_bytes: int) -> bytes:

@@ -32,7 +32,7 @@ class FolderStore:
         return store.fingerprint(self.folder)
 
     def read(self) -> tuple[Dataset, str]:
-        return store.load_dataset(self.folder), store.fingerprint(self.folder)
+        return store.read_dataset(self.folder)
 
     def scenes_version(self) -> str:
         return store.scenes_fingerprint(self.folder)

@@ -164,6 +164,66 @@ def committed_file(data_dir: Path | str, name: str) -> Path:
     return backup if in_flight else data_dir / name
 
 
+def read_committed(data_dir: Path | str, names: Sequence[str], read: Any) -> dict[str, Any]:
+    """``read(path)`` of each file's committed content, all from one committed state of the folder.
+
+    A reader takes no lock, so a writer may start or commit while it reads: the files read are then
+    checked against the change in flight (a file replaced but not yet committed is read again from its
+    backup) and against the log (a change committed between two files means reading them again).
+    ``read`` returns bytes (or raises); the result maps each name to them.
+    """
+    data_dir = Path(data_dir)
+    for _attempt in range(READ_ATTEMPTS):
+        mark = _log_mark(data_dir)
+        found = {name: _read_one(data_dir, name, read) for name in names}
+        if _log_mark(data_dir) == mark and all(_settled(data_dir, name, data) for name, data in found.items()):
+            return found
+        time.sleep(0.005)
+    raise GraphError(f"The data in {data_dir} kept changing while it was read; try again in a moment.")
+
+
+READ_ATTEMPTS = 20
+
+
+def _read_one(data_dir: Path, name: str, read: Any) -> Any:
+    source = committed_file(data_dir, name)
+    if source.name != name:
+        try:
+            return read(source)
+        except (DataError, OSError):  # committed and tidied away meanwhile: the file itself is current
+            pass
+    return read(data_dir / name)
+
+
+def _settled(data_dir: Path, name: str, data: Any) -> bool:
+    """False when a change to ``name`` is in flight now and ``data`` is not the file as it was before it."""
+    before = _in_flight_before(data_dir, name)
+    if before is None:
+        return True
+    return isinstance(data, bytes) and hashlib.sha256(data).hexdigest() == before
+
+
+def _in_flight_before(data_dir: Path, name: str) -> str | None:
+    """The digest ``name`` had before the change being written now, or None when none is in flight."""
+    try:
+        journal = json.loads((data_dir / PENDING_FILE).read_text(encoding="utf-8"))
+        digests = journal["expect"].get(name)
+        if not digests or _is_logged(data_dir, journal["entry"]):
+            return None
+        return digests[0] or ""  # a file the change creates had no digest: nothing read can match
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _log_mark(data_dir: Path) -> tuple[int, int] | None:
+    """Changes when a change is committed (its entry appended to the log)."""
+    try:
+        info = (data_dir / CHANGELOG_FILE).stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
 def _keep_backup(data_dir: Path, name: str) -> None:
     source, backup = data_dir / name, data_dir / f"{BACKUP_PREFIX}{name}"
     with contextlib.suppress(FileNotFoundError):

@@ -17,13 +17,14 @@ from graph.data.files import (
     EDGES_FILE,
     NODES_FILE,
     SCENES_FILE,
+    decode_text,
     gc_paused,
     parse_json_text,
+    read_data_bytes,
     read_json,
-    read_text,
     write_text_atomic,
 )
-from graph.data.journal import committed_file
+from graph.data.journal import CHANGELOG_FILE, PENDING_FILE, read_committed
 from graph.data.validate import parse_edges, parse_nodes, parse_scenes, raw_ids
 from graph.errors import DataError, Problem
 from graph.schema import Dataset, Edge, Node, Relation, Scene
@@ -65,22 +66,31 @@ def _list_in(document: Any, key: str, name: str) -> tuple[list[Any], list[Proble
 
 
 def load_dataset(data_dir: Path | str) -> Dataset:
-    """Read and validate nodes.json and edges.json in ``data_dir``.
+    """Read and validate nodes.json and edges.json in ``data_dir`` (committed data only).
 
     Raises DataError listing every problem in both files.
     """
+    return read_dataset(data_dir)[0]
+
+
+def read_dataset(data_dir: Path | str) -> tuple[Dataset, str]:
+    """The committed dataset and its version: the ``fingerprint`` of exactly the bytes read."""
     with gc_paused():
-        return _load_dataset(Path(data_dir))
+        return _read_dataset(Path(data_dir))
 
 
-def _load_dataset(data_dir: Path) -> Dataset:
+def _read_dataset(data_dir: Path) -> tuple[Dataset, str]:
+    contents = _committed_bytes(data_dir)
     problems: list[Problem] = []
     documents: dict[str, Any] = {}
     safe = True
     for file_name, key in ((NODES_FILE, "nodes"), (EDGES_FILE, "edges")):
         path = data_dir / file_name
         try:
-            text = _read_committed(data_dir, file_name)
+            data = contents[file_name]
+            if isinstance(data, DataError):
+                raise data
+            text = decode_text(data, str(path))
             safe = safe and _plainly_safe(text)
             documents[key], found = _list_in(parse_json_text(text, str(path)), key, str(path))
             problems.extend(found)
@@ -93,18 +103,22 @@ def _load_dataset(data_dir: Path) -> Dataset:
     problems.extend(found)
     if problems:
         raise DataError(problems)
-    return dataset
+    return dataset, fingerprint_of(contents)
 
 
-def _read_committed(data_dir: Path, file_name: str) -> str:
-    """A data file's committed text: a change being written (or left by a killed writer) is not seen."""
-    source = committed_file(data_dir, file_name)
-    if source.name != file_name:
+def _committed_bytes(data_dir: Path) -> dict[str, Any]:
+    """Both data files' committed bytes, from one committed state; a file that cannot be read gives its
+    DataError in its place (so both files' problems are reported together)."""
+
+    def read(path: Path) -> Any:
         try:
-            return read_text(source)
-        except DataError:  # committed and tidied away meanwhile: the file itself is current
-            pass
-    return read_text(data_dir / file_name)
+            return read_data_bytes(path)
+        except DataError as error:
+            if path.name.startswith("."):  # a backup: let the journal fall back to the file itself
+                raise
+            return error
+
+    return read_committed(data_dir, (NODES_FILE, EDGES_FILE), read)
 
 
 def parse_dataset(
@@ -268,30 +282,28 @@ def save_dataset(data_dir: Path | str, dataset: Dataset) -> None:
 
 
 
-def stamp(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
-    """A cheap change detector (modification time and size of each data file).
+def stamp(data_dir: Path | str) -> tuple[tuple[str, int, int, int, int], ...]:
+    """A cheap change detector: inode, size, and modification and status-change times of each data file
+    and of the change log.
 
-    Used to decide when to recompute the content ``fingerprint``, which reads the files.
+    Used to decide when to recompute the content ``fingerprint``, which reads the files. Any write to a
+    file or any replacement of it changes its status-change time (which no program can set back), and
+    a commit appends to the log, so a changed file is never taken for the same.
     """
     result = []
-    for file_name in (NODES_FILE, EDGES_FILE):
+    for file_name in (NODES_FILE, EDGES_FILE, CHANGELOG_FILE, PENDING_FILE):
         try:
             info = (Path(data_dir) / file_name).stat()
-            result.append((file_name, info.st_mtime_ns, info.st_size))
+            result.append((file_name, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
         except OSError:
-            result.append((file_name, -1, -1))
+            result.append((file_name, -1, -1, -1, -1))
     return tuple(result)
 
 
 def fingerprint(data_dir: Path | str) -> str:
-    """A hash of the data files' content: a cache key that changes when the data does."""
-    contents = {}
-    for file_name in (NODES_FILE, EDGES_FILE):
-        try:
-            contents[file_name] = (Path(data_dir) / file_name).read_bytes()
-        except OSError:
-            contents[file_name] = None
-    return fingerprint_of(contents)
+    """A hash of the committed data files' content: a cache key that changes when the data does."""
+    contents = _committed_bytes(Path(data_dir))
+    return fingerprint_of({name: None if isinstance(data, DataError) else data for name, data in contents.items()})
 
 
 def fingerprint_of(contents: dict[str, bytes | None]) -> str:

@@ -7,7 +7,6 @@ passed to every panel, so all of them show the same data and caches are keyed on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,9 +59,6 @@ class Handle:
 
     store: Store
     version: str
-
-    def __iter__(self) -> Iterator[Any]:  # so ``store, version = handle`` reads naturally
-        return iter((self.store, self.version))
 
 
 def open_store(where: Store | Path | str) -> Store:

@@ -8,15 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from graph.data import edit
+from graph.data.stores import Handle
 from graph.errors import DataError
 from ui.editing.common import FLASH, label_of, problem_table, save, sentence
 
 RECENT_CHANGES = 15
 
 
-def history_section(graph, data_dir: str, version: str) -> None:
+def history_section(graph, handle: Handle) -> None:
     try:
-        entries = edit.read_changelog(data_dir)
+        entries = handle.store.changelog()
     except DataError as error:
         st.error("The change log cannot be read:")
         problem_table(error.problems)
@@ -31,7 +32,7 @@ def history_section(graph, data_dir: str, version: str) -> None:
         key="kg_undo",
         disabled=target is None,
         on_click=undo,
-        args=(data_dir, version, None),
+        args=(handle, None),
     )
     st.markdown("**Recent changes**")
     if not entries:
@@ -53,8 +54,8 @@ def history_section(graph, data_dir: str, version: str) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def undo(data_dir: str, version: str, entry_id: str | None) -> None:
-    write = lambda who: edit.undo(data_dir, entry_id, editor=who, expected_version=version)  # noqa: E731
+def undo(handle: Handle, entry_id: str | None) -> None:
+    write = lambda who: edit.undo(handle.store, entry_id, editor=who, expected_version=handle.version)  # noqa: E731
     if save("undo", write, "Undone: the change is reverted, and the undo is in the change log."):
         flash = st.session_state[FLASH]
         st.session_state[FLASH] = (flash[0], None)  # an undo is not itself undone: make the change again

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.data import edit
+from graph.data.stores import Handle
 from graph.errors import DataError, Problem
 from graph.formats import MAX_IMPORT_BYTES, MergePlan, near_duplicates, parse_import, plan_merge
 from graph.schema import Dataset
@@ -25,7 +26,7 @@ _TYPE_CHANGE_OK = "kg_import_type_ok"
 _UPLOADS = "_kg_uploads"
 
 
-def import_section(data_dir: str, version: str, dataset: Dataset) -> None:
+def import_section(handle: Handle, dataset: Dataset) -> None:
     state = st.session_state
     megabytes = MAX_IMPORT_BYTES // (1024 * 1024)
     st.caption(
@@ -42,13 +43,13 @@ def import_section(data_dir: str, version: str, dataset: Dataset) -> None:
         state.pop(IMPORT_PLAN, None)
         state.pop(_IMPORT_SHOWN, None)
         return
-    plan = _import_plan(upload, version, dataset)
+    plan = _import_plan(upload, handle.version, dataset)
     if isinstance(plan, DataError):
         st.error("This file cannot be imported:")
         problem_table(plan.problems)
         return
-    plan = _near_duplicate_answers(upload, version, dataset, plan)
-    state[_IMPORT_SHOWN] = (version, plan)
+    plan = _near_duplicate_answers(upload, handle.version, dataset, plan)
+    state[_IMPORT_SHOWN] = (handle.version, plan)
     _show_plan(plan)
     retyped = _type_changes_confirmed(plan)
     st.button(
@@ -57,7 +58,7 @@ def import_section(data_dir: str, version: str, dataset: Dataset) -> None:
         type="primary",
         disabled=not (plan.ok and plan.has_changes and retyped),
         on_click=_apply_import,
-        args=(data_dir, version),
+        args=(handle,),
     )
     show_other_errors("import", set())
 
@@ -166,10 +167,10 @@ def _show_plan(plan: MergePlan) -> None:
         st.caption(E(note))
 
 
-def _apply_import(data_dir: str, version: str) -> None:
+def _apply_import(handle: Handle) -> None:
     state = st.session_state
     kept = state.get(_IMPORT_SHOWN)
-    plan = kept[1] if kept and kept[0] == version else None
+    plan = kept[1] if kept and kept[0] == handle.version else None
     if not isinstance(plan, MergePlan) or not plan.ok:
         add_error("import", "", "Nothing to import: choose a file without problems.")
         return
@@ -179,7 +180,7 @@ def _apply_import(data_dir: str, version: str) -> None:
     name = plan.file[:80]
     done = f"Imported {E(name)}: {E(plan.summary())}"
     write = lambda who: edit.apply_batch(  # noqa: E731
-        data_dir, plan.merged, editor=who, action=f"import {name}", expected_version=version
+        handle.store, plan.merged, editor=who, action=f"import {name}", expected_version=handle.version
     )
     if save("import", write, done):
         state[_UPLOADS] = state.get(_UPLOADS, 0) + 1  # a fresh, empty uploader

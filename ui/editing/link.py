@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from graph.data import edit
+from graph.data.stores import Handle
 from graph.schema import RELATIONS, Dataset, Relation, edge_key
 from ui.editing.common import (
     APP_FOCUS_KEY,
@@ -27,7 +28,7 @@ from ui.editing.common import (
 )
 
 
-def add_link_section(graph, data_dir: str, version: str, dataset: Dataset) -> None:
+def add_link_section(graph, handle: Handle, dataset: Dataset) -> None:
     state = st.session_state
     focus = state.get(APP_FOCUS_KEY)
     names = names_of(graph)
@@ -85,7 +86,7 @@ def add_link_section(graph, data_dir: str, version: str, dataset: Dataset) -> No
         key="kg_add_link",
         type="primary",
         on_click=_add_link,
-        args=(data_dir, version, graph, dataset),
+        args=(handle, graph, dataset),
         disabled=not (source and target and relation),
     )
     show_other_errors("link", {"source", "target", "relation", "rationale", "basis", "refs"})
@@ -116,7 +117,7 @@ def _swap() -> None:
     state["kg_link_source"], state["kg_link_target"] = state.get("kg_link_target"), state.get("kg_link_source")
 
 
-def _add_link(data_dir: str, version: str, graph, dataset: Dataset) -> None:
+def _add_link(handle: Handle, graph, dataset: Dataset) -> None:
     state = st.session_state
     source, target = state.get("kg_link_source"), state.get("kg_link_target")
     relation = state.get(_relation_key(graph, source, target))
@@ -142,7 +143,7 @@ def _add_link(data_dir: str, version: str, graph, dataset: Dataset) -> None:
     if rationale:
         link["rationale"] = rationale
     done = "Added the link: " + E(sentence(graph, source, relation, target))
-    if save("link", lambda who: edit.add_edge(data_dir, link, editor=who, expected_version=version), done):
+    if save("link", lambda who: edit.add_edge(handle.store, link, editor=who, expected_version=handle.version), done):
         # Ready for the next missed link: keep From, the basis and the references.
         state["kg_link_target"] = None
         state["kg_link_rationale"] = ""

@@ -7,12 +7,13 @@ from typing import Any
 import streamlit as st
 
 from graph.data import edit
+from graph.data.stores import Handle
 from graph.formats import slug_id
 from graph.schema import LEVELS, MESSAGE_KINDS, Dataset, NodeType
 from ui.editing.common import ERRORS, REFS_HELP, E, add_error, refs_from, save, show_errors, show_other_errors
 
 
-def add_node_section(graph, data_dir: str, version: str, dataset: Dataset) -> None:
+def add_node_section(graph, handle: Handle, dataset: Dataset) -> None:
     state = st.session_state
     types = [t.value for t in NodeType]
     node_type = st.selectbox(
@@ -39,7 +40,7 @@ def add_node_section(graph, data_dir: str, version: str, dataset: Dataset) -> No
     show_errors("node", "refs")
     st.text_area("Description", key="kg_node_description", max_chars=5000, height=90)
     show_errors("node", "description")
-    st.button("Add node", key="kg_add_node", type="primary", on_click=_add_node, args=(data_dir, version, dataset))
+    st.button("Add node", key="kg_add_node", type="primary", on_click=_add_node, args=(handle, dataset))
     show_other_errors("node", {"label", "id", "level", "kind", "refs", "description"})
 
 
@@ -54,7 +55,7 @@ def _suggest_id(node_type: str | None, label: str, dataset: Dataset) -> str:
     return candidate
 
 
-def _add_node(data_dir: str, version: str, dataset: Dataset) -> None:
+def _add_node(handle: Handle, dataset: Dataset) -> None:
     state = st.session_state
     node_type = state.get("kg_node_type")
     label = str(state.get("kg_node_label") or "").strip()
@@ -80,7 +81,7 @@ def _add_node(data_dir: str, version: str, dataset: Dataset) -> None:
     if state[ERRORS]["fields"]:
         return
     done = f"Added the {node_type} {E(label)} (id `{node_id}`)." if _is_plain_id(node_id) else f"Added {E(label)}."
-    if save("node", lambda who: edit.add_node(data_dir, node, editor=who, expected_version=version), done):
+    if save("node", lambda who: edit.add_node(handle.store, node, editor=who, expected_version=handle.version), done):
         for key in ("kg_node_label", "kg_node_id", "kg_node_description"):
             state[key] = ""
         for key in ("kg_node_level", "kg_node_kind"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.data import edit, store
-from graph.schema import Dataset
+from graph.data import edit
+from graph.data.stores import Handle
+from ui import data
 from ui.editing.common import CONFLICT, ERRORS, FLASH, RERUN_APP, editing_unlocked, editor_of, show_other_errors
 from ui.editing.history import history_section, undo
 from ui.editing.imports import import_section
@@ -22,13 +23,8 @@ MODES = {
 }
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _dataset(data_dir: str, version: str) -> Dataset:
-    return store.load_dataset(data_dir)
-
-
 @st.fragment
-def edit_panel(graph, data_dir: str, version: str) -> None:
+def edit_panel(graph, handle: Handle) -> None:
     """The Edit tab: add, change and delete nodes and links, import a file, undo; every write validated.
 
     A fragment, so typing into the forms reruns only this panel; a saved change reruns the whole app,
@@ -40,8 +36,8 @@ def edit_panel(graph, data_dir: str, version: str) -> None:
     if not editing_unlocked():
         st.info("Editing is locked. Unlock it under **Facilitator editing** in the sidebar.")
         return
-    dataset = _dataset(data_dir, version)
-    _status(graph, data_dir, version)
+    dataset = data.dataset(handle)
+    _status(graph, handle)
     if not editor_of():
         st.warning("Enter **your name** in the sidebar first: every change records who made it.")
     mode = st.radio(
@@ -53,18 +49,18 @@ def edit_panel(graph, data_dir: str, version: str) -> None:
         label_visibility="collapsed",
     )
     if mode == "link":
-        add_link_section(graph, data_dir, version, dataset)
+        add_link_section(graph, handle, dataset)
     elif mode == "node":
-        add_node_section(graph, data_dir, version, dataset)
+        add_node_section(graph, handle, dataset)
     elif mode == "selected":
-        selected_node_section(graph, data_dir, version, dataset)
+        selected_node_section(graph, handle, dataset)
     elif mode == "import":
-        import_section(data_dir, version, dataset)
+        import_section(handle, dataset)
     else:
-        history_section(graph, data_dir, version)
+        history_section(graph, handle)
 
 
-def _status(graph, data_dir: str, version: str) -> None:
+def _status(graph, handle: Handle) -> None:
     """What the last write did (with Undo), or that someone else saved first (with Reload)."""
     state = st.session_state
     show_other_errors("undo", set())  # from the Undo beside a message or in the history
@@ -79,7 +75,7 @@ def _status(graph, data_dir: str, version: str) -> None:
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.success(text)
     if entry_id:
-        right.button("Undo", key="kg_flash_undo", on_click=undo, args=(data_dir, version, entry_id))
+        right.button("Undo", key="kg_flash_undo", on_click=undo, args=(handle, entry_id))
 
 
 def _reload() -> None:

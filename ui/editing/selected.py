@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.data import edit
+from graph.data.stores import Handle
 from graph.schema import LEVELS, MESSAGE_KINDS, Dataset, Edge, Node, NodeType
 from ui.editing.common import (
     APP_FOCUS_KEY,
@@ -27,26 +28,26 @@ from ui.editing.common import (
 )
 
 
-def selected_node_section(graph, data_dir: str, version: str, dataset: Dataset) -> None:
+def selected_node_section(graph, handle: Handle, dataset: Dataset) -> None:
     focus = st.session_state.get(APP_FOCUS_KEY)
     node = next((n for n in dataset.nodes if n.id == focus), None)
     if node is None:
         st.info("Select a node in the graph, or choose one under **Find a node**, to edit it here.")
         return
     st.markdown(f"**{E(node.label)}** · {E(node.type.value)} · id `{node.id}`")
-    _node_form(data_dir, version, node)
+    _node_form(handle, node)
     st.divider()
-    _links_of_node(graph, data_dir, version, dataset, node)
+    _links_of_node(graph, handle, dataset, node)
     st.divider()
-    _delete_node(graph, data_dir, version, dataset, node)
+    _delete_node(graph, handle, dataset, node)
 
 
 def _key(*parts: str) -> str:
     return "kg_" + "_".join(parts)
 
 
-def _node_form(data_dir: str, version: str, node: Node) -> None:
-    tag = f"{node.id}_{version[:12]}"  # fields start again from the saved data after every change
+def _node_form(handle: Handle, node: Node) -> None:
+    tag = f"{node.id}_{handle.version[:12]}"  # fields start again from the saved data after every change
     special = _special_attributes(node)
     with st.form(_key("upd_form", tag), border=False):
         st.text_input("Label", node.label, key=_key("upd_label", tag), max_chars=300)
@@ -85,7 +86,7 @@ def _node_form(data_dir: str, version: str, node: Node) -> None:
             type="primary",
             key=_key("upd_save", tag),
             on_click=_update_node,
-            args=(data_dir, version, node),
+            args=(handle, node),
         )
     show_other_errors("update", {"label", "refs", "description", "level", "kind", "attributes", *others})
 
@@ -139,9 +140,9 @@ def _typed(text: str, like: Any) -> Any:
     return text
 
 
-def _update_node(data_dir: str, version: str, node: Node) -> None:
+def _update_node(handle: Handle, node: Node) -> None:
     state = st.session_state
-    tag = f"{node.id}_{version[:12]}"
+    tag = f"{node.id}_{handle.version[:12]}"
     state[ERRORS] = {"form": "update", "fields": {}}
     special = _special_attributes(node)
     attributes: dict[str, Any] = {}
@@ -182,12 +183,12 @@ def _update_node(data_dir: str, version: str, node: Node) -> None:
     done = f"Saved the changes to {E(changes['label'].strip() or node.label)}."
     save(
         "update",
-        lambda who: edit.update_node(data_dir, node.id, changes, editor=who, expected_version=version),
+        lambda who: edit.update_node(handle.store, node.id, changes, editor=who, expected_version=handle.version),
         done,
     )
 
 
-def _links_of_node(graph, data_dir: str, version: str, dataset: Dataset, node: Node) -> None:
+def _links_of_node(graph, handle: Handle, dataset: Dataset, node: Node) -> None:
     links = edit.edges_of(dataset, node.id)
     st.markdown(f"**Links of this node** ({len(links)})")
     if not links:
@@ -205,7 +206,7 @@ def _links_of_node(graph, data_dir: str, version: str, dataset: Dataset, node: N
     if key is None or key not in by_key:
         return
     link = by_key[key]
-    tag = f"{link.key}_{version[:12]}"
+    tag = f"{link.key}_{handle.version[:12]}"
     relations = relations_between(type_of(graph, link.source), type_of(graph, link.target))
     with st.form(_key("link_form", tag), border=False):
         st.selectbox(
@@ -238,17 +239,17 @@ def _links_of_node(graph, data_dir: str, version: str, dataset: Dataset, node: N
             type="primary",
             key=_key("edge_save", tag),
             on_click=_update_link,
-            args=(data_dir, version, link, graph),
+            args=(handle, link, graph),
         )
     st.button(
-        "Delete this link", key=_key("edge_delete", tag), on_click=_delete_link, args=(data_dir, version, link, graph)
+        "Delete this link", key=_key("edge_delete", tag), on_click=_delete_link, args=(handle, link, graph)
     )
     show_other_errors("edge", {"relation", "rationale", "basis", "refs", *link.attributes})
 
 
-def _update_link(data_dir: str, version: str, link: Edge, graph) -> None:
+def _update_link(handle: Handle, link: Edge, graph) -> None:
     state = st.session_state
-    tag = f"{link.key}_{version[:12]}"
+    tag = f"{link.key}_{handle.version[:12]}"
     state[ERRORS] = {"form": "edge", "fields": {}}
     attributes: dict[str, Any] = {}
     for number, (name, value) in enumerate(sorted(link.attributes.items())):
@@ -271,15 +272,15 @@ def _update_link(data_dir: str, version: str, link: Edge, graph) -> None:
     changes = {"relation": relation, "basis": basis, "rationale": rationale or None, "refs": refs}
     changes["attributes"] = attributes
     done = "Saved the link: " + E(sentence(graph, link.source, relation, link.target))
-    save("edge", lambda who: edit.update_edge(data_dir, link.key, changes, editor=who, expected_version=version), done)
+    save("edge", lambda who: edit.update_edge(handle.store, link.key, changes, editor=who, expected_version=handle.version), done)
 
 
-def _delete_link(data_dir: str, version: str, link: Edge, graph) -> None:
+def _delete_link(handle: Handle, link: Edge, graph) -> None:
     done = "Deleted the link: " + E(sentence(graph, link.source, link.relation.value, link.target))
-    save("edge", lambda who: edit.delete_edge(data_dir, link.key, editor=who, expected_version=version), done)
+    save("edge", lambda who: edit.delete_edge(handle.store, link.key, editor=who, expected_version=handle.version), done)
 
 
-def _delete_node(graph, data_dir: str, version: str, dataset: Dataset, node: Node) -> None:
+def _delete_node(graph, handle: Handle, dataset: Dataset, node: Node) -> None:
     links = edit.edges_of(dataset, node.id)
     with st.expander("Delete this node"):
         if links:
@@ -288,7 +289,7 @@ def _delete_node(graph, data_dir: str, version: str, dataset: Dataset, node: Nod
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1), 280))
         else:
             st.caption("It has no links.")
-        tag = f"{node.id}_{version[:12]}"
+        tag = f"{node.id}_{handle.version[:12]}"
         noun = "link" if len(links) == 1 else "links"
         sure = st.checkbox(
             f"Yes, delete {E(node.label)} and its {len(links)} {noun}", key=_key("delete_sure", tag), value=False
@@ -298,15 +299,15 @@ def _delete_node(graph, data_dir: str, version: str, dataset: Dataset, node: Nod
             key=_key("delete_node", tag),
             disabled=not sure,
             on_click=_delete_node_confirmed,
-            args=(data_dir, version, node, len(links)),
+            args=(handle, node, len(links)),
         )
         show_other_errors("delete", set())
 
 
-def _delete_node_confirmed(data_dir: str, version: str, node: Node, link_count: int) -> None:
-    tag = f"{node.id}_{version[:12]}"
+def _delete_node_confirmed(handle: Handle, node: Node, link_count: int) -> None:
+    tag = f"{node.id}_{handle.version[:12]}"
     if not st.session_state.get(_key("delete_sure", tag)):
         return
     done = f"Deleted {E(node.label)} and its {link_count} link{'s' if link_count != 1 else ''}."
-    if save("delete", lambda who: edit.delete_node(data_dir, node.id, editor=who, expected_version=version), done):
+    if save("delete", lambda who: edit.delete_node(handle.store, node.id, editor=who, expected_version=handle.version), done):
         st.session_state[APP_FOCUS_KEY] = None
