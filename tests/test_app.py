@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from graph.data.store import save_dataset
+from graph.picture.component import component_data
 from tests.conftest import ROOT, edge, node
 
 APP = str(ROOT / "app.py")
@@ -127,9 +128,8 @@ def test_a_graph_too_big_to_draw_is_shown_as_communities(monkeypatch, tmp_path):
 
 
 def _payload(at: AppTest) -> dict:
-    import json
 
-    return json.loads(at.get("bidi_component")[0].proto.json)["payload"]
+    return component_data(at.get("bidi_component")[0].proto)["payload"]
 
 
 def test_a_link_may_name_a_node_by_its_label_and_is_rewritten_to_its_id(monkeypatch):
@@ -169,15 +169,42 @@ def test_choosing_a_node_clears_the_highlighted_pair(monkeypatch):
 
 
 def test_an_error_in_a_panel_leaves_the_rest_of_the_page_working(monkeypatch):
-    import ui.explorer
+    import ui.details
 
     def broken(graph):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(ui.explorer, "details_panel", broken)
+    monkeypatch.setattr(ui.details, "details_panel", broken)
     at = _app(monkeypatch)
     assert [e.value for e in at.error] == [
         "The details could not be shown because of an unexpected error. The rest of the page still works; "
         "reload the page to try again."
     ]
     assert _shown(at).startswith("Showing **211**") and len(at.get("bidi_component")) == 2
+
+
+_FIRST_PAGE_IMPORTS = """
+import sys
+from streamlit.testing.v1 import AppTest
+heavy = ("pandas", "pyarrow", "scipy", "openpyxl", "matplotlib", "rapidfuzz", "defusedxml", "PIL")
+before = [name for name in heavy if name in sys.modules]
+at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
+assert not at.exception, at.exception
+print(",".join(name for name in heavy if name in sys.modules and name not in before))
+"""
+
+
+def test_the_first_page_loads_no_dataframe_spreadsheet_or_plotting_library(tmp_path):
+    """What the first picture does not need is not imported before it: the drawing's data goes to the
+    component as JSON bytes (a dict makes Streamlit import pandas and pyarrow to look for data frames),
+    and the panels, the import formats and the layout code load when first used."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("KG_DATA_DIR", None)
+    warm = [sys.executable, "-c", _FIRST_PAGE_IMPORTS, str(ROOT / "app.py")]
+    subprocess.run(warm, env=env, capture_output=True, text=True, check=True)  # fills the disk cache
+    done = subprocess.run(warm, env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

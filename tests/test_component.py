@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 import pyvis
 from streamlit.testing.v1 import AppTest
 
-from graph.picture.component import DRAWING_URL, VIS_NETWORK_URL, _fingerprint
+from graph.picture.component import DRAWING_URL, VIS_NETWORK_URL, _fingerprint, component_data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,11 +40,11 @@ def _elements(app: AppTest) -> dict:
 
 
 def _data(app: AppTest) -> dict:
-    return json.loads(_elements(app)["kg_graph_view"].proto.json)
+    return component_data(_elements(app)["kg_graph_view"].proto)
 
 
 def _carried(app: AppTest) -> dict:
-    return json.loads(_elements(app)["kg_graph_payload"].proto.json)
+    return component_data(_elements(app)["kg_graph_payload"].proto)
 
 
 def test_component_is_drawn_with_the_payload_and_nothing_selected(app):

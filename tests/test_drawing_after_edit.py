@@ -3,7 +3,6 @@ drawn where it was, and the new node sits beside the nodes it links to (AppTest,
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph.data import edit
+from graph.picture.component import component_data
 from tests.conftest import DATA_DIR, ROOT
 
 APP = str(ROOT / "app.py")
@@ -26,7 +26,7 @@ def copy_of_data(tmp_path: Path) -> Path:
 
 def _positions(at: AppTest) -> dict[str, tuple[float, float]]:
     carried = next(e for e in at.get("bidi_component") if e.proto.component_name.endswith("kg_graph_payload"))
-    return {node["id"]: (node["x"], node["y"]) for node in json.loads(carried.proto.json)["payload"]["nodes"]}
+    return {node["id"]: (node["x"], node["y"]) for node in component_data(carried.proto)["payload"]["nodes"]}
 
 
 @pytest.mark.parametrize("query", [{}, {"types": ["topic", "theme"], "levels": ["system"]}], ids=["whole", "filtered"])

@@ -87,10 +87,22 @@ function payloadStore() {
 }
 """
 
+# The data comes as JSON bytes (see ``_as_bytes``); older callers' plain objects are taken as they are.
+_DECODE_JS = r"""
+function decoded(data) {
+  if (data instanceof ArrayBuffer) return JSON.parse(new TextDecoder().decode(new Uint8Array(data)));
+  if (ArrayBuffer.isView(data)) return JSON.parse(new TextDecoder().decode(data));
+  if (typeof data === "string") return JSON.parse(data);
+  return data;
+}
+"""
+
 _PAYLOAD_JS = (
     _STORE_JS
+    + _DECODE_JS
     + r"""
-export default function ({ data }) {
+export default function (component) {
+  const data = decoded(component.data);
   const store = payloadStore();
   store.items.delete(data.id);
   store.items.set(data.id, data.payload);
@@ -106,6 +118,7 @@ export default function ({ data }) {
 # existing drawing in place instead of making another.
 _JS = (
     _STORE_JS
+    + _DECODE_JS
     + r"""
 const views = new WeakMap();
 
@@ -192,7 +205,8 @@ function toolbar(view, data) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
+  const data = decoded(component.data);
   let view = views.get(parentElement);
   if (!view) {
     const root = parentElement.querySelector(".kg-root");
@@ -332,10 +346,10 @@ def graph_view(
             "Start Streamlit from the project folder (its .streamlit/config.toml turns it on)."
         )
     with st.container(gap=None):
-        _payload_component(key=f"{key}-payload", data={"id": fingerprint, "payload": body}, height="content")
+        _payload_component(key=f"{key}-payload", data=_carried(body, fingerprint), height="content")
         result = _graph_view_component(
             key=key,
-            data=data,
+            data=_as_bytes(data),
             default={"selected": None},
             height=int(height),
             on_selected_change=on_select or _ignore,
@@ -391,6 +405,34 @@ def _fingerprint(payload: dict[str, Any]) -> str:
         _FINGERPRINTS.clear()
     _FINGERPRINTS[id(payload)] = (payload, digest)
     return digest
+
+
+def _as_bytes(data: dict[str, Any]) -> bytes:
+    """A component's data as JSON bytes. Given a dict, Streamlit inspects it for data frames, and
+    that first look imports pandas and pyarrow (about 0.4 s on the first page); bytes go as they are."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+_CARRIED: dict[int, tuple[dict[str, Any], bytes]] = {}
+
+
+def _carried(body: dict[str, Any], fingerprint: str) -> bytes:
+    """The carrier's data, encoded once per payload (a cached payload is the same object every rerun)."""
+    known = _CARRIED.get(id(body))
+    if known is not None and known[0] is body:
+        return known[1]
+    data = _as_bytes({"id": fingerprint, "payload": body})
+    if len(_CARRIED) > 16:
+        _CARRIED.clear()
+    _CARRIED[id(body)] = (body, data)
+    return data
+
+
+def component_data(proto: Any) -> dict[str, Any]:
+    """The data a mounted component was given, read from its message (for tests and tools)."""
+    if proto.bytes:
+        return json.loads(proto.bytes.decode("utf-8"))
+    return json.loads(proto.json)
 
 
 def _ignore() -> None:

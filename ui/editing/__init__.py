@@ -9,6 +9,7 @@ Edit tab, ``gate`` is the passcode in the sidebar, ``common`` the session keys a
 
 from ui.editing.common import editing_unlocked, editor_name
 from ui.editing.gate import GATE, unlock_controls
-from ui.editing.panel import edit_panel
 
-__all__ = ["GATE", "edit_panel", "editing_unlocked", "editor_name", "unlock_controls"]
+# The Edit tab itself (``ui.editing.panel.edit_panel``) is imported only when it is opened: it brings
+# the import formats (openpyxl, defusedxml, rapidfuzz) and pandas, which nothing else here needs.
+__all__ = ["GATE", "editing_unlocked", "editor_name", "unlock_controls"]

@@ -8,7 +8,6 @@ import os
 import secrets
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
 from graph.data import edit, gate
@@ -284,6 +283,8 @@ def relation_name(relation: str) -> str:
 def problem_table(problems) -> None:
     shown = problems[:MAX_LISTED]
     rows = [{"row": p.element, "column": p.field, "problem": p.message} for p in shown]
+    import pandas as pd  # only when there is a table to show
+
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1), 300))
     if len(problems) > len(shown):
         st.caption(f"and {len(problems) - len(shown):,} more problems")
