@@ -56,6 +56,11 @@ def _fingerprint(where: Store, stamp: tuple) -> str:
     return where.version()
 
 
+def version_now(where: Store) -> str:
+    """The version of the committed data now (cheap: see ``_version``)."""
+    return _version(where)
+
+
 def _version(where: Store) -> str:
     """The version of the committed data: recomputed only when a file, or the change log, was touched."""
     if isinstance(where, FolderStore):
@@ -135,10 +140,9 @@ def _kept(name: str, handle: Handle, code: tuple[str, ...], compute: Callable[[]
 @st.cache_resource(show_spinner=False, max_entries=8)
 def layout_memory(where: Store) -> dict:
     """Layouts shown so far for a store, kept across reruns and versions (the script's own
-    globals start afresh on every rerun): ``whole`` and the filtered views' ``parts``."""
-    from graph.picture.layout import LayoutMemory
-
-    return {"whole": None, "parts": LayoutMemory()}
+    globals start afresh on every rerun): ``whole`` and the filtered views' ``parts`` (made when first
+    needed: the layout code, and scipy with it, is not needed when the layout is on disk)."""
+    return {"whole": None, "parts": None}
 
 
 @st.cache_resource(show_spinner="Laying out the graph…", max_entries=2)
@@ -175,7 +179,7 @@ def gap_report(handle: Handle) -> dict[str, list[dict[str, Any]]]:
     def compute() -> dict:
         from graph.analysis.gaps import gaps
 
-        return gaps(load(handle))
+        return gaps(load(handle), communities=communities(handle))
 
     return _kept("gaps", handle, ("graph/analysis",), compute)
 
@@ -282,7 +286,12 @@ def path_report(handle: Handle, source: str, target: str, k: int, avoid: tuple[s
 def part_positions(handle: Handle, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
     """A layout of just these nodes, shaped to fill a landscape pane with labels kept apart; after
     an edit that adds or removes a node, the rest keep their places."""
-    return layout_memory(handle.store)["parts"].layout(load(handle).subgraph(nodes))
+    memory = layout_memory(handle.store)
+    if memory["parts"] is None:
+        from graph.picture.layout import LayoutMemory
+
+        memory["parts"] = LayoutMemory()
+    return memory["parts"].layout(load(handle).subgraph(nodes))
 
 
 def drawn_positions(handle: Handle, shown: list[str]) -> dict[str, tuple[float, float]]:

@@ -6,8 +6,10 @@ place, and the rest of the page keeps working.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+import threading
 
 import streamlit as st
 
@@ -17,14 +19,8 @@ from graph.picture.exports import DEFAULT_TITLE
 from graph.picture.panels import escape_markdown as E
 from graph.picture.view import MAX_DRAWN_NODES, apply_view
 from ui import controls, data, drawing, state, workshop
-from ui.about import about_panel
-from ui.details import details_panel
 from ui.exports import export_menu
-from ui.gap_map import gap_map_panel
-from ui.gaps import gaps_panel
-from ui.overlaps import overlaps_panel
-from ui.paths import avoided, paths_panel
-from ui.table import table_panel
+from ui.paths import avoided
 
 LOG = logging.getLogger(__name__)
 TITLE = "Children's social care: the national learning infrastructure"
@@ -81,7 +77,13 @@ def main() -> None:
         st.error(E(str(error)))
         st.stop()
     _begin(graph, handle)
+    if not state.present():  # the page's heading and style: sent once per page, not on every click
+        st.html(
+            f'<style>{PAGE_CSS}{controls.SKIP_CSS}</style><div class="kg-heading"><h1>{TITLE}</h1>'
+            f"<p>{SUBTITLE}</p></div>"
+        )
     explorer(handle)
+    follow(handle)
     # The sidebar comes after the explorer, so the drawing and the details reach the page first;
     # the facilitator's tools bring heavy imports (pandas, the import formats) into the process.
     from ui import editing
@@ -126,13 +128,39 @@ def _shown(graph, handle: Handle, view):
     )
 
 
+#: How often an open page looks whether the data changed (from any browser, the CLI or an import).
+FOLLOW_SECONDS = 1.0
+
+
+@st.fragment(run_every=FOLLOW_SECONDS)
+def follow(handle: Handle) -> None:
+    """Follow the data: once a second, compare the store's version with the one this page shows
+    (a few file stats, or one indexed query); only when it changed does the page run again, keeping
+    its view, selection and scene. It draws nothing."""
+    if data.version_now(handle.store) != handle.version:
+        st.rerun(scope="app")
+
+
 @st.fragment
 def explorer(handle: Handle) -> None:
-    """The drawing, its controls and its panels. A fragment: a change here reruns only this part,
-    not the sidebar's workshop and editing tools."""
+    """The drawing with its controls, its details and the open panel. A fragment: a click or a
+    control reruns only this part, not the page's heading or the sidebar's workshop tools; and each
+    panel is a fragment inside it, so a choice that only the panel shows reruns only the panel."""
     state.rerun_whole_app_if_asked()
     graph = data.load(handle)
     view = _begin(graph, handle)
+    st.session_state[state.DRAWN_VIEW] = view
+    _IN_EXPLORER.running = True
+    try:
+        _explorer(graph, handle, view)
+    finally:
+        _IN_EXPLORER.running = False
+
+
+_IN_EXPLORER = threading.local()  # set while the explorer runs: a panel then runs as a part of it
+
+
+def _explorer(graph, handle: Handle, view) -> None:
     shown = _shown(graph, handle, view)
     presenting = state.present()
     payload, drawn = drawing.prepare(graph, handle, view, shown, presentation=presenting)
@@ -144,9 +172,6 @@ def explorer(handle: Handle) -> None:
 
 
 def _explorer_page(graph, handle: Handle, payload, shown, drawn) -> None:
-    st.html(
-        f'<style>{PAGE_CSS}{controls.SKIP_CSS}</style><div class="kg-heading"><h1>{TITLE}</h1><p>{SUBTITLE}</p></div>'
-    )
     for notice in state.notices():
         st.warning(E(notice), icon=":material/link_off:")
     controls_place = st.container()
@@ -194,33 +219,47 @@ def _explorer_page(graph, handle: Handle, payload, shown, drawn) -> None:
     )
 
 
+#: Each tab's panel: (what an error calls it, module, function). A panel's module is imported only
+#: when its tab is opened, so the first page loads only what the drawing and the details need.
+_PANELS = {
+    "details": ("details", "ui.details", "details_panel"),
+    "edit": ("Edit tab", "ui.editing.panel", "edit_panel"),
+    "paths": ("Paths tab", "ui.paths", "paths_panel"),
+    "overlaps": ("Overlaps tab", "ui.overlaps", "overlaps_panel"),
+    "gaps": ("Gaps tab", "ui.gaps", "gaps_panel"),
+    "gap-map": ("Gap map", "ui.gap_map", "gap_map_panel"),
+    "table": ("Table tab", "ui.table", "table_panel"),
+    "about": ("About tab", "ui.about", "about_panel"),
+}
+
+
 def _panels(graph, handle: Handle, drawn) -> None:
-    can_edit = _can_edit()
-    panels = {
-        "details": ("details", details_panel, (graph,)),
-        "edit": ("Edit tab", _edit_panel, (graph, handle)),
-        "paths": ("Paths tab", paths_panel, (graph, handle)),
-        "overlaps": ("Overlaps tab", overlaps_panel, (graph, handle)),
-        "gaps": ("Gaps tab", gaps_panel, (graph, handle)),
-        "gap-map": ("Gap map", gap_map_panel, (graph, handle)),
-        "table": ("Table tab", table_panel, (graph, drawn.node_ids)),
-        "about": ("About tab", about_panel, (handle,)),
-    }
-    if not can_edit:
-        del panels["edit"]
-    labels = [state.TAB_LABELS[name] for name in panels]
+    args = {"details": (graph,), "table": (graph, drawn.node_ids), "about": (handle,)}
+    names = [name for name in _PANELS if name != "edit" or _can_edit()]
+    labels = [state.TAB_LABELS[name] for name in names]
     state.preset(state.TAB, state.tab_label(labels))
     tabs = st.tabs(labels, key=state.TAB, on_change="rerun")
-    for tab, (name, part, args) in zip(tabs, panels.values(), strict=True):
+    for tab, name in zip(tabs, names, strict=True):
+        if not tab.open:
+            continue
+        what, module, function = _PANELS[name]
         with tab:
-            if tab.open:
-                guarded(name, part, *args)
+            _panel(graph, handle, what, module, function, args.get(name, (graph, handle)))
 
 
-def _edit_panel(graph, handle: Handle) -> None:
-    from ui import editing
+@st.fragment
+def _panel(graph, handle: Handle, what: str, module: str, function: str, args: tuple) -> None:
+    """One panel, as a fragment of its own: a widget in it reruns only the panel. When that changed
+    the view (a row that highlights something, a path's ends), the drawing must show it too, so the
+    page is run again; the URL and the other parts then follow in the same run."""
+    alone = not getattr(_IN_EXPLORER, "running", False)  # this panel alone is running again
+    if alone and _begin(graph, handle) != st.session_state.get(state.DRAWN_VIEW):
+        st.rerun(scope="app")
+    guarded(what, _call, module, function, *args)
 
-    editing.edit_panel(graph, handle)
+
+def _call(module: str, function: str, *args) -> None:
+    getattr(importlib.import_module(module), function)(*args)
 
 
 def _presentation(graph, handle: Handle, payload, shown, drawn) -> None:

@@ -33,6 +33,7 @@ NOTICES = "_kg_notices"
 CHECKED = "_kg_checked_version"
 RERUN_APP = "_kg_rerun_whole_app"
 DRAWN = "_kg_drawn"  # this session's page has had its drawing once
+DRAWN_VIEW = "_kg_drawn_view"  # the View the drawing shows (a panel rerun alone compares with it)
 
 GRAPH = "graph"  # the drawing component
 FIND = "focus"
