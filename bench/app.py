@@ -359,7 +359,8 @@ def measure(data_dir: Path = ROOT / "data") -> list[dict[str, Any]]:
         payload_file = Path(scratch) / "payload.json"
         payload_file.write_text(json.dumps(payload_for(data_dir)), encoding="utf-8")
         app_env = {"KG_DATA_DIR": str(data_dir), "KG_CACHE_DIR": str(Path(scratch) / "cache")}
-        minimal_env = {"KG_BENCH_PAYLOAD": str(payload_file)}
+        # The minimal app's slider highlights the same node's neighbourhood as the explorer's depth slider.
+        minimal_env = {"KG_BENCH_PAYLOAD": str(payload_file), "KG_BENCH_FOCUS": nodes[0][0]}
         depth = [("depth", value) for value in [2, 1] * (RERUNS // 2 + 1)][:RERUNS]
         app_script = rerun_seconds("app.py", {**app_env, "KG_CACHE_DIR": str(Path(scratch) / "apptest-cache")}, depth)
         minimal_script = rerun_seconds(MINIMAL_APP, minimal_env, depth)

@@ -37,11 +37,15 @@ from graph.schema import LEVELS, Relation
 _ADDRESSERS = ("organisation", "initiative")
 
 
-def gaps(G: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
+def gaps(
+    G: nx.MultiDiGraph, *, seed: int = 0, communities: list[list[str]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Every kind of gap in the graph, each a list of items with ``id``, ``label``, ``reason``, ``refs``.
 
     Keys: ``unraised_topics``, ``unaddressed_topics``, ``unaddressed_barriers``,
-    ``missing_voices``, ``isolated_nodes``, ``structural_gaps``.
+    ``missing_voices``, ``isolated_nodes``, ``structural_gaps``. ``communities``: the graph's
+    communities (``graph.analysis.communities.communities(G, seed=seed)``) when already found, so
+    that they are found once per version of the data, not once per analysis.
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("t", type="topic", label="Standards of evidence", refs=["Appendix 1"])
@@ -56,7 +60,7 @@ def gaps(G: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, list[dict[str, Any]]
         "unaddressed_barriers": _unaddressed_barriers(G, edges),
         "missing_voices": _missing_voices(G, edges),
         "isolated_nodes": isolated_in(G, projection),
-        "structural_gaps": structural_gaps_in(G, projection, seed),
+        "structural_gaps": structural_gaps_in(G, projection, seed, communities),
     }
 
 

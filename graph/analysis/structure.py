@@ -105,12 +105,18 @@ def structural_gaps(G: nx.MultiDiGraph, *, seed: int = 0) -> list[dict[str, Any]
     return structural_gaps_in(G, project(G), seed)
 
 
-def structural_gaps_in(G: nx.MultiDiGraph, projection: Projection, seed: int) -> list[dict[str, Any]]:
+def structural_gaps_in(
+    G: nx.MultiDiGraph, projection: Projection, seed: int, communities: list[list[str]] | None = None
+) -> list[dict[str, Any]]:
     arcs = _Arcs.of(projection)
     total_degree = int(arcs.degree.sum())
     if not total_degree:
         return []
-    groups = _communities(projection, seed)
+    if communities is None:
+        groups = _communities(projection, seed)
+    else:
+        number = {node: i for i, node in enumerate(projection.nodes)}
+        groups = [[number[node] for node in members if node in number] for members in communities]
     compared = [(number, members) for number, members in enumerate(groups) if len(members) >= MIN_COMMUNITY_SIZE]
     compared = compared[:MAX_COMMUNITIES_COMPARED]
     community = np.full(len(projection.nodes), -1, dtype=np.int64)

@@ -304,3 +304,8 @@ def test_gap_summary_of_nothing_says_none_found():
     from graph.analysis.gaps import gap_summary
 
     assert {v["explanation"] for v in gap_summary(nx.MultiDiGraph()).values()} == {"None found."}
+
+
+def test_gaps_given_the_communities_found_once_are_the_gaps_found_afresh(appendix):
+    """The app finds the communities once per version of the data and hands them to the gaps."""
+    assert gaps(appendix, seed=2, communities=communities(appendix, seed=2)) == gaps(appendix, seed=2)
