@@ -260,6 +260,7 @@ export default function (component) {
       view.framed = true;
     }
     drawing.network.redraw();
+    window.kgDrawnAt = performance.now();  // when the drawing last showed what the server sent
     window.kgNetwork = drawing.network;
     window.kgNetworks = Object.assign(window.kgNetworks || {}, { [data.key]: drawing.network });
   }).catch((error) => {
