@@ -259,7 +259,9 @@ def _float_text(value: float) -> str:
 
 
 def dump_model(model: Node | Edge) -> dict[str, Any]:
-    data = model.model_dump(mode="json", exclude_none=True)
+    # Defaults are left out (a node's basis 'stated', no description, no attributes), so files
+    # written before a field existed read and write back byte for byte.
+    data = model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     if not data.get("attributes"):
         data.pop("attributes", None)
     return data
