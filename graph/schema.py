@@ -257,7 +257,8 @@ class BasisRule:
     """Where a link (or a node's description) comes from, and how every view tells it apart.
 
     Everything that shows a basis (the drawing, details, paths, overlaps, the briefing, every
-    export) reads this one table, so a new basis is one line here.
+    export) reads this one table, so a new basis is one line here. The table runs from the
+    strongest evidence to the weakest; overlaps rank a shared thing by its weaker side.
     """
 
     doc: str
@@ -278,13 +279,6 @@ BASES: dict[Basis, BasisRule] = {
         "dashed",
         ("rationale",),
     ),
-    Basis.IMPORTED: BasisRule(
-        "It came from an imported file that did not say (its refs name the file); not yet checked.",
-        "imported from a file, not checked against the report",
-        "(imported)",
-        False,
-        "dotted",
-    ),
     Basis.EXTERNAL: BasisRule(
         "A fact from outside the report; `external_source` names the public document or page it comes from.",
         "from outside the report",
@@ -292,6 +286,13 @@ BASES: dict[Basis, BasisRule] = {
         False,
         "long-dash",
         ("rationale", "external_source"),
+    ),
+    Basis.IMPORTED: BasisRule(
+        "It came from an imported file that did not say (its refs name the file); not yet checked.",
+        "imported from a file, not checked against the report",
+        "(imported)",
+        False,
+        "dotted",
     ),
 }
 
@@ -306,6 +307,15 @@ def basis_rule(basis: str | None) -> BasisRule:
         return BASES[Basis(basis or "imported")]
     except ValueError:
         return BASES[Basis.IMPORTED]
+
+
+def basis_strength(basis: str | None) -> int:
+    """0 for the strongest evidence (stated), larger for weaker (the table's order)."""
+    order = list(BASES)
+    try:
+        return order.index(Basis(basis or "imported"))
+    except ValueError:
+        return len(order)
 
 
 def is_stated(basis: str | None) -> bool:

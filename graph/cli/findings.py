@@ -68,8 +68,10 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
             print(value["to_add"])
         for item in value["pairs"]:
             print(
-                f"\n{item['strength'].upper():<8} {item['a']['label']}  <->  {item['b']['label']}  (score {item['score']:.2f})"
+                f"\n{item['strength'].upper():<8} {item['a']['label']}  <->  {item['b']['label']}"
+                f"  (p = {item['p_value']:.3g}, q = {item['q_value']:.3g})"
             )
+            print(f"  Chance: {item['caveat']}")
             print(f"  Why: {item['reason']}")
             print(f"  Differs: {item['differs']}")
             if item["related"]:
@@ -82,6 +84,10 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
                 "a": i["a"],
                 "b": i["b"],
                 "strength": i["strength"],
+                "p_value": i["p_value"],
+                "q_value": i["q_value"],
+                "significant": i["significant"],
+                "caveat": i["caveat"],
                 "score": i["score"],
                 "shared": i["shared"],
                 "reason": i["reason"],
