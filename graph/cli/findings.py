@@ -223,9 +223,12 @@ def _stdout_to(stream: io.StringIO):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from graph.analysis.briefing import briefing_markdown
+    if args.format == "html":
+        from graph.picture.briefing_page import briefing_html as render
+    else:
+        from graph.analysis.briefing import briefing_markdown as render
 
-    text = briefing_markdown(load(args), top=args.top)
+    text = render(load(args))
     if args.output:
         from graph.data.files import write_text_atomic
 
@@ -304,9 +307,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (needed for xlsx)")
     sub.set_defaults(func=cmd_gap_map)
 
-    sub = commands.add_parser("report", help="a markdown briefing: headline figures, consensus, gaps, overlaps")
+    sub = commands.add_parser(
+        "report", help="the briefing for a director: who was heard, what they want, barriers, gaps, next steps"
+    )
     add_data(sub)
-    sub.add_argument("--format", choices=["markdown"], default="markdown")
-    sub.add_argument("--top", type=positive, default=10, help="items per section (default: 10)")
+    sub.add_argument("--format", choices=["markdown", "html"], default="markdown", help="html: a page to print")
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     sub.set_defaults(func=cmd_report)

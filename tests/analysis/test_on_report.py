@@ -114,9 +114,11 @@ def test_communities_are_stable(report_graph):
 
 def test_briefing_names_the_unraised_topics_with_their_sections(report_graph):
     text = briefing_markdown(report_graph)
-    assert "- **Standards of evidence** (organisation; Equipping people to use evidence): No strand raised it" in text
-    assert "- **Preventing entry to care** (system; Practice systems): No strand raised it" in text
-    assert "| Recruitment, retention and resilience | System | Creating a supportive system | 6 |" in text
+    assert (
+        "- No strand raised “Standards of evidence” (organisation level, Equipping people to use evidence). (Appendix 1)"
+        in text
+    )
+    assert "No strand raised “Preventing entry to care” (system level, Practice systems)." in text
 
 
 def test_on_the_report_frontline_and_step_up_are_no_more_than_chance_and_half_outside_knowledge(report_graph):
