@@ -62,3 +62,10 @@ def test_paths_can_avoid_a_node(monkeypatch):
     assert "What Works Centre" in _text(at)
     at.multiselect(key="path_avoid").set_value(["organisation:what-works-centre"]).run()
     assert "without going through What Works Centre for Children's Social Care" in _text(at)
+
+
+def test_about_shows_who_was_heard_and_the_links_by_basis(monkeypatch):
+    text = _text(_app(monkeypatch, "About"))
+    assert "Nearly 300 stakeholders across the sector: 137 frontline practitioners and managers" in text
+    assert "64 local areas actively engaged" in text
+    assert "14 from outside the report" in text and "0 " not in text.split("links:")[1][:120]

@@ -204,7 +204,7 @@ def _panels(graph, handle: Handle, drawn) -> None:
         "gaps": ("Gaps tab", gaps_panel, (graph, handle)),
         "gap-map": ("Gap map", gap_map_panel, (graph, handle)),
         "table": ("Table tab", table_panel, (graph, drawn.node_ids)),
-        "about": ("About tab", about_panel, (handle,)),
+        "about": ("About tab", about_panel, (handle, graph)),
     }
     if not can_edit:
         del panels["edit"]
