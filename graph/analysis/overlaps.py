@@ -44,7 +44,7 @@ from graph.analysis._common import (
 )
 from graph.analysis.overlap_words import caveat, differs, reason
 from graph.analysis.overlap_words import summary as summary_of
-from graph.analysis.sdsm import ALPHA, benjamini_hochberg, expected_shared, pair_p_value, solve
+from graph.analysis.sdsm import ALPHA, benjamini_hochberg, expected_shared, pair_p_values, solve
 from graph.schema import BASES, Relation, basis_rule, basis_strength
 
 #: Most pair co-occurrences the inverted index may generate. Things shared by so many nodes that
@@ -149,12 +149,7 @@ def overlaps(
     stated = {(node, f) for node in members for f in hood[node] if _strongest(G, doing[node][f]) == 0}
     shared, score, n_stated, rows, cols = _candidate_pairs(len(members), features, index, weights, members, stated)
     sharing = rows * max(len(members), 1) + cols  # every pair that shares something they do
-    p_value = np.array(
-        [
-            pair_p_value(model, int(degree[a]), int(degree[b]), int(k))
-            for a, b, k in zip(rows, cols, shared, strict=True)
-        ]
-    )
+    p_value = pair_p_values(model, degree[rows], degree[cols], shared)
     active = int((degree > 0).sum())
     q_value = np.array(benjamini_hochberg(p_value.tolist(), tests=active * (active - 1) // 2))
     enough = shared >= max(min_shared, 1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
+from scipy.special import gammaln
 
 #: A pair is significant when its Benjamini–Hochberg q-value is at most this.
 ALPHA = 0.05
@@ -135,9 +135,62 @@ def _p_value(model: Model, degree_a: int, degree_b: int, shared: int) -> float:
     for chance, count in zip(chances, model.col_counts, strict=True):
         if chance <= 0.0:
             continue
-        pmf = stats.binom.pmf(np.arange(shared), count, min(chance, 1.0))
-        below = np.convolve(below, pmf)[:shared]
+        below = np.convolve(below, _binomial(count, min(chance, 1.0), shared - 1))[:shared]
     return float(min(max(1.0 - below.sum(), 0.0), 1.0))
+
+
+def pair_p_values(model: Model, degree_a: np.ndarray, degree_b: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """:func:`pair_p_value` for many pairs at once: each pair of degrees is worked out once, for
+    the largest count any pair of them shares, and every pair reads its tail from that.
+
+    >>> m = solve([3, 3, 1, 1], [2, 2, 2, 1, 1])
+    >>> pair_p_values(m, np.array([3, 3]), np.array([3, 3]), np.array([1, 3])).tolist() == [
+    ...     pair_p_value(m, 3, 3, 1), pair_p_value(m, 3, 3, 3)]
+    True
+    """
+    out = np.ones(len(shared))
+    if not len(shared):
+        return out
+    low, high = np.minimum(degree_a, degree_b), np.maximum(degree_a, degree_b)
+    pairs, inverse = np.unique(np.stack([low, high]), axis=1, return_inverse=True)
+    inverse = inverse.ravel()
+    for k in range(pairs.shape[1]):
+        mine = inverse == k
+        tail = _tail(model, int(pairs[0, k]), int(pairs[1, k]), int(shared[mine].max()))
+        out[mine] = tail[np.minimum(shared[mine], len(tail) - 1)]
+    return out
+
+
+def _tail(model: Model, degree_a: int, degree_b: int, most: int) -> np.ndarray:
+    """``P(X >= s)`` for s = 0..most, for two bodies of these degrees."""
+    a, b = model.row_degrees.index(degree_a), model.row_degrees.index(degree_b)
+    chances = model.p[a] * model.p[b]
+    pmf = np.zeros(most + 1)
+    pmf[0] = 1.0
+    for chance, count in zip(chances, model.col_counts, strict=True):
+        if chance > 0.0:
+            pmf = np.convolve(pmf, _binomial(count, min(chance, 1.0), most))[: most + 1]
+    below = np.concatenate(([0.0], np.cumsum(pmf)[:-1]))  # P(X <= s - 1)
+    return np.clip(1.0 - below, 0.0, 1.0)
+
+
+def _binomial(count: int, chance: float, most: int) -> np.ndarray:
+    """The binomial probabilities of 0..most successes in ``count`` tries (most <= count kept)."""
+    out = np.zeros(most + 1)
+    if chance >= 1.0:
+        if count <= most:
+            out[count] = 1.0
+        return out
+    k = np.arange(min(most, count) + 1)
+    log = (
+        gammaln(count + 1)
+        - gammaln(k + 1)
+        - gammaln(count - k + 1)
+        + k * np.log(chance)
+        + (count - k) * np.log1p(-chance)
+    )
+    out[: len(k)] = np.exp(log)
+    return out
 
 
 def expected_shared(model: Model, degree_a: int, degree_b: int) -> float:
