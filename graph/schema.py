@@ -149,7 +149,8 @@ RELATIONS: dict[Relation, RelationRule] = {
     Relation.SPEAKS_TO: RelationRule(
         "The quote or message bears on the target.",
         "speaks to",
-        _pairs("quote message", "message topic theme barrier stage initiative organisation"),
+        _pairs("quote message", "message topic theme barrier stage initiative organisation")
+        | _pairs("message", "strand"),
         inverse="is spoken to by",
     ),
     Relation.ADDRESSES: RelationRule(
@@ -233,10 +234,114 @@ RELATIONS: dict[Relation, RelationRule] = {
 }
 del T
 
+#: How a link is drawn, by the ``line`` of its basis: the dash pattern (vis-network, the PNG) and
+#: the Cytoscape.js line style.
+LINES: dict[str, tuple[list[int] | None, str]] = {
+    "solid": (None, "solid"),
+    "dashed": ([8, 5], "dashed"),
+    "dotted": ([1, 4], "dotted"),
+    "long-dash": ([16, 4, 2, 4], "dashed"),
+    "double-dot": ([2, 3, 2, 9], "dotted"),
+}
+
+
+class Basis(StrEnum):
+    STATED = "stated"
+    INFERRED = "inferred"
+    IMPORTED = "imported"
+    EXTERNAL = "external"
+
+
+@dataclass(frozen=True)
+class BasisRule:
+    """Where a link (or a node's description) comes from, and how every view tells it apart.
+
+    Everything that shows a basis (the drawing, details, paths, overlaps, the briefing, every
+    export) reads this one table, so a new basis is one line here. The table runs from the
+    strongest evidence to the weakest; overlaps rank a shared thing by its weaker side.
+    """
+
+    doc: str
+    label: str  # in a sentence: "stated in the report"
+    mark: str  # after a sentence that rests on it: "" (stated) or "(outside the report)"
+    from_report: bool  # True when the report's own words (or a reading of them) carry it
+    line: str  # how the drawing draws such a link: one of graph.picture.style.LINES
+    needs: tuple[str, ...] = ()  # the fields it must carry
+
+
+BASES: dict[Basis, BasisRule] = {
+    Basis.STATED: BasisRule("The report says it.", "stated in the report", "", True, "solid"),
+    Basis.INFERRED: BasisRule(
+        "A careful reader's link between the report's own words; the rationale quotes them.",
+        "inferred from the report's words",
+        "(inferred)",
+        True,
+        "dashed",
+        ("rationale",),
+    ),
+    Basis.EXTERNAL: BasisRule(
+        "A fact from outside the report; `external_source` names the public document or page it comes from.",
+        "from outside the report",
+        "(outside the report)",
+        False,
+        "long-dash",
+        ("rationale", "external_source"),
+    ),
+    Basis.IMPORTED: BasisRule(
+        "It came from an imported file that did not say (its refs name the file); not yet checked.",
+        "imported from a file, not checked against the report",
+        "(imported)",
+        False,
+        "dotted",
+    ),
+}
+
+
+def basis_rule(basis: str | None) -> BasisRule:
+    """The rule of a basis; an unknown or missing one reads as not checked (imported).
+
+    >>> basis_rule("external").mark
+    '(outside the report)'
+    """
+    try:
+        return BASES[Basis(basis or "imported")]
+    except ValueError:
+        return BASES[Basis.IMPORTED]
+
+
+_STRENGTH = {basis.value: rank for rank, basis in enumerate(BASES)}
+
+
+def basis_strength(basis: str | None) -> int:
+    """0 for the strongest evidence (stated), larger for weaker (the table's order).
+
+    >>> basis_strength("stated") < basis_strength("inferred") < basis_strength("external")
+    True
+    """
+    return _STRENGTH.get(basis or "imported", len(_STRENGTH))
+
+
+def is_stated(basis: str | None) -> bool:
+    """Only the report's own statement counts as stated evidence."""
+    return basis == Basis.STATED
+
+
 LEVELS = ("frontline", "organisation", "system")
-MESSAGE_KINDS = ("want", "usability", "commitment", "overarching")
+MESSAGE_KINDS = ("want", "usability", "commitment", "overarching", "point", "concern", "next_step")
 RESERVED_KEYS = frozenset(
-    {"id", "type", "label", "refs", "description", "source", "target", "relation", "basis", "rationale"}
+    {
+        "id",
+        "type",
+        "label",
+        "refs",
+        "description",
+        "source",
+        "target",
+        "relation",
+        "basis",
+        "rationale",
+        "external_source",
+    }
 )
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
@@ -244,6 +349,7 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 NodeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_ID_RE.pattern)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ExternalSource = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Scalar = str | int | float | bool
 AttributeValue = Scalar | list[Scalar]
 
@@ -268,6 +374,13 @@ def _check_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
     return attributes
 
 
+def _check_source(basis: Basis, source: str | None) -> None:
+    if basis is Basis.EXTERNAL and not source:
+        raise ValueError("an external fact needs external_source: the public document or page it comes from")
+    if source and basis is not Basis.EXTERNAL:
+        raise ValueError("external_source is only for basis 'external' (a fact from outside the report)")
+
+
 class Node(_Model):
     """One thing in the graph: a topic, a strand, a barrier, an organisation...
 
@@ -280,6 +393,12 @@ class Node(_Model):
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     refs: list[Ref] = Field(min_length=1, description="Where in the report this comes from, e.g. '3.2'.")
     description: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    basis: Basis = Field(
+        default=Basis.STATED,
+        description="Where the description comes from: 'stated' (the report), 'inferred', 'imported' or "
+        "'external' (outside the report; give external_source).",
+    )
+    external_source: ExternalSource | None = None
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
 
     @field_validator("attributes")
@@ -291,6 +410,7 @@ class Node(_Model):
     def _kind_of_message(self) -> Node:
         if self.type is NodeType.MESSAGE and self.attributes.get("kind") not in MESSAGE_KINDS:
             raise ValueError(f"a message needs attributes.kind, one of {', '.join(MESSAGE_KINDS)}")
+        _check_source(self.basis, self.external_source)
         return self
 
 
@@ -306,13 +426,15 @@ class Edge(_Model):
     target: NodeId
     relation: Relation
     refs: list[Ref] = Field(min_length=1)
-    basis: Literal["stated", "inferred", "imported"] = Field(
+    basis: Basis = Field(
         description=(
-            "'stated': the report says it; 'inferred': a curator's reading (give a rationale); "
-            "'imported': it came from an imported file that did not say (its refs name the file)."
+            "'stated': the report says it; 'inferred': a reading of the report's words (give a rationale "
+            "quoting them); 'imported': it came from an imported file that did not say (its refs name the "
+            "file); 'external': a fact from outside the report (give a rationale and external_source)."
         )
     )
     rationale: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    external_source: ExternalSource | None = None
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
 
     @field_validator("attributes")
@@ -322,8 +444,10 @@ class Edge(_Model):
 
     @model_validator(mode="after")
     def _rationale_for_inferred(self) -> Edge:
-        if self.basis == "inferred" and not self.rationale:
-            raise ValueError("an inferred edge needs a one-line rationale")
+        for needed in BASES[self.basis].needs:
+            if needed == "rationale" and not self.rationale:
+                raise ValueError(f"an {self.basis.value} edge needs a one-line rationale")
+        _check_source(self.basis, self.external_source)
         if self.source == self.target:
             raise ValueError("an edge may not join a node to itself")
         return self

@@ -30,7 +30,7 @@ def _shown(at: AppTest) -> str:
 
 def test_app_draws_the_whole_shipped_graph(monkeypatch):
     at = _app(monkeypatch)
-    assert _shown(at) == "Showing **211** of 211 nodes and **493** links"
+    assert _shown(at) == "Showing **225** of 225 nodes and **512** links"
     assert len(at.get("bidi_component")) == 2  # the drawing and the element that carries its data
     assert not at.error
 
@@ -57,14 +57,14 @@ def test_type_filter_narrows_the_drawing(monkeypatch):
     at.session_state["kg-filters"] = True  # open the Filters popover (its contents are built only while open)
     at.run()
     at.multiselect(key="types").set_value(["topic"]).run()
-    assert _shown(at).startswith("Showing **79** of 211 nodes")
+    assert _shown(at).startswith("Showing **79** of 225 nodes")
 
 
 def test_only_the_neighbourhood(monkeypatch):
     at = _app(monkeypatch)
     at.selectbox(key="focus").set_value("topic:trauma").run()
     at.toggle(key="only").set_value(True).run()
-    assert _shown(at).startswith("Showing **3** of 211 nodes")
+    assert _shown(at).startswith("Showing **3** of 225 nodes")
 
 
 def test_path_finder_explains_the_connection(monkeypatch):
@@ -180,7 +180,7 @@ def test_an_error_in_a_panel_leaves_the_rest_of_the_page_working(monkeypatch):
         "The details could not be shown because of an unexpected error. The rest of the page still works; "
         "reload the page to try again."
     ]
-    assert _shown(at).startswith("Showing **211**") and len(at.get("bidi_component")) == 2
+    assert _shown(at).startswith("Showing **225**") and len(at.get("bidi_component")) == 2
 
 
 _FIRST_PAGE_IMPORTS = """

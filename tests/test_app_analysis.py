@@ -28,14 +28,18 @@ def test_overlaps_show_strength_and_why_and_agreement_apart(monkeypatch):
     at = _app(monkeypatch, "Overlaps")
     at.selectbox(key="overlap_type").set_value("initiative").run()
     table = at.dataframe[0].value
-    assert list(table.columns) == ["strength", "pair", "why", "report"]
-    assert (table.iloc[0]["strength"], table.iloc[0]["pair"]) == ("moderate", "Frontline ↔ Step Up")
+    assert list(table.columns) == ["strength", "pair", "p", "q", "rests on", "why", "report"]
+    first = table.iloc[0]
+    assert (first["strength"], first["pair"], first["rests on"]) == ("weak", "Frontline ↔ Step Up", "1 external, 1 stated")
+    assert first["p"] < 0.05 < first["q"]
     assert "Possible duplication" in _text(at)
     assert "Nothing recorded sets them apart" in _text(at)  # the first pair's why, in full
+    assert "No more than chance explains" in _text(at) and "outside the report" in _text(at)
+    assert "What the report says about duplication" in [e.label.split(" (")[0] for e in at.expander]
     at.selectbox(key="overlap_type").set_value("strand").run()
     assert "Agreement: raising the same things (not duplication)" in _text(at)
     at.selectbox(key="overlap_type").set_value("organisation").run()
-    assert any("No strong overlap between organisations" in w.value for w in at.warning)
+    assert any("No pair of organisations shares more than chance explains" in w.value for w in at.warning)
 
 
 def test_gap_map_is_grouped_with_totals_and_downloads(monkeypatch):
@@ -58,3 +62,10 @@ def test_paths_can_avoid_a_node(monkeypatch):
     assert "What Works Centre" in _text(at)
     at.multiselect(key="path_avoid").set_value(["organisation:what-works-centre"]).run()
     assert "without going through What Works Centre for Children's Social Care" in _text(at)
+
+
+def test_about_shows_who_was_heard_and_the_links_by_basis(monkeypatch):
+    text = _text(_app(monkeypatch, "About"))
+    assert "Nearly 300 stakeholders across the sector: 137 frontline practitioners and managers" in text
+    assert "64 local areas actively engaged" in text
+    assert "14 from outside the report" in text and "0 " not in text.split("links:")[1][:120]

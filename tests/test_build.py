@@ -10,6 +10,7 @@ def test_graph_keeps_types_labels_refs_and_attributes(tiny_dataset):
         "label": "Trauma",
         "refs": ["2"],
         "description": None,
+        "basis": "stated",
         "level": "frontline",
     }
 

@@ -178,7 +178,7 @@ def test_adding_the_missed_link_saves_it_and_logs_who(monkeypatch, data_copy):
     assert (entry["action"], entry["editor"], entry["key"]) == ("add_edge", "Sam", MISSED)
     assert [s.value for s in at.success] == ["Added the link: Event Coventry raised Child development"]
     assert at.selectbox(key="kg_link_target").value is None  # ready for the next one
-    assert "Showing **211** of 211 nodes and **494** links" in " ".join(m.value for m in [*at.markdown, *at.caption])
+    assert "Showing **225** of 225 nodes and **513** links" in " ".join(m.value for m in [*at.markdown, *at.caption])
 
 
 def test_the_relation_select_offers_only_relations_allowed_for_the_pair(monkeypatch, data_copy):

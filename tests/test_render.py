@@ -98,7 +98,20 @@ def test_inferred_edges_are_dashed_and_say_why():
     edge = next(e for e in vis_payload(_graph(), POSITIONS)["edges"] if e["from"] == "quote:q")
 
     assert edge["dashes"]
-    assert "Inferred: On topic" in edge["title"]
+    assert "Inferred from the report's words: On topic" in edge["title"]
+
+
+def test_external_links_are_drawn_apart_and_never_read_as_stated():
+    # quote:q -speaks_to (external)-> topic:t, beside strand:a -raised (stated)-> topic:t
+    graph = _graph()
+    data = graph.edges["quote:q", "topic:t", "speaks_to"]
+    data.update(basis="external", external_source="A public page")
+    edges = {e["from"]: e for e in vis_payload(graph, POSITIONS)["edges"]}
+    external, stated, inferred = edges["quote:q"], edges["strand:a"], vis_payload(_graph(), POSITIONS)["edges"]
+    assert external["dashes"] and "dashes" not in stated
+    assert external["dashes"] not in [e.get("dashes") for e in inferred if e["from"] == "quote:q"]
+    assert "From outside the report" in external["title"] and "(source: A public page)" in external["title"]
+    assert "Stated" not in external["title"]
 
 
 def test_tooltips_are_plain_text_with_the_full_label_type_and_references():

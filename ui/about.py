@@ -6,11 +6,11 @@ import streamlit as st
 
 from graph.data.stores import Handle
 from graph.picture.panels import escape_markdown as E
-from graph.schema import NODE_TYPE_DOCS, NodeType
+from graph.schema import BASES, NODE_TYPE_DOCS, NodeType
 from ui import data
 
 
-def about_panel(handle: Handle) -> None:
+def about_panel(handle: Handle, graph=None) -> None:
     import pandas as pd
 
     s = data.summary(handle)
@@ -20,10 +20,13 @@ def about_panel(handle: Handle) -> None:
         "into a graph: who the Centre heard from, the topics they want evidence on, the barriers to "
         "using evidence, and the organisations and initiatives around them."
     )
+    if graph is not None:
+        _who_was_heard(graph)
+    by_basis = [f"{s['by_basis'][b]} {rule.label}" for b, rule in BASES.items() if s["by_basis"].get(b)]
     st.markdown(
-        f"**{s['nodes']} nodes and {s['edges']} links.** {s['by_basis'].get('stated', 0)} links are stated in the "
-        f"report; {s['by_basis'].get('inferred', 0)} are a careful reader's inference, each with its rationale. "
-        "Every node and link cites the section of the report it comes from."
+        f"**{s['nodes']} nodes and {s['edges']} links:** {', '.join(by_basis)}. An inferred link quotes the "
+        "report's words behind it; a link from outside the report names its public source. Every node and link "
+        "cites the section of the report it comes from."
     )
     st.dataframe(
         pd.DataFrame(
@@ -37,3 +40,18 @@ def about_panel(handle: Handle) -> None:
         "'gestation phase', October 2017 – June 2018*; knowledge graph of the report, with section references."
     )
     st.caption(f"Data: {E(handle.store.describe())} · version {handle.version[:12]}")
+
+
+def _who_was_heard(graph) -> None:
+    """The report's own totals (section 2), read from the data."""
+    from graph.analysis.reported import report_totals
+
+    totals = report_totals(graph)
+    if not totals:
+        return
+    lines = []
+    for total in totals:
+        parts = "; ".join(f"{p['count']} {p['label'].lower()}" for p in total["parts"])
+        head = total["headline"][0].upper() + total["headline"][1:]
+        lines.append(f"- {E(head)}" + (f": {E(parts)}" if parts else "") + f" ({E(', '.join(total['refs']))})")
+    st.markdown("**Who was heard** (the report's totals)\n\n" + "\n".join(lines))

@@ -234,7 +234,7 @@ _PANELS = {
 
 
 def _panels(graph, handle: Handle, drawn) -> None:
-    args = {"details": (graph,), "table": (graph, drawn.node_ids), "about": (handle,)}
+    args = {"details": (graph,), "table": (graph, drawn.node_ids), "about": (handle, graph)}
     names = [name for name in _PANELS if name != "edit" or _can_edit()]
     labels = [state.TAB_LABELS[name] for name in names]
     state.preset(state.TAB, state.tab_label(labels))

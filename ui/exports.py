@@ -18,7 +18,8 @@ EXPORT_LABELS = {
     "csv-nodes": "Nodes as CSV (Excel)",
     "csv-edges": "Links as CSV (Excel)",
     "json": "JSON (this tool's own format)",
-    "markdown": "Briefing (markdown)",
+    "markdown": "Briefing for a director (markdown)",
+    "briefing": "Briefing for a director (web page to print)",
 }
 
 

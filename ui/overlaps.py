@@ -7,6 +7,7 @@ import streamlit as st
 
 from graph.data.stores import Handle
 from graph.picture.panels import escape_markdown as E
+from graph.schema import basis_rule
 from ui import data, state
 
 OVERLAP_TYPES = ["organisation", "initiative", "strand", "stakeholder", "topic", "message"]
@@ -25,11 +26,14 @@ _HEADING = {
 }
 _EXPLAINED = {
     "duplication": "Compared on what they do (topics and themes they work on, barriers they address, stages of "
-    "the evidence cycle, what they run or fund), never on who consulted them. A pair shares at least 2 things; "
-    "things many others also do count for less. Strong: 3 or more specific things; moderate: 2; weak: fewer.",
-    "agreement": "Strands or stakeholders that raised the same topics or face the same barriers: where the "
-    "sector agrees. Strong: 3 or more topics few others raised.",
-    "overlap": "Pairs linked to at least 2 of the same things, generic ones counting for less.",
+    "the evidence cycle, what they run or fund), never on who consulted them. Each pair is tested against chance: "
+    "how much would two bodies doing this much share if each did its share of popular and rare things at random "
+    "(p), allowing for every pair compared (q, Benjamini–Hochberg). Strong or moderate only when q ≤ 0.05 and "
+    "3 or 2 of the shared things are stated in the report; a pair resting on inference or outside knowledge "
+    "is weak and says so.",
+    "agreement": "Strands or stakeholders that raised the same topics or face the same barriers, tested against "
+    "chance as duplication is: strands that raise many topics share many by chance.",
+    "overlap": "Pairs linked to at least 2 of the same things, tested against chance.",
 }
 
 
@@ -52,7 +56,8 @@ def overlaps_panel(graph, handle: Handle) -> None:
     )
     report = data.overlap_report(handle, node_type or "organisation")
     st.markdown(f"**{_HEADING[report['kind']]}**")
-    (st.info if report["counts"]["strong"] else st.warning)(E(report["summary"]), icon=":material/compare_arrows:")
+    signed = report["counts"]["strong"] + report["counts"]["moderate"]
+    (st.info if signed else st.warning)(E(report["summary"]), icon=":material/compare_arrows:")
     rows = report["pairs"]
     if rows:
         pairs = [[r["a"]["id"], r["b"]["id"]] for r in rows]
@@ -65,6 +70,9 @@ def overlaps_panel(graph, handle: Handle) -> None:
                     {
                         "strength": r["strength"],
                         "pair": f"{r['a']['label']} ↔ {r['b']['label']}",
+                        "p": r["p_value"],
+                        "q": r["q_value"],
+                        "rests on": _rests_on(r["rests_on"]),
                         "why": r["reason"],
                         "report": ", ".join(r["refs"]),
                     }
@@ -79,6 +87,9 @@ def overlaps_panel(graph, handle: Handle) -> None:
             column_config={
                 "strength": st.column_config.TextColumn("Strength", width=72),
                 "pair": st.column_config.TextColumn("Pair", width=170),
+                "p": st.column_config.NumberColumn("p", format="%.3g", width=60, help="Chance of sharing this much"),
+                "q": st.column_config.NumberColumn("q", format="%.3g", width=60, help="p allowing for every pair"),
+                "rests on": st.column_config.TextColumn("Rests on", width=130),
                 "why": st.column_config.TextColumn("Why", width="large"),
             },
         )
@@ -86,6 +97,8 @@ def overlaps_panel(graph, handle: Handle) -> None:
     if report["to_add"]:
         st.caption(E(report["to_add"]))
     st.caption(E(_EXPLAINED[report["kind"]]))
+    if report["kind"] == "duplication":
+        _concerns(graph)
     with st.expander("Candidate duplicates", expanded=bool(view.duplicate)):
         dupes = data.duplicate_report(handle)
         groups = [[n["id"] for n in d["nodes"]] for d in dupes]
@@ -112,16 +125,40 @@ def overlaps_panel(graph, handle: Handle) -> None:
         )
 
 
+def _rests_on(counts: dict) -> str:
+    return ", ".join(f"{n} {basis}" for basis, n in sorted(counts.items(), key=lambda i: -i[1]))
+
+
+def _concerns(graph) -> None:
+    """What the report itself says about duplication and co-ordination, beside the analysis."""
+    from graph.analysis.reported import duplication_concerns
+
+    concerns = duplication_concerns(graph)
+    if not concerns:
+        return
+    with st.expander(f"What the report says about duplication ({len(concerns)})", expanded=False):
+        for concern in concerns:
+            about = ", ".join(
+                E(a["label"]) + (f" _{E(a['mark'])}_" if a["mark"] else "") for a in concern["about"]
+            )
+            st.markdown(
+                f"**{E(concern['label'])}** ({E(', '.join(concern['refs']))})  \n{E(concern['description'])}"
+                + (f"  \n_About:_ {about}" if about else "")
+            )
+
+
 def _why(pair: dict, *, chosen: bool) -> None:
     """The chosen pair (else the first) in full: what they share, what differs, the links behind it."""
     title = "Why" if chosen else "Why (the first pair; choose a row for another)"
-    with st.container(border=True):
+    with st.container(border=True, key="kg-overlap-why"):
         st.markdown(f"**{title}: {E(pair['a']['label'])} ↔ {E(pair['b']['label'])}** ({pair['strength']})")
         st.markdown(E(pair["reason"]) + ("" if pair["reason"].endswith(("?", ".", "…")) else "."))
+        st.markdown(f"**Chance:** {E(pair['caveat'])}")
         st.markdown(E(pair["differs"]))
         lines = [
-            f"- {E(link['text'])} ({link['basis']}; {E(', '.join(link['refs']))})"
+            f"- {E(link['text'])} ({E(basis_rule(link['basis']).label)}; {E(', '.join(link['refs']))})"
             + (f" — {E(link['rationale'])}" if link.get("rationale") else "")
+            + (f" Source: {E(link['external_source'])}" if link.get("external_source") else "")
             for link in pair["evidence"]
         ]
         st.markdown("\n".join(lines))

@@ -1,9 +1,10 @@
 """Communities of the graph (Louvain modularity, seeded) and their names in the team's words.
 
 A community is named from what dominates it: the level and themes of its topics ("Frontline
-topics: types of abuse"), else its commonest types and the member most linked inside it
-("Strands and organisations around the What Works Centre…"). Pure functions: the graph is never
-changed, and the random numbers come from a generator made for each call.
+topics: types of abuse"), else its commonest types and what it is about: its topics' themes, or
+its member most linked inside it, said whole ("Messages and initiatives about the Share stage of
+the evidence cycle"). Names are never cut. Pure functions: the graph is never changed, and the
+random numbers come from a generator made for each call.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from graph.analysis._common import (
     node_data,
     out_links,
     project,
-    short_label,
-    short_label_of,
     themes_of,
     type_of,
 )
@@ -34,9 +33,6 @@ MAX_SWEEPS = 3
 #: A level or theme "dominates" when more than this share of the topics has it; topics dominate a
 #: community when at least this share of its members are topics.
 DOMINANT_SHARE = 0.5
-
-#: Longest theme name in a community's name (cut at a word, with "…").
-THEME_WORDS = 32
 
 _LEVEL_WORDS = {"frontline": "Frontline", "organisation": "Organisational", "system": "System"}
 
@@ -109,18 +105,30 @@ def community_name(G: nx.MultiDiGraph, members: Iterable[str]) -> str:
     if themes and len(topics) >= 2:
         return f"{head}: {themes}"
     central = max(members, key=lambda n: (_links_inside(G, n, inside), -len(label_of(G, n)), n))
-    return f"{head} around {short_label_of(G, central)}"
+    return f"{head} about {about(G, central)}"
+
+
+def about(G: nx.MultiDiGraph, node: str) -> str:
+    """A node as the subject of a name, whole: "the Share stage of the evidence cycle", "the Access barrier"."""
+    kind, label = type_of(G, node), " ".join(label_of(G, node).split())
+    if kind == "stage":
+        return f"the {label} stage of the evidence cycle"
+    if kind == "barrier":
+        return f"the {label} barrier"
+    if kind == "level":
+        return f"the {label[0].lower() + label[1:]} level"
+    return label
 
 
 def unique_names(G: nx.MultiDiGraph, groups: list[list[str]]) -> list[str]:
-    """:func:`community_name` of each group; a name two groups share gets "(around …)" to tell them apart."""
+    """:func:`community_name` of each group; a name two groups share gets "(about …)" to tell them apart."""
     names = [community_name(G, members) for members in groups]
     repeated = {name for name, count in Counter(names).items() if count > 1}
     for index, members in enumerate(groups):
         if names[index] in repeated:
             inside = set(members)
             central = max(members, key=lambda n: (_links_inside(G, n, inside), -len(label_of(G, n)), n))
-            names[index] += f" (around {short_label_of(G, central)})"
+            names[index] += f" (about {about(G, central)})"
     return names
 
 
@@ -142,14 +150,13 @@ def theme_words(label: str) -> str:
     >>> theme_words("Understanding families (types of abuse)")
     'types of abuse'
     >>> theme_words("Understanding children, young people and families (methods)")
-    'understanding children, young people and families'
+    'understanding children, young people and families (methods)'
     """
     text = " ".join(label.split())
     if text.endswith(")") and " (" in text:
         inner = text[text.rindex(" (") + 2 : -1]
         if len(inner.split()) >= 2:
             return inner
-    text = short_label(text, THEME_WORDS)
     return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 

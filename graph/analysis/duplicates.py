@@ -1,12 +1,15 @@
-"""Possible duplicates: nodes with near-identical labels, topics listed twice, nodes with identical links.
+"""Possible duplicates: the same thing named twice.
 
-Three kinds, each a list item ``{"nodes", "score", "reason", "kind"}``:
-``listed_twice`` (a topic under two levels or themes of Appendix 1), ``similar_labels`` (same type,
-labels at least ``threshold`` alike) and ``same_neighbours`` (same type, exactly the same links).
+Two kinds, each a list item ``{"nodes", "score", "reason", "kind"}``: ``listed_twice`` (a topic
+under two levels or themes of Appendix 1) and ``similar_labels`` (same type, labels at least
+``threshold`` alike, not differing only in a number: "Wave 1" and "Wave 2" are two things).
+Different topics or bodies that happen to have the same links (six types of abuse raised at one
+event; four charities on one panel) are not the same thing and are never offered.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -14,7 +17,7 @@ import networkx as nx
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from graph.analysis._common import in_links, label_of, listed, node_data, out_links, ref, theme_label, verb
+from graph.analysis._common import label_of, node_data, out_links, ref, theme_label
 from graph.analysis.search import normalise
 from graph.schema import Relation
 
@@ -24,7 +27,7 @@ ALL_PAIRS_LABELS = 3000
 #: How many places apart in a sort order two labels may be and still be compared.
 WINDOW = 20
 
-_KINDS = ("listed_twice", "similar_labels", "same_neighbours")
+_KINDS = ("listed_twice", "similar_labels")
 
 
 def duplicates(G: nx.MultiDiGraph, *, threshold: float = 90.0) -> list[dict[str, Any]]:
@@ -47,7 +50,6 @@ def duplicates(G: nx.MultiDiGraph, *, threshold: float = 90.0) -> list[dict[str,
     # Topics already reported as listed twice are not reported again as similar labels.
     linked = {node["id"]: number for number, item in enumerate(found) for node in item["nodes"]}
     found += _similar_labels(G, texts, threshold, linked)
-    found += _same_neighbours(G)
     found.sort(key=lambda d: (_KINDS.index(d["kind"]), -d["score"], [n["label"].casefold() for n in d["nodes"]]))
     return found
 
@@ -123,11 +125,17 @@ def _similar_labels(
                 found.append(_similar(G, sorted(same), 100.0, f"Two or more {kind}s have the same label."))
         texts = sorted(text for text in labels if text)
         for i, j, score in _close_pairs(texts, threshold):
+            if _numbers(texts[i]) != _numbers(texts[j]):
+                continue  # "Wave 1" and "Wave 2": a series, not one thing twice
             for a in labels[texts[i]]:
                 for b in labels[texts[j]]:
                     if not already_linked([a, b]):
                         found.append(_similar(G, sorted((a, b)), score, _similar_reason(G, a, b, score)))
     return found
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
 
 
 def _similar(G: nx.MultiDiGraph, nodes: list[str], score: float, reason: str) -> dict[str, Any]:
@@ -166,38 +174,3 @@ def _close_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, flo
                     i, j = sorted((order[position], order[position + gap]))
                     best[(i, j)] = float(scores[position])
     return [(i, j, round(score, 1)) for (i, j), score in sorted(best.items()) if score >= threshold]
-
-
-def _same_neighbours(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """Nodes of one type linked in exactly the same way to exactly the same nodes (hashing, linear)."""
-    groups: dict[tuple[str, frozenset[tuple[str, str, str]]], list[str]] = defaultdict(list)
-    for node, kind in G.nodes(data="type"):
-        links = frozenset(
-            [("out", relation, other) for other, keyed in out_links(G, node).items() for relation in keyed]
-            + [("in", relation, other) for other, keyed in in_links(G, node).items() for relation in keyed]
-        )
-        if links:
-            groups[(str(kind), links)].append(node)
-    found = []
-    for (_, links), members in groups.items():
-        if len(members) < 2:
-            continue
-        members = sorted(members, key=lambda n: (label_of(G, n).casefold(), n))
-        found.append(
-            {
-                "nodes": [ref(G, node) for node in members],
-                "score": 100.0,
-                "reason": _same_reason(G, members, links),
-                "kind": "same_neighbours",
-            }
-        )
-    return found
-
-
-def _same_reason(G: nx.MultiDiGraph, members: list[str], links: frozenset[tuple[str, str, str]]) -> str:
-    said = sorted(
-        f"it {verb(relation)} {label_of(G, other)}" if way == "out" else f"{label_of(G, other)} {verb(relation)} it"
-        for way, relation, other in links
-    )
-    who = listed([label_of(G, node) for node in members])
-    return f"{len(members)} nodes ({who}) have exactly the same links: {'; '.join(said)}."

@@ -186,8 +186,6 @@ def missing_voices(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
     return _missing_voices(G, relation_index(G))
 
 
-
-
 def _unraised_topics(G: nx.MultiDiGraph, edges: EdgesByRelation) -> list[dict[str, Any]]:
     raised = Counter(topic for _, topic, _ in edges[Relation.RAISED])
     declined: dict[str, list[str]] = defaultdict(list)
@@ -292,14 +290,6 @@ def _missing_voices(G: nx.MultiDiGraph, edges: EdgesByRelation) -> list[dict[str
     return items
 
 
-
-
-
-
-
-
-
-
 # --- helpers -------------------------------------------------------------------------------------
 
 
@@ -381,15 +371,3 @@ def _voices_reason(kind: str, missing: list[str], topics: int, raises: int) -> s
     if not raises:
         return f"None of the {topics} topic{'s' if topics != 1 else ''} in this {kind} was raised by anyone."
     return f"None of the {raises} tick{'s' if raises != 1 else ''} in this {kind} carries the voice of {who}."
-
-
-
-
-
-
-
-
-
-
-
-

@@ -7,11 +7,16 @@ the initiatives or bodies they run or fund, and the topics that name them as an 
 consulted by the same strand (``involved``) is who the Centre talked to, not duplication of
 work, and never counts.
 
-Each shared thing is weighted as in the Adamic–Adar index, ``1 / ln(k)``, where ``k`` is how many
-organisations and initiatives do it: sharing one generic thing (a stage of the evidence cycle
-that many contribute to) scores below sharing several specific ones. A pair must share at least
-``min_shared`` things (2 by default) to be listed. Pairs are found through an inverted index
-(thing -> nodes doing it), so only pairs that share something are ever scored.
+Whether a pair shares more than chance is tested with the stochastic degree sequence model
+(``graph.analysis.sdsm``): given how much each does and how many do each thing, how likely is
+it to share this much? Each pair has a p-value and a Benjamini–Hochberg q-value over all the
+pairs tested. A pair is *strong* or *moderate* only when it is significant (q <= 0.05) and at
+least 3 (strong) or 2 (moderate) of the things it shares are stated in the report for both; a
+pair resting on inference or outside knowledge says so and is *weak*. The Adamic–Adar score
+(each shared thing weighs ``1 / ln(k)``, ``k`` how many do it) orders pairs of equal standing.
+A pair must share at least ``min_shared`` things (2 by default) to be listed. Pairs are found
+through an inverted index (thing -> nodes doing it), so only pairs that share something are
+ever scored.
 """
 
 from __future__ import annotations
@@ -30,17 +35,17 @@ from graph.analysis._common import (
     also_listed,
     in_links,
     label_of,
-    listed,
     merge_refs,
     out_links,
-    plural_type,
-    plural_verb,
     ref,
     short_label_of,
     type_of,
     verb,
 )
-from graph.schema import Relation
+from graph.analysis.overlap_words import caveat, differs, reason
+from graph.analysis.overlap_words import summary as summary_of
+from graph.analysis.sdsm import ALPHA, benjamini_hochberg, expected_shared, pair_p_values, solve
+from graph.schema import BASES, Relation, basis_rule, basis_strength
 
 #: Most pair co-occurrences the inverted index may generate. Things shared by so many nodes that
 #: pairing them all would pass this budget ("hubs", e.g. a theme holding thousands of topics) are
@@ -97,7 +102,9 @@ def overlaps(
     stakeholders it is *agreement* (they raised the same topics, face the same barriers); for
     other types a plain *overlap* of neighbours. Returns ``{"type", "kind", "min_shared",
     "pairs", "counts", "left_out", "summary", "to_add"}``. Each pair: ``a``, ``b``, ``strength``
-    (strong: 3 or more specific things shared; moderate: 2; weak: fewer), ``score`` (Adamic–Adar),
+    (strong or moderate: more than chance, q <= 0.05, on 3 or 2 things stated for both; else
+    weak), ``p_value``, ``q_value``, ``significant``, ``expected`` (shared by chance on average),
+    ``rests_on`` (shared things by basis), ``caveat``, ``duplication``, ``score`` (Adamic–Adar),
     ``shared`` (each with ``done_by``: how many do it), ``specific``, ``only_a`` and ``only_b`` (the first ``MAX_DIFFERENCES``, with ``only_a_count``
     and ``only_b_count``),
     ``reason``, ``differs``, ``evidence`` (the links behind it, with basis and refs), ``refs`` and
@@ -118,7 +125,7 @@ def overlaps(
     'works_on'
     'mentions'
     >>> [(p["a"]["label"], p["b"]["label"], p["strength"]) for p in overlaps(G, "initiative")["pairs"]]
-    [('Frontline', 'Step Up', 'moderate')]
+    [('Frontline', 'Step Up', 'weak')]
     """
     kind = _kind(node_type)
     wanted = None if relations is None else {str(r) for r in relations}
@@ -128,6 +135,8 @@ def overlaps(
     doing = {node: _features(G, node, node_type, wanted, canonical) for node in peers}
     done_by = Counter(feature for node in peers for feature in doing[node])
     hood = {node: set(doing[node]) for node in members}
+    degree = np.array([len(hood[node]) for node in members], dtype=np.int64)
+    model = solve([len(doing[node]) for node in peers], list(done_by.values()))
     index: dict[str, list[int]] = defaultdict(list)
     for row, node in enumerate(members):
         for feature in hood[node]:
@@ -137,25 +146,25 @@ def overlaps(
         hood = {node: features - hubs for node, features in hood.items()}
     features = [f for f in index if f not in hubs]
     weights = np.array([_weight(done_by[f]) for f in features])
-    specific = np.array([done_by[f] <= specific_at_most for f in features], dtype=np.float64)
-    shared, score, n_specific, rows, cols = _candidate_pairs(
-        len(members), [index[f] for f in features], weights, specific
-    )
+    stated = {(node, f) for node in members for f in hood[node] if _strongest(G, doing[node][f]) == 0}
+    shared, score, n_stated, rows, cols = _candidate_pairs(len(members), features, index, weights, members, stated)
     sharing = rows * max(len(members), 1) + cols  # every pair that shares something they do
+    p_value = pair_p_values(model, degree[rows], degree[cols], shared)
+    active = int((degree > 0).sum())
+    q_value = np.array(benjamini_hochberg(p_value.tolist(), tests=active * (active - 1) // 2))
     enough = shared >= max(min_shared, 1)
     single = int((~enough).sum())
-    shared, score, n_specific, rows, cols = (
-        shared[enough],
-        score[enough],
-        n_specific[enough],
-        rows[enough],
-        cols[enough],
+    shared, score, n_stated, rows, cols, p_value, q_value = (
+        a[enough] for a in (shared, score, n_stated, rows, cols, p_value, q_value)
     )
-    strength = np.where(n_specific >= 3, 0, np.where(n_specific >= 2, 1, 2))
+    significant = q_value <= ALPHA
+    strength = np.where(significant & (n_stated >= 3), 0, np.where(significant & (n_stated >= 2), 1, 2))
     related = _related_pairs(G, members, rows, cols) if kind == "duplication" else np.zeros(len(rows), dtype=bool)
     kept = ~related if not include_related else np.ones(len(rows), dtype=bool)
     counts = np.bincount(strength[kept], minlength=3)
-    order = np.flatnonzero(kept)[np.lexsort((cols[kept], rows[kept], -shared[kept], -score[kept], strength[kept]))]
+    order = np.flatnonzero(kept)[
+        np.lexsort((cols[kept], rows[kept], -shared[kept], -score[kept], p_value[kept], strength[kept]))
+    ]
     limit = MAX_RESULTS if limit is None else max(limit, 0)
     family = _families(G, members) if kind == "duplication" else {}
     found = []
@@ -163,10 +172,19 @@ def overlaps(
     for k in order[:limit]:
         a, b = members[rows[k]], members[cols[k]]
         why_related = _related(G, a, b, family) if related[k] else None
-        found.append(_finding(G, a, b, float(score[k]), hood, doing, done_by, specific_at_most, why_related, *ordering))
+        chance = {
+            "p_value": float(p_value[k]),
+            "q_value": float(q_value[k]),
+            "significant": bool(significant[k]),
+            "expected": expected_shared(model, int(degree[rows[k]]), int(degree[cols[k]])),
+        }
+        found.append(
+            _finding(G, a, b, float(score[k]), hood, doing, done_by, specific_at_most, why_related, chance, *ordering)
+        )
     consulted_only = _consulted_only(G, members, sharing) if kind == "duplication" else 0
-    summary = _summary(
-        node_type, kind, min_shared, specific_at_most, single, int(related.sum()), consulted_only, counts.tolist()
+    tested = {"pairs": active * (active - 1) // 2, "significant": int((significant & kept).sum())}
+    summary = summary_of(
+        node_type, kind, min_shared, single, int(related.sum()), consulted_only, counts.tolist(), tested
     )
     return {**summary, "pairs": found[:limit]}
 
@@ -180,7 +198,7 @@ def agreement(G: nx.MultiDiGraph, node_type: str = "strand", **options: Any) -> 
     >>> for s in ("Bristol", "Leeds"):
     ...     G.add_node(s, type="strand", label=s)
     ...     for t in ("Trauma", "Neglect"):
-    ...         G.add_node(t, type="topic", label=t); _ = G.add_edge(s, t, key="raised")
+    ...         G.add_node(t, type="topic", label=t); _ = G.add_edge(s, t, key="raised", basis="stated")
     >>> result = agreement(G)
     >>> result["kind"], result["pairs"][0]["reason"]
     ('agreement', 'Both raised 2 of the same topics: Neglect, Trauma')
@@ -298,36 +316,49 @@ def _hubs(index: dict[str, list[int]]) -> set[str]:
 
 
 def _candidate_pairs(
-    count: int, columns: list[list[int]], weights: np.ndarray, specific: np.ndarray
+    count: int,
+    features: list[str],
+    index: dict[str, list[int]],
+    weights: np.ndarray,
+    members: list[str],
+    stated: set[tuple[str, str]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For every pair sharing something: (things shared, Adamic–Adar score, specific things shared,
-    row a, row b), as arrays.
+    """For every pair sharing something: (things shared, Adamic–Adar score, things shared that
+    both are stated to do, row a, row b), as arrays.
 
-    Three sparse products (incidence x its transpose: plain, weighted, specific things only) with
+    Three sparse products (incidence x its transpose: plain, weighted, stated links only) with
     the same pattern: the work grows with the pairs that share something, never with all pairs.
     """
     empty = np.zeros(0, dtype=np.int64)
-    if not columns:
+    if not features:
         return empty, np.zeros(0), empty, empty, empty
+    columns = [index[f] for f in features]
     rows = np.concatenate([np.asarray(column, dtype=np.int64) for column in columns])
     cols = np.repeat(np.arange(len(columns)), [len(column) for column in columns])
-    incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, len(columns)))
-    # A tiny weight on every column keeps each product's pattern that of the plain one.
+    said = np.array([(members[r], features[c]) in stated for r, c in zip(rows.tolist(), cols.tolist(), strict=True)])
+    # A tiny value on every cell keeps each product's pattern that of the plain one.
+    plain = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, len(columns)))
+    told = sparse.csr_matrix((said + 1e-9, (rows, cols)), shape=(count, len(columns)))
     products = [
-        sparse.triu(incidence @ sparse.diags(values) @ incidence.T, k=1).tocoo()
-        for values in (np.ones(len(columns)), weights, specific + 1e-9)
+        sparse.triu(left @ right.T, k=1).tocoo()
+        for left, right in ((plain, plain), (plain @ sparse.diags(weights), plain), (told, told))
     ]
-    together, scored, picked = (sparse.coo_matrix((p.data, (p.row, p.col)), shape=p.shape).tocsr() for p in products)
-    for matrix in (together, scored, picked):
+    together, scored, both_told = (sparse.coo_matrix((p.data, (p.row, p.col)), shape=p.shape).tocsr() for p in products)
+    for matrix in (together, scored, both_told):
         matrix.sort_indices()
-    plain = together.tocoo()
+    pairs = together.tocoo()
     return (
-        np.rint(plain.data).astype(np.int64),
+        np.rint(pairs.data).astype(np.int64),
         scored.tocoo().data,
-        np.rint(picked.tocoo().data).astype(np.int64),
-        plain.row.astype(np.int64),
-        plain.col.astype(np.int64),
+        np.rint(both_told.tocoo().data).astype(np.int64),
+        pairs.row.astype(np.int64),
+        pairs.col.astype(np.int64),
     )
+
+
+def _strongest(G: nx.MultiDiGraph, links: list[Link]) -> int:
+    """The strongest basis among the links behind one side of a shared thing (0 = stated)."""
+    return min(basis_strength(G._succ[s][t][r].get("basis")) for s, t, r in links)
 
 
 def _related_pairs(G: nx.MultiDiGraph, members: list[str], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -350,8 +381,6 @@ def _related_pairs(G: nx.MultiDiGraph, members: list[str], rows: np.ndarray, col
 
 # --- one finding ---------------------------------------------------------------------------------
 
-_RANK = {"strong": 0, "moderate": 1, "weak": 2}
-
 
 def _finding(
     G: nx.MultiDiGraph,
@@ -363,17 +392,24 @@ def _finding(
     done_by: Counter[str],
     specific_at_most: int,
     related: str | None,
+    chance: dict[str, Any],
     ordered: Callable[[str], list[str]],
     label_key: Callable[[str], tuple[str, str]],
 ) -> dict[str, Any]:
     both = hood[a] & hood[b]
     shared = sorted(both, key=label_key)
+    # Each shared thing rests on the weaker of the two sides' strongest links.
+    basis_of = {t: list(BASES)[max(_strongest(G, doing[a][t]), _strongest(G, doing[b][t]))].value for t in shared}
+    rests_on = dict(Counter(basis_of.values()))
     # Only the first few differences are listed: walk each sorted list no further than needed.
     only_a = list(islice((n for n in ordered(a) if n not in both), MAX_DIFFERENCES))
     only_b = list(islice((n for n in ordered(b) if n not in both), MAX_DIFFERENCES))
     count_a, count_b = len(hood[a]) - len(both), len(hood[b]) - len(both)
     specific = sum(done_by[thing] <= specific_at_most for thing in shared)
-    strength = "strong" if specific >= 3 else "moderate" if specific >= 2 else "weak"
+    n_stated = rests_on.get("stated", 0)
+    strength = "weak"
+    if chance["significant"] and n_stated >= 2:
+        strength = "strong" if n_stated >= 3 else "moderate"
     # The links behind the first few shared things are spelt out; the report sections cover them all.
     links = sorted({link for thing in shared for node in (a, b) for link in doing[node][thing]})
     spelt = sorted({link for thing in shared[:MAX_EVIDENCED] for node in (a, b) for link in doing[node][thing]})
@@ -382,15 +418,22 @@ def _finding(
         "a": ref(G, a),
         "b": ref(G, b),
         "strength": strength,
+        "duplication": strength != "weak" and type_of(G, a) in DOERS,
+        "p_value": float(f"{chance['p_value']:.3g}"),
+        "q_value": float(f"{chance['q_value']:.3g}"),
+        "significant": chance["significant"],
+        "expected": round(chance["expected"], 2),
+        "rests_on": rests_on,
+        "caveat": caveat(len(shared), rests_on, chance),
         "score": round(score, 3),
-        "shared": [{**ref(G, n), "type": type_of(G, n), "done_by": done_by[n]} for n in shared],
+        "shared": [{**ref(G, n), "type": type_of(G, n), "done_by": done_by[n], "basis": basis_of[n]} for n in shared],
         "specific": specific,
         "only_a": [ref(G, n) for n in only_a],
         "only_b": [ref(G, n) for n in only_b],
         "only_a_count": count_a,
         "only_b_count": count_b,
-        "reason": _reason(G, a, b, shared, doing),
-        "differs": _differs(G, a, b, only_a, only_b),
+        "reason": reason(G, a, b, shared, doing, basis_of),
+        "differs": differs(G, a, b, only_a, only_b),
         "evidence": evidence,
         "refs": merge_refs(*(G._succ[s][t][r].get("refs") or () for s, t, r in links)),
         "related": related,
@@ -426,58 +469,11 @@ def _evidence(G: nx.MultiDiGraph, link: Link) -> dict[str, Any]:
         "relation": relation,
         "text": f"{short_label_of(G, source)} {verb(relation)} {short_label_of(G, target)}",
         "basis": data.get("basis"),
+        "mark": basis_rule(data.get("basis")).mark,
         "refs": list(data.get("refs") or ()),
         "rationale": data.get("rationale"),
+        "external_source": data.get("external_source"),
     }
-
-
-def _reason(G: nx.MultiDiGraph, a: str, b: str, shared: list[str], doing: dict[str, dict[str, list[Link]]]) -> str:
-    """ "Both work on 2 of the same topics: A, B" — one clause per way of sharing, largest first."""
-    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for thing in shared:
-        ways_a = {_way(link, a) for link in doing[a][thing]}
-        ways_b = {_way(link, b) for link in doing[b][thing]}
-        direction, relation = min(ways_a & ways_b or ways_a | ways_b)
-        groups[(direction, relation, type_of(G, thing))].append(short_label_of(G, thing))
-    own_type = type_of(G, a)
-    clauses = sorted(
-        (-len(labels), _clause(direction, relation, kind, own_type, labels))
-        for (direction, relation, kind), labels in groups.items()
-    )
-    return "; ".join(clause for _, clause in clauses)
-
-
-def _way(link: Link, node: str) -> tuple[str, str]:
-    source, _, relation = link
-    return ("out" if source == node else "in", relation)
-
-
-def _clause(direction: str, relation: str, kind: str, own_type: str, labels: list[str]) -> str:
-    """One way of sharing, in words; ``kind`` is the shared things' type, ``own_type`` the pair's."""
-    count = len(labels)
-    what = f"the same {kind}" if count == 1 else f"{count} of the same {plural_type(kind, count)}"
-    if direction == "out":
-        # "is in the theme" + "the same theme" would say "theme" twice.
-        phrase = _drop_suffix(plural_verb(verb(relation)), f" the {kind}")
-        return f"Both {phrase} {what}: {listed(labels)}"
-    phrase = verb(relation) if count == 1 else plural_verb(verb(relation))
-    return f"{what[0].upper()}{what[1:]} {_drop_suffix(phrase, f' the {own_type}')} both: {listed(labels)}"
-
-
-def _drop_suffix(text: str, suffix: str) -> str:
-    return text[: -len(suffix)] if text.endswith(suffix) else text
-
-
-def _differs(G: nx.MultiDiGraph, a: str, b: str, only_a: list[str], only_b: list[str]) -> str:
-    parts = []
-    for node, only in ((a, only_a), (b, only_b)):
-        if only:
-            things = listed([short_label_of(G, n) for n in only[:4]])  # listed shows 3, and "…" if more
-            parts.append(f"Only {short_label_of(G, node)}: {things}{'' if things.endswith('…') else '.'}")
-    return " ".join(parts) or "Nothing recorded sets them apart."
-
-
-# --- pairs left out, and the summary -------------------------------------------------------------
 
 
 def _families(G: nx.MultiDiGraph, members: list[str]) -> dict[str, str]:
@@ -530,58 +526,3 @@ def _consulted_only(G: nx.MultiDiGraph, members: list[str], sharing: np.ndarray)
     together = sparse.triu(incidence @ incidence.T, k=1).tocoo()
     pairs = together.row.astype(np.int64) * len(members) + together.col
     return int((~np.isin(pairs, sharing)).sum())
-
-
-def _pairs(count: int, one: str, many: str) -> str:
-    return f"{count} pair {one}" if count == 1 else f"{count} pairs {many}"
-
-
-def _summary(
-    node_type: str,
-    kind: str,
-    min_shared: int,
-    specific_at_most: int,
-    single: int,
-    related: int,
-    consulted_only: int,
-    by_strength: list[int],
-) -> dict[str, Any]:
-    counts = dict(zip(_RANK, by_strength, strict=True))
-    plural = plural_type(node_type, 2)
-    word = {"duplication": "overlap", "agreement": "agreement", "overlap": "overlap"}[kind]
-    if counts["strong"]:
-        head = f"{counts['strong']} strong {word}{'s' if counts['strong'] != 1 else ''} between {plural}"
-    else:
-        head = f"No strong {word} between {plural}"
-    head += f" ({counts['strong']} strong, {counts['moderate']} moderate, {counts['weak']} weak)."
-    notes = []
-    if single:
-        notes.append(f"{_pairs(single, 'shares', 'share')} fewer than {max(min_shared, 1)} things")
-    if related:
-        notes.append(
-            f"{_pairs(related, 'is', 'are')} one family of work (one is part of, builds on, runs or funds the other)"
-        )
-    if consulted_only:
-        notes.append(
-            f"{_pairs(consulted_only, 'was', 'were')} only consulted by the same strand, which is not duplication"
-        )
-    summary = head + (" Left out: " + "; ".join(notes) + "." if notes else "")
-    to_add = ""
-    if not counts["strong"] and kind == "duplication":
-        to_add = (
-            f"To find duplication, add what each of these {plural} does, from the report or the room: "
-            "the topics or themes it works on, the barriers it addresses, the stages of the evidence cycle "
-            f"it contributes to, the initiatives it runs or funds. Two {plural} are a strong overlap when they "
-            f"share at least 3 specific things (done by no more than {specific_at_most})."
-        )
-    elif not counts["strong"] and kind == "agreement":
-        to_add = f"Add what each of these {plural} raised to see where they agree."
-    return {
-        "type": node_type,
-        "kind": kind,
-        "min_shared": min_shared,
-        "counts": counts,
-        "left_out": {"fewer_shared": single, "related": related, "consulted_only": consulted_only},
-        "summary": summary,
-        "to_add": to_add,
-    }

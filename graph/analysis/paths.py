@@ -1,11 +1,16 @@
 """How two things are connected: shortest paths explained in words, neighbourhoods, common neighbours.
 
 Paths ignore direction (a topic reaches the strand that raised it), but the words keep it:
-"Event Coventry raised Trauma", never "Trauma raised Event Coventry".
+"Event Coventry raised Trauma", never "Trauma raised Event Coventry". Going through a hub (the
+Centre, a stage of the evidence cycle, a level: a node linked to many) costs more than going
+through a specific node, so a route says how two things are connected, not only that everything
+touches the Centre. A step that rests on a link from outside the report, or imported from a file,
+says so.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from itertools import islice, pairwise
 from typing import Any
@@ -26,6 +31,13 @@ from graph.analysis._common import (
 )
 from graph.analysis.search import resolve_node
 from graph.errors import GraphError
+from graph.schema import basis_rule
+
+#: What going through a node costs beyond the step itself: HUB_COST * ln(its number of neighbours),
+#: half on the way in and half on the way out. A node with 40 neighbours (the Centre) costs about
+#: 5.5 extra steps; one with 4 (a topic) about 2.1; so a route through two specific nodes is
+#: preferred to one through a hub.
+HUB_COST = 1.5
 
 
 def shortest_paths(
@@ -39,10 +51,11 @@ def shortest_paths(
 ) -> dict[str, Any]:
     """Up to ``k`` short, diverse paths from ``a`` to ``b`` (at most ``max_length`` links each).
 
-    The first path is a shortest one. Each further path goes around the nodes the earlier paths
-    went through when a path within one more step allows it, so that the paths do not all pass
-    through one intermediate (often the Centre). Nodes in ``avoid`` (ids or names) are never
-    used. Returns ``{"paths": [[{"id","label"}...]...], "steps": [[{"source","target","relation",
+    The first path is the cheapest, where each step costs 1 and going through a node costs
+    ``HUB_COST * ln(degree)`` more: hubs (the Centre, the stages of the evidence cycle, the levels)
+    are gone through only when nothing more specific connects the two. Each further path goes
+    around the nodes the earlier paths went through when a path within one more step allows it.
+    Nodes in ``avoid`` (ids or names as people type them: "what works centre") are never used. Returns ``{"paths": [[{"id","label"}...]...], "steps": [[{"source","target","relation",
     "verb","basis"}...]...], "lengths": [int...], "avoided": [{"id","label"}...], "explanation": str}``;
     the explanation says each path in short sentences with short labels.
 
@@ -139,21 +152,36 @@ def _paths(G: nx.MultiDiGraph, source: str, target: str, k: int, max_length: int
         simple = simple.subgraph(set(simple) - avoided)
     if not _within_reach(simple, source, target, max_length):
         return []
-    first = nx.shortest_path(simple, source, target)
-    shortest = len(first) - 1
+    cost = _hub_cost(simple)
+    first = nx.shortest_path(simple, source, target, weight=cost)
+    shortest = nx.shortest_path_length(simple, source, target)
     chosen = [first]
     while len(chosen) < k:
-        following = _diverse_path(simple, source, target, chosen, shortest + 1) or _next_path(
-            simple, source, target, chosen, max_length
+        following = _diverse_path(simple, source, target, chosen, shortest + 1, cost) or _next_path(
+            simple, source, target, chosen, max_length, cost
         )
         if following is None:
             break
         chosen.append(following)
-    # Shortest first; paths of equal length by their labels, so the order never depends on the data's.
-    return sorted(chosen, key=lambda path: (len(path), [label_of(G, node).casefold() for node in path], path))
+    # Cheapest first; paths of equal cost by their labels, so the order never depends on the data's.
+    return sorted(
+        chosen, key=lambda path: (round(_cost_of(path, cost), 6), [label_of(G, node).casefold() for node in path], path)
+    )
 
 
-def _diverse_path(simple: nx.Graph, source: str, target: str, chosen: list[list[str]], most: int) -> list[str] | None:
+def _hub_cost(simple: nx.Graph):
+    """The weight function of a step: 1, plus half of what going through each end costs."""
+    extra = {node: HUB_COST * math.log(max(degree, 1)) / 2 for node, degree in simple.degree()}
+    return lambda u, v, _data: 1.0 + extra[u] + extra[v]
+
+
+def _cost_of(path: list[str], cost) -> float:
+    return sum(cost(u, v, None) for u, v in pairwise(path))
+
+
+def _diverse_path(
+    simple: nx.Graph, source: str, target: str, chosen: list[list[str]], most: int, cost
+) -> list[str] | None:
     """A path of at most ``most`` links that avoids the intermediates of the paths already chosen:
     all of them if possible, else those every chosen path goes through."""
     inner = [set(path[1:-1]) for path in chosen]
@@ -161,7 +189,7 @@ def _diverse_path(simple: nx.Graph, source: str, target: str, chosen: list[list[
         if not around:
             continue
         kept = simple.subgraph(set(simple) - around)
-        for path in islice(_simple_paths(kept, source, target), len(chosen) + 1):
+        for path in islice(_simple_paths(kept, source, target, cost), len(chosen) + 1):
             if len(path) - 1 > most:
                 break
             if path not in chosen:
@@ -170,13 +198,13 @@ def _diverse_path(simple: nx.Graph, source: str, target: str, chosen: list[list[
 
 
 def _next_path(
-    simple: nx.Graph, source: str, target: str, chosen: list[list[str]], max_length: int
+    simple: nx.Graph, source: str, target: str, chosen: list[list[str]], max_length: int, cost
 ) -> list[str] | None:
     """The next path not yet chosen (Yen's order, within ``max_length`` links): of the next few of
     the same length, the one going through fewest of the chosen paths' intermediates."""
     used = {node for path in chosen for node in path[1:-1]}
     candidates = []
-    for path in islice(_simple_paths(simple, source, target), len(chosen) + _LOOK_AHEAD):
+    for path in islice(_simple_paths(simple, source, target, cost), len(chosen) + _LOOK_AHEAD):
         if len(path) - 1 > max_length:
             break
         if path not in chosen:
@@ -193,9 +221,9 @@ def _next_path(
 _LOOK_AHEAD = 10
 
 
-def _simple_paths(simple: nx.Graph, source: str, target: str):
+def _simple_paths(simple: nx.Graph, source: str, target: str, cost=None):
     try:
-        yield from nx.shortest_simple_paths(simple, source, target)
+        yield from nx.shortest_simple_paths(simple, source, target, weight=cost)
     except nx.NetworkXNoPath:
         return
 
@@ -235,13 +263,15 @@ def _step(G: nx.MultiDiGraph, u: str, v: str) -> dict[str, Any]:
         "relation": relation,
         "verb": verb(relation),
         "basis": data.get("basis"),
+        "mark": basis_rule(data.get("basis")).mark,
+        "external_source": data.get("external_source"),
     }
 
 
 def _explain(
     G: nx.MultiDiGraph, names: str, found: list[list[str]], steps: list[list[dict[str, Any]]], avoided: list[str]
 ) -> str:
-    shortest = len(found[0]) - 1
+    shortest = min(len(path) - 1 for path in found)
     head = f"{names} are {_steps(shortest)} apart"
     if avoided:
         head += f" without going through {listed([short_label_of(G, n) for n in avoided], 5)}"
@@ -260,6 +290,6 @@ def _sentences(G: nx.MultiDiGraph, hops: list[dict[str, Any]]) -> str:
     """One short sentence per link, in its true direction: "Event Coventry raised Trauma." """
     said = []
     for hop in hops:
-        inferred = f" ({hop['basis']})" if hop["basis"] in ("inferred", "imported") else ""
-        said.append(f"{short_label_of(G, hop['source'])} {hop['verb']} {short_label_of(G, hop['target'])}{inferred}.")
+        mark = f" {hop['mark']}" if hop["mark"] else ""
+        said.append(f"{short_label_of(G, hop['source'])} {hop['verb']} {short_label_of(G, hop['target'])}{mark}.")
     return " ".join(said)

@@ -47,8 +47,9 @@ def resolve_node(G: nx.MultiDiGraph, name: str) -> str:
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("strand:event-coventry", type="strand", label="Event Coventry")
-    >>> resolve_node(G, "event coventry"), resolve_node(G, "Event Coventy")
-    ('strand:event-coventry', 'strand:event-coventry')
+    >>> G.add_node("organisation:wwc", type="organisation", label="What Works Centre for Children's Social Care")
+    >>> resolve_node(G, "event coventry"), resolve_node(G, "Event Coventy"), resolve_node(G, "what works centre")
+    ('strand:event-coventry', 'strand:event-coventry', 'organisation:wwc')
     """
     if name in G:
         return name
@@ -64,6 +65,9 @@ def resolve_node(G: nx.MultiDiGraph, name: str) -> str:
         return by_label[0]
     if len(by_label) > 1:
         raise AmbiguousNode(name, [(node, _label(G, node)) for node in by_label])
+    starting = _starting_with(G, key)
+    if len(starting) == 1:  # "what works centre" for "What Works Centre for Children's Social Care"
+        return starting[0]
     matches = _fuzzy(G, key, limit=5, cutoff=SUGGEST_SCORE)
     if matches and matches[0][1] >= ACCEPT_SCORE and _whole(G, key, matches[0][0]) >= WHOLE_NAME_SCORE:
         close = [
@@ -79,6 +83,15 @@ def resolve_node(G: nx.MultiDiGraph, name: str) -> str:
     error = NodeNotFound(_not_found(G, name, [node for node, _ in matches[:3]]))
     error.suggestions = [node for node, _ in matches[:3]]  # type: ignore[attr-defined]
     raise error
+
+
+def _starting_with(G: nx.MultiDiGraph, key: str) -> list[str]:
+    """Nodes whose label begins with the whole words of ``key``, as people type a long name."""
+    if len(key) < 4:
+        return []
+    return sorted(
+        node for node, label in G.nodes(data="label") if (normalise(str(label or "")) + " ").startswith(key + " ")
+    )
 
 
 def search_nodes(

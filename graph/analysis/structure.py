@@ -31,6 +31,7 @@ from graph.analysis._common import (
     verb,
 )
 from graph.analysis.communities import _communities, unique_names
+from graph.schema import basis_rule, basis_strength
 
 #: Only this many of the largest communities are compared pairwise for structural gaps.
 MAX_COMMUNITIES_COMPARED = 30
@@ -219,6 +220,35 @@ def _first_by_label(
     return int(min(candidates[best], key=lambda i: (label_of(G, nodes[i]), nodes[i])))
 
 
+def _link_words(G: nx.MultiDiGraph, node: str, members: list[str]) -> str:
+    """One link from ``node`` into a community, in the report's words: the sentence, its sections,
+    and the report's words behind it when it is a reading ("Practice insights raised Trauma (Appendix 1)")."""
+    inside = set(members)
+    links = [
+        (node, other, relation, data)
+        for other, keyed in out_links(G, node).items()
+        if other in inside
+        for relation, data in keyed.items()
+    ]
+    links += [
+        (other, node, relation, data)
+        for other, keyed in in_links(G, node).items()
+        if other in inside
+        for relation, data in keyed.items()
+    ]
+    source, target, relation, data = min(
+        links, key=lambda e: (basis_strength(e[3].get("basis")), label_of(G, e[0] if e[1] == node else e[1]))
+    )
+    mark = basis_rule(data.get("basis")).mark
+    words = f"{label_of(G, source)} {verb(relation)} {label_of(G, target)}"
+    refs = "; ".join(data.get("refs") or ())
+    said = f" ({refs})" if refs else ""
+    if data.get("basis") != "stated" and data.get("rationale"):
+        said = f" ({mark.strip('()')}, {refs}: {data['rationale']})"
+    more = len(links) - 1
+    return words + said + (f", and {more} more link{'s' if more != 1 else ''} there" if more > 0 else "")
+
+
 def _structural_gap(
     G: nx.MultiDiGraph,
     projection: Projection,
@@ -243,7 +273,8 @@ def _structural_gap(
         )
         bridges = ranked[:MAX_BRIDGES]
         reasons = [
-            f"already linked to {to_a[i]} in '{first['label']}' and {to_b[i]} in '{second['label']}'" for i in bridges
+            f"{_link_words(G, nodes[i], first['members'])}; and {_link_words(G, nodes[i], second['members'])}"
+            for i in bridges
         ]
         bridge_text = f"{listed([short_label_of(G, nodes[i]) for i in bridges])} already link to both"
     else:

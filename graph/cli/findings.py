@@ -68,8 +68,10 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
             print(value["to_add"])
         for item in value["pairs"]:
             print(
-                f"\n{item['strength'].upper():<8} {item['a']['label']}  <->  {item['b']['label']}  (score {item['score']:.2f})"
+                f"\n{item['strength'].upper():<8} {item['a']['label']}  <->  {item['b']['label']}"
+                f"  (p = {item['p_value']:.3g}, q = {item['q_value']:.3g})"
             )
+            print(f"  Chance: {item['caveat']}")
             print(f"  Why: {item['reason']}")
             print(f"  Differs: {item['differs']}")
             if item["related"]:
@@ -82,6 +84,10 @@ def cmd_overlaps(args: argparse.Namespace) -> int:
                 "a": i["a"],
                 "b": i["b"],
                 "strength": i["strength"],
+                "p_value": i["p_value"],
+                "q_value": i["q_value"],
+                "significant": i["significant"],
+                "caveat": i["caveat"],
                 "score": i["score"],
                 "shared": i["shared"],
                 "reason": i["reason"],
@@ -217,9 +223,12 @@ def _stdout_to(stream: io.StringIO):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from graph.analysis.briefing import briefing_markdown
+    if args.format == "html":
+        from graph.picture.briefing_page import briefing_html as render
+    else:
+        from graph.analysis.briefing import briefing_markdown as render
 
-    text = briefing_markdown(load(args), top=args.top)
+    text = render(load(args))
     if args.output:
         from graph.data.files import write_text_atomic
 
@@ -298,9 +307,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (needed for xlsx)")
     sub.set_defaults(func=cmd_gap_map)
 
-    sub = commands.add_parser("report", help="a markdown briefing: headline figures, consensus, gaps, overlaps")
+    sub = commands.add_parser(
+        "report", help="the briefing for a director: who was heard, what they want, barriers, gaps, next steps"
+    )
     add_data(sub)
-    sub.add_argument("--format", choices=["markdown"], default="markdown")
-    sub.add_argument("--top", type=positive, default=10, help="items per section (default: 10)")
+    sub.add_argument("--format", choices=["markdown", "html"], default="markdown", help="html: a page to print")
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     sub.set_defaults(func=cmd_report)

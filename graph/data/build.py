@@ -15,11 +15,12 @@ import networkx as nx
 
 from graph.data.files import gc_paused
 from graph.data.store import load_dataset
-from graph.schema import Dataset, NodeType, Relation
+from graph.schema import Basis, Dataset, NodeType, Relation
 
 # The plain string of each enum member: a dict look-up is several times cheaper than ``.value``.
 _TYPE_VALUE = {member: member.value for member in NodeType}
 _RELATION_VALUE = {member: member.value for member in Relation}
+_BASIS_VALUE = {member: member.value for member in Basis}  # finds a plain string too (StrEnum)
 
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
@@ -49,6 +50,8 @@ def _build(dataset: Dataset) -> nx.MultiDiGraph:
                 "label": node.label,
                 "refs": list(node.refs),
                 "description": node.description,
+                "basis": _BASIS_VALUE[node.basis],
+                **({"external_source": node.external_source} if node.external_source else {}),
             },
         )
         for node in dataset.nodes
@@ -62,8 +65,9 @@ def _build(dataset: Dataset) -> nx.MultiDiGraph:
                 **edge.attributes,
                 "relation": relation_value[edge.relation],
                 "refs": list(edge.refs),
-                "basis": edge.basis,
+                "basis": _BASIS_VALUE[edge.basis],
                 "rationale": edge.rationale,
+                **({"external_source": edge.external_source} if edge.external_source else {}),
             },
         )
         for edge in dataset.edges

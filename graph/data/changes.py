@@ -144,7 +144,7 @@ def describe_element(element: Element) -> str:
 
 def as_dict(model: Node | Edge | Scene) -> dict[str, Any]:
     """An element as its data file holds it (so equal dicts mean equal file content)."""
-    data = model.model_dump(mode="json", exclude_none=True)
+    data = model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     if not isinstance(model, Scene) and not data.get("attributes"):
         data.pop("attributes", None)
     return data

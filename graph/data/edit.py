@@ -66,7 +66,6 @@ CONFLICT_MESSAGE = "The data changed since you loaded it (someone else saved a c
 BATCH_WAIT_SECONDS = 120.0
 
 
-
 @dataclass(frozen=True)
 class EditResult:
     """What a write did: the new version (the next ``expected_version``) and its change-log entry.
@@ -117,16 +116,6 @@ def edges_of(dataset: Dataset, node_id: str) -> list[Edge]:
 
 
 # ---- the passcode gate
-
-
-
-
-
-
-
-
-
-
 
 
 # ---- nodes and edges
@@ -311,7 +300,9 @@ def delete_scene(where: Store | Path | str, scene_id: str, *, editor: str, expec
     return _edit_scenes(where, editor, expected_version, "delete_scene", build)
 
 
-def move_scene(where: Store | Path | str, scene_id: str, position: int, *, editor: str, expected_version: str) -> EditResult:
+def move_scene(
+    where: Store | Path | str, scene_id: str, position: int, *, editor: str, expected_version: str
+) -> EditResult:
     """Move a scene to ``position`` in the presentation (0 = first; beyond the end = last)."""
 
     def build(before: list[dict[str, Any]]) -> tuple[list[Any], str]:
@@ -398,10 +389,6 @@ def _refuse_if_touched_later(entries: list[dict[str, Any]], target: dict[str, An
                 f"Cannot undo: a later change ({entry['action']} by {entry['editor']} at {entry['time']}) "
                 f"also changed {describe_element(shared[0])}. Undo that change first."
             )
-
-
-
-
 
 
 # ---- the write path shared by every change
@@ -508,22 +495,7 @@ def _raw_edge_order(raw: Any) -> tuple[str, str, str]:
     return (str(raw.get("source", "")), str(raw.get("relation", "")), str(raw.get("target", "")))
 
 
-
-
-
-
-
 # ---- change-log entries
-
-
-
-
-
-
-
-
-
-
 
 
 # ---- small helpers
@@ -534,18 +506,6 @@ def _editor(editor: str) -> str:
     if not name:
         raise GraphError("Say who is making the change: the editor's name is empty.")
     return name[:100]
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _merged(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -577,5 +537,3 @@ def _find_scene(scenes: list[dict[str, Any]], scene_id: str) -> int:
     if index is None:
         raise GraphError(f"No scene has the id '{scene_id}'.")
     return index
-
-

@@ -33,22 +33,10 @@ NODES_SCHEMA_FILE = "nodes.schema.json"
 EDGES_SCHEMA_FILE = "edges.schema.json"
 
 
-
-
-
-
 def _plainly_safe(text: str) -> bool:
     """True when JSON text cannot hold a control character or bidi override: ASCII, and no escape
     that could write one (\\u, \\b, \\f). Lets a large file skip the exact look (validate.unsafe_text)."""
     return text.isascii() and "\\u" not in text and "\\b" not in text and "\\f" not in text
-
-
-
-
-
-
-
-
 
 
 def _list_in(document: Any, key: str, name: str) -> tuple[list[Any], list[Problem]]:
@@ -59,10 +47,6 @@ def _list_in(document: Any, key: str, name: str) -> tuple[list[Any], list[Proble
     extra = sorted(set(document) - {key, "$schema"})
     problems = [Problem(name, "", field, "unknown field") for field in extra]
     return document[key], problems
-
-
-
-
 
 
 def load_dataset(data_dir: Path | str) -> Dataset:
@@ -259,7 +243,9 @@ def _float_text(value: float) -> str:
 
 
 def dump_model(model: Node | Edge) -> dict[str, Any]:
-    data = model.model_dump(mode="json", exclude_none=True)
+    # Defaults are left out (a node's basis 'stated', no description, no attributes), so files
+    # written before a field existed read and write back byte for byte.
+    data = model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     if not data.get("attributes"):
         data.pop("attributes", None)
     return data
@@ -270,16 +256,6 @@ def save_dataset(data_dir: Path | str, dataset: Dataset) -> None:
     data_dir = Path(data_dir)
     write_text_atomic(data_dir / NODES_FILE, dump_nodes(dataset.nodes))
     write_text_atomic(data_dir / EDGES_FILE, dump_edges(dataset.edges))
-
-
-
-
-
-
-
-
-
-
 
 
 def stamp(data_dir: Path | str) -> tuple[tuple[str, int, int, int, int], ...]:
@@ -337,8 +313,6 @@ def write_schema_files(data_dir: Path | str) -> list[Path]:
 # ---- versions and whole-file replacement (the journal module decides when)
 
 
-
-
 def scenes_fingerprint(data_dir: Path | str) -> str:
     """The version of the scenes file (it changes apart from the graph data)."""
     try:
@@ -350,10 +324,6 @@ def scenes_fingerprint(data_dir: Path | str) -> str:
 def scenes_fingerprint_of(data: bytes | None) -> str:
     """The ``scenes_fingerprint`` of a scenes file with this content (None: no file)."""
     return hashlib.sha256(SCENES_FILE.encode() + (b"<missing>" if data is None else data)).hexdigest()
-
-
-
-
 
 
 def load_scenes(data_dir: Path | str) -> list[Scene]:

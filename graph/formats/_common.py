@@ -24,6 +24,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ATTRIBUTE_PREFIX = "attribute_"
 
 _NODE_CORE = frozenset({"type", "label", "refs", "description"})
+#: Written beside the attributes by every format, read back as the model's own fields.
+PROVENANCE_FIELDS = frozenset({"basis", "external_source"})
 _EDGE_CORE = frozenset({"relation", "refs", "basis", "rationale"})
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -93,6 +95,16 @@ def edge_rows(G: nx.MultiDiGraph) -> list[EdgeRow]:
     return sorted(rows, key=lambda row: (row.source, row.relation, row.target))
 
 
+def provenance(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a row's extra fields into its provenance (``basis``, ``external_source``) and the rest.
+
+    Rows carry a node's basis and an external fact's source beside its attributes, so every
+    format writes them as it writes any other field; models keep them as fields of their own.
+    """
+    own = {k: v for k, v in attributes.items() if k in PROVENANCE_FIELDS}
+    return own, {k: v for k, v in attributes.items() if k not in PROVENANCE_FIELDS}
+
+
 def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
     """The validated models behind a graph built by ``graph.data.build.build_graph``."""
     nodes = tuple(
@@ -102,7 +114,8 @@ def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
             label=row.label,
             refs=list(row.refs),
             description=row.description,
-            attributes=row.attributes,
+            **provenance(row.attributes)[0],
+            attributes=provenance(row.attributes)[1],
         )
         for row in node_rows(G)
     )
@@ -114,7 +127,8 @@ def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
             refs=list(row.refs),
             basis=row.basis,
             rationale=row.rationale,
-            attributes=row.attributes,
+            **provenance(row.attributes)[0],
+            attributes=provenance(row.attributes)[1],
         )
         for row in edge_rows(G)
     )

@@ -30,6 +30,8 @@ NODE_HEADERS: dict[str, str] = {
     "type": "type",
     "description": "description",
     "tags": "attributes.tags",
+    "basis": "basis",
+    "external_source": "external_source",
     **dict.fromkeys(REF_HEADERS, "refs"),
 }
 EDGE_HEADERS: dict[str, str] = {
@@ -41,15 +43,19 @@ EDGE_HEADERS: dict[str, str] = {
     "relation": "relation",
     "basis": "basis",
     "rationale": "rationale",
+    "external_source": "external_source",
     "tags": "attributes.tags",
     "direction": "_direction",
     **dict.fromkeys(REF_HEADERS, "refs"),
 }
 EDGE_NOT_READ = frozenset({"id", "label", "source_label", "target_label"})
 #: Header words an attribute column may not use as its name (exports prefix 'attribute_').
-NODE_WORDS = (frozenset(NODE_HEADERS) | {"from", "to"}) - {"tags"}
-EDGE_WORDS = (frozenset(EDGE_HEADERS) | EDGE_NOT_READ | {"description"}) - {"tags"}
-_TEXT_FIELDS = frozenset({"id", "label", "type", "description", "source", "target", "relation", "basis", "rationale"})
+# A node's basis and an external fact's source are written as extra columns under their own names.
+NODE_WORDS = (frozenset(NODE_HEADERS) | {"from", "to"}) - {"tags", "basis", "external_source"}
+EDGE_WORDS = (frozenset(EDGE_HEADERS) | EDGE_NOT_READ | {"description"}) - {"tags", "external_source"}
+_TEXT_FIELDS = frozenset(
+    {"id", "label", "type", "description", "source", "target", "relation", "basis", "rationale", "external_source"}
+)
 #: A tag the Kumu export derives from the data (graph.formats.kumu.kumu_tags), not one of the node's own.
 DERIVED_TAG = re.compile(r"^(type|level|theme|strand): ")
 _CELL_ERRORS = frozenset({"#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})

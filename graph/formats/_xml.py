@@ -114,7 +114,15 @@ def batch_from_graph(
     nodes = []
     for node_id, data in G.nodes(data=True):
         element = f"node '{node_id}'"
-        raw = _fields(data, ("type", "label", "description"), node_ignored, node_reserved, file, element, problems)
+        raw = _fields(
+            data,
+            ("type", "label", "description", "basis", "external_source"),
+            node_ignored,
+            node_reserved,
+            file,
+            element,
+            problems,
+        )
         raw["id"] = str(node_id)
         nodes.append(ImportedRow(element, raw))
     edges = []
@@ -122,7 +130,15 @@ def batch_from_graph(
         data = dict(data)
         element = f"edge '{data['id']}'" if data.get("id") else f"edge {source} -> {target}"
         relation = data.pop("relation", None) or data.get("label")
-        raw = _fields(data, ("basis", "rationale"), edge_ignored | {"label"}, edge_reserved, file, element, problems)
+        raw = _fields(
+            data,
+            ("basis", "rationale", "external_source"),
+            edge_ignored | {"label"},
+            edge_reserved,
+            file,
+            element,
+            problems,
+        )
         raw.update(source=str(source), target=str(target))
         if relation is not None:
             raw["relation"] = str(relation).strip()

@@ -357,7 +357,7 @@ class _Merger:
             return
         if not data.get("refs"):
             data["refs"] = [imported_ref(self.file)]
-        if edge and not data.get("basis"):
+        if not data.get("basis"):  # a node's basis is that of its description
             data["basis"] = IMPORTED_BASIS
 
     def _merged_raw(self, before: Node | Edge | None, data: dict, scope: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def to_csv(G: nx.MultiDiGraph) -> dict[str, str]:
     >>> from graph.schema import Dataset, Node
     >>> G = build_graph(Dataset((Node(id="topic:t", type="topic", label="=T", refs=["4", "5"]),), ()))
     >>> to_csv(G)["nodes.csv"].splitlines()[1]
-    "topic:t,'=T,topic,,4; 5"
+    "topic:t,'=T,topic,,4; 5,stated"
     """
     nodes = node_rows(G)
     labels = {row.id: row.label for row in nodes}

@@ -23,6 +23,7 @@ EXPORT_FORMATS = {
     "html": ".html",
     "png": ".png",
     "markdown": ".md",
+    "briefing": "-briefing.html",
 }
 
 MIME_TYPES = {
@@ -35,6 +36,7 @@ MIME_TYPES = {
     "html": "text/html",
     "png": "image/png",
     "markdown": "text/markdown",
+    "briefing": "text/html",
 }
 
 DEFAULT_TITLE = "Children's social care: the national learning infrastructure"
@@ -69,6 +71,10 @@ def export_files(
         from graph.analysis.briefing import briefing_markdown
 
         return {"": briefing_markdown(graph).encode("utf-8")}
+    if fmt == "briefing":
+        from graph.picture.briefing_page import briefing_html
+
+        return {"": briefing_html(graph).encode("utf-8")}
     if fmt == "csv":
         tables = formats.to_csv(graph)
         return {"-nodes": tables["nodes.csv"].encode("utf-8"), "-edges": tables["edges.csv"].encode("utf-8")}

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import RELATIONS, Relation
+from graph.schema import BASES, RELATIONS, Relation
 
 # A word joiner (U+2060) is invisible and joins what it sits between, but it is part of no pattern
 # Streamlit's markdown acts on once the escapes are read: put in "http://" (after the colon) it is
@@ -23,8 +23,8 @@ _JOIN = "\u2060"
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$:"})
 _LIVE = re.compile(r"(?i)(?<=\\:)(?=//|material/)|(?<=www)(?=\\\.)|(?=@)")
 
-CORE_NODE_KEYS = ("type", "label", "refs", "description")
-CORE_EDGE_KEYS = ("relation", "refs", "basis", "rationale")
+CORE_NODE_KEYS = ("type", "label", "refs", "description", "basis", "external_source")
+CORE_EDGE_KEYS = ("relation", "refs", "basis", "rationale", "external_source")
 
 
 def escape_markdown(text: object) -> str:
@@ -91,9 +91,12 @@ def node_details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
             for heading, links in sorted(groups.items())
         ],
         "quotes": sorted({q["id"]: q for q in quotes}.values(), key=lambda q: q["id"]),
-        "stated": sum(1 for group in groups.values() for link in group if link["basis"] == "stated"),
-        "inferred": sum(1 for group in groups.values() for link in group if link["basis"] == "inferred"),
-        "imported": sum(1 for group in groups.values() for link in group if link["basis"] == "imported"),
+        "basis": data.get("basis") or "stated",
+        "external_source": data.get("external_source"),
+        **{
+            basis.value: sum(1 for group in groups.values() for link in group if link["basis"] == basis)
+            for basis in BASES
+        },
     }
 
 
@@ -105,6 +108,7 @@ def _link(graph: nx.MultiDiGraph, other: str, edge: dict[str, Any]) -> dict[str,
         "type": graph.nodes[other].get("type"),
         "basis": edge.get("basis"),
         "rationale": edge.get("rationale"),
+        "external_source": edge.get("external_source"),
         "refs": list(edge.get("refs") or []),
         "attributes": extra,
     }
@@ -153,6 +157,7 @@ def edge_table(graph: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str]] | N
                 "qualifier": _text(data.get("qualifier")),
                 "refs": _text(data.get("refs")),
                 "rationale": _text(data.get("rationale")),
+                "external_source": _text(data.get("external_source")),
                 "source_id": source,
                 "target_id": target,
             }

@@ -39,7 +39,18 @@ class GraphMaker:
         )
         return self
 
-    def edge(self, source: str, relation: str, target: str, *, refs=("2",), rationale=None, **attributes) -> GraphMaker:
+    def edge(
+        self,
+        source: str,
+        relation: str,
+        target: str,
+        *,
+        refs=("2",),
+        rationale=None,
+        basis=None,
+        external_source=None,
+        **attributes,
+    ) -> GraphMaker:
         for end in (source, target):
             if end not in self.nodes:
                 self.node(end)
@@ -49,8 +60,9 @@ class GraphMaker:
                 target=target,
                 relation=relation,
                 refs=list(refs),
-                basis="inferred" if rationale else "stated",
+                basis=basis or ("inferred" if rationale else "stated"),
                 rationale=rationale,
+                external_source=external_source,
                 attributes=attributes,
             )
         )

@@ -1,96 +1,118 @@
-"""The Markdown briefing: figures, consensus, gaps, overlaps, each line citing the report."""
+"""The briefing for a director: the report's story first, every claim cited, nothing cut, no zeros."""
 
 import re
 
 import networkx as nx
 
-from graph.analysis.briefing import briefing_markdown, cite, escape
+from graph.analysis.briefing import MAX_WORDS, briefing, briefing_markdown, cite, escape, words
+from graph.picture.briefing_page import briefing_html
+
+_CITED = re.compile(r"\((?:\d[\d.]*|Appendix 1|Cover)(?:; (?:\d[\d.]*|Appendix 1|Cover))*\)$")
 
 
-def _section(text: str, heading: str) -> list[str]:
-    lines = text.splitlines()
-    start = lines.index(heading) + 1
-    end = next((i for i in range(start, len(lines)) if lines[i].startswith("#")), len(lines))
-    return [line for line in lines[start:end] if line]
+def _claims(text: str) -> list[str]:
+    """Every line that says something: bullets, paragraphs and quotations (not headings, tables or the note)."""
+    return [line for line in text.splitlines() if line.strip() and not line.startswith(("#", "|", "_"))]
 
 
-def test_headline_figures(appendix):
-    text = briefing_markdown(appendix)
-    figures = _section(text, "## Headline figures")
-    assert figures[1] == "- **4** strands of engagement, 3 of them columns of Appendix 1. (2; 5; Appendix 1)"
-    assert figures[2].startswith("- **6** topics in **3** themes (frontline 2, organisation 2, system 2); 7 ticks")
-    assert "1 'Not priority'" in figures[2]
-    assert (
-        figures[3]
-        == "- **2** barriers to evidence-informed change, 1 of them addressed by something in the graph. (6.1)"
-    )
+def test_the_shipped_briefing_is_short_enough_for_a_director(report_graph):
+    text = briefing_markdown(report_graph)
+    assert words(text) <= MAX_WORDS
 
 
-def test_consensus_table(appendix):
-    table = _section(briefing_markdown(appendix), "## Topics most strands raised")
-    assert table[0] == "| Topic | Level | Theme | Strands | Raised by | Report |"
-    assert table[2] == (
-        "| Recruitment, retention and resilience | System | Supportive system | 2 "
-        "| CYP panel (reduce turnover), Practice insights | (Appendix 1) |"
-    )
-    assert len(table) == 2 + 5  # the five topics with a tick; Standards of evidence has none
-
-
-def test_gaps_by_kind_with_references(appendix):
-    text = briefing_markdown(appendix)
-    assert _section(text, "### Topics no strand raised (1)") == [
-        "_1 topic has no tick in Appendix 1. This is what the report prints, not missing data. "
-        "To fill: Nothing to add from the report. Ask the room whether these matter._",
-        "- **Standards of evidence** (organisation; Staff): No strand raised it (no tick in Appendix 1). (Appendix 1)",
-    ]
-    assert _section(text, "### Barriers nothing addresses (1)")[1:] == [
-        "- **Interest**: No message, initiative, organisation or stage of the evidence cycle addresses it. (6.1)"
+def test_it_leads_with_the_report_story_in_order(report_graph):
+    headings = [b["text"] for b in briefing(report_graph) if b["kind"] == "heading" and b["level"] == 2]
+    assert headings == [
+        "In short",
+        "Who was heard",
+        "What they want from the Centre",
+        "The five barriers to using evidence",
+        "Gaps",
+        "What the knowledge graph adds",
+        "Next steps",
     ]
 
 
-def test_top_limits_every_list(appendix):
-    text = briefing_markdown(appendix, top=1)
-    table = _section(text, "## Topics most strands raised")
-    assert len(table) == 2 + 1
-    unaddressed = next(line for line in text.splitlines() if line.startswith("### Topics raised that no"))
-    assert _section(text, unaddressed)[-1].startswith("- … and ")
+def test_the_totals_of_who_was_heard_are_there(report_graph):
+    text = briefing_markdown(report_graph)
+    for said in (
+        "Nearly 300 stakeholders across the sector",
+        "64 local areas",
+        "62 local authorities",
+        "850 people",
+        "137 frontline practitioners and managers",
+        "25 children, young people and family members",
+    ):
+        assert said in text
 
 
-def test_strands_that_raised_the_same_topics_are_agreement(appendix):
-    lines = _section(briefing_markdown(appendix), "### Agreement: strands that raised the same topics")
-    assert lines[1] == (
-        "- **CYP panel** and **Practice insights** (moderate): Both raised 2 of the same topics: "
-        "Recruitment, retention and resilience, Voice of the child. Only Practice insights: Life story work, "
-        "Models of supervision. (Appendix 1)"
-    )
+def test_at_least_three_quotations_with_who_said_them(report_graph):
+    quotes = [b for b in briefing(report_graph) if b["kind"] == "quote"]
+    assert len(quotes) >= 3 and all(q["by"] and q["refs"] for q in quotes)
+    text = briefing_markdown(report_graph)
+    assert "> “Good practice travels with nuance - you cannot simply 'cut and paste' from one place to another”" in text
 
 
-def test_no_strong_duplication_is_said_with_what_to_add(appendix):
-    lines = _section(briefing_markdown(appendix), "### Possible duplication: organisations doing the same work")
-    assert lines[0].startswith("No strong overlap between organisations (0 strong, 0 moderate, 0 weak).")
-    assert lines[1].startswith("_To find duplication, add what each of these organisations does")
+def test_the_five_barriers_with_the_report_definitions(report_graph):
+    (table,) = [b for b in briefing(report_graph) if b["kind"] == "table"]
+    assert [row[0] for row in table["rows"]] == ["Existence", "Relevance", "Access", "Interest", "Conditions"]
+    assert table["rows"][0][1] == "There is a lack of evidence to support many areas of practice."
 
 
-def test_labels_cannot_break_tables_or_lists(make):
-    # a topic whose label holds markdown: | * [ ] < >
-    m = make().node("strand:s", "Event *Leeds*").node("topic:t", "Trauma | abuse [<b>x</b>]", level="frontline")
-    text = briefing_markdown(m.edge("strand:s", "raised", "topic:t").graph())
-    row = _section(text, "## Topics most strands raised")[2]
-    assert row.startswith("| Trauma \\| abuse \\[\\<b\\>x\\</b\\>\\] | Frontline |")
-    assert len(re.findall(r"(?<!\\)\|", row)) == 7  # six columns, whatever the label
-    assert "Event \\*Leeds\\*" in row
+def test_the_gaps_name_the_wave_1_topic_no_strand_raised(report_graph):
+    text = briefing_markdown(report_graph)
+    assert "No strand raised “Preventing entry to care”" in text
+    assert "“Safely preventing children from entering care”" in text
 
 
-def test_briefing_of_an_empty_graph():
+def test_the_next_steps_of_section_7(report_graph):
+    text = briefing_markdown(report_graph).split("## Next steps", 1)[1]
+    assert "Continue to engage with the sector in the next phase of development (July 2018 to March 2019). (7)" in text
+    assert "- Work with the selected partner sites. (7)" in text
+    assert "- An ongoing programme of visits and meetings. (7)" in text
+
+
+def test_duplication_is_said_with_its_test_and_what_rests_outside_the_report(report_graph):
+    text = briefing_markdown(report_graph)
+    assert "none shares more than chance explains on what the report states" in text
+    assert "Frontline and Step Up" in text and "comes from outside the report" in text
+
+
+def test_every_claim_cites_the_report(report_graph):
+    for line in _claims(briefing_markdown(report_graph)):
+        assert _CITED.search(line.rstrip()), line
+
+
+def test_no_cut_text_no_zero_counts_no_graph_jargon(report_graph):
+    text = briefing_markdown(report_graph)
+    assert "…" not in text and "..." not in text
+    assert not re.search(r"(?<![\d.])0 (?!\d)", text)
+    assert not re.search(r"\b(nodes?|edges?|degree|centrality|modularity|bipartite)\b", text, re.I)
+    # every topic it names is whole: its label as the report prints it
+    for label in re.findall(r"“([^”]+)”", text):
+        assert not label.endswith(("…", "...")), label
+
+
+def test_the_web_page_to_print_says_the_same_and_runs_nothing(report_graph):
+    page = briefing_html(report_graph)
+    assert page.startswith("<!DOCTYPE html>") and "@page" in page
+    assert "<script" not in page and "src=" not in page and "href=" not in page  # nothing runs, nothing fetched
+    assert "<th scope='col'>Barrier</th>" in page and page.count("<blockquote>") >= 3
+    assert "Nearly 300 stakeholders across the sector" in page
+
+
+def test_text_from_the_data_is_escaped(make):
+    g = make().node("quote:q", "<img src=x onerror=alert(1)> | *bold*", attribution="A | B", refs=["1"]).graph()
+    assert "> “<img" not in briefing_markdown(g)
+    assert "<img" not in briefing_html(g) and "&lt;img" in briefing_html(g)
+
+
+def test_an_empty_graph_gives_a_short_honest_briefing():
     text = briefing_markdown(nx.MultiDiGraph())
-    assert "- **0** things and **0** links in the graph" in text
-    assert "No strand raised any topic." in text
-    assert "No strong agreement between strands (0 strong, 0 moderate, 0 weak)." in text
-    assert text.endswith("\n")
+    assert text.startswith("# What the sector told the What Works Centre")
+    assert not re.search(r"(?<![\d.])0 (?!\d)", text)
 
 
 def test_cite_and_escape():
-    assert cite(["Appendix 1 / System", "6.1", "2", "Appendix 1 / Frontline"]) == "(2; 6.1; Appendix 1)"
-    assert cite([]) == ""
-    assert cite(["1", "2", "3", "4", "5"]) == "(1; 2; 3; 4; …)"
-    assert escape("A_b *c*\nd") == "A\\_b \\*c\\* d"
+    assert cite(["Appendix 1 / Frontline", "3.3", "3.10", "3.3"]) == "(3.3; 3.10; Appendix 1)"
+    assert escape("a | b *c*") == "a \\| b \\*c\\*"

@@ -68,7 +68,7 @@ def test_a_community_without_topics_is_named_by_its_types_and_centre(make):
     for strand in ("s1", "s2", "s3"):
         m.edge("organisation:centre", "runs", f"strand:{strand}")
     g = m.edge("organisation:centre", "funds", "initiative:i").graph()
-    assert community_name(g, list(g)) == "Strands and initiatives around What Works Centre"
+    assert community_name(g, list(g)) == "Strands and initiatives about What Works Centre"
 
 
 def test_mixed_levels_are_just_topics(make):
@@ -90,8 +90,8 @@ def test_names_two_communities_share_are_told_apart(make):
     g = m.graph()
     names = unique_names(g, [["topic:trauma", "strand:coventry"], ["topic:neglect", "strand:leeds"]])
     assert names == [
-        "Frontline topics: types of abuse (around Trauma)",
-        "Frontline topics: types of abuse (around leeds)",
+        "Frontline topics: types of abuse (about Trauma)",
+        "Frontline topics: types of abuse (about leeds)",
     ]
 
 

@@ -202,8 +202,8 @@ def test_structural_gap_between_communities_that_do_not_touch(make):
     assert [b["id"] for b in first["bridges"]] == ["organisation:b0", "organisation:c0"]
     assert "share 0 direct links" in first["reason"] and "nothing links to both" in first["reason"]
     assert first["bridges"][0]["reason"] == (
-        "the member of 'Organisations around b4' most linked outside it (1 link): "
-        "a link from it to 'Organisations around c4' would join them"
+        "the member of 'Organisations about b4' most linked outside it (1 link): "
+        "a link from it to 'Organisations about c4' would join them"
     )
     assert first["refs"] == ["2"]
 
@@ -212,7 +212,7 @@ def test_structural_gap_names_nodes_linked_to_both(make):
     # cliques a, b, c of 5; h linked to b0, c0 and a0 (h joins b's community); a1 - b1 ; a2 - c1
     g = _cliques(make, {"a": 5, "b": 5, "c": 5}, [("h", "b0"), ("h", "c0"), ("h", "a0"), ("a1", "b1"), ("a2", "c1")])
     first = structural_gaps(g)[0]
-    assert [c["label"] for c in first["communities"]] == ["Organisations around b0", "Organisations around c4"]
+    assert [c["label"] for c in first["communities"]] == ["Organisations about b0", "Organisations about c4"]
     assert "organisation:h" in first["communities"][0]["members"]
     assert first["links"] == 1
     assert [b["id"] for b in first["bridges"]] == ["organisation:c0", "organisation:h"]
@@ -222,7 +222,7 @@ def test_structural_gap_names_nodes_linked_to_both(make):
         "type": "organisation",
         "links_to_a": 1,
         "links_to_b": 1,
-        "reason": "already linked to 1 in 'Organisations around b0' and 1 in 'Organisations around c4'",
+        "reason": "h co-ordinates with b0 (inferred, 2: r); and h co-ordinates with c0 (inferred, 2: r)",
     }
     assert "c0, h already link to both" in first["reason"]
 

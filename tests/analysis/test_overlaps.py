@@ -49,18 +49,39 @@ def test_sharing_a_hub_scores_below_sharing_specific_things(make):
     found = {(p["a"]["id"], p["b"]["id"]): p for p in result["pairs"]}
     hub, specific = found[("initiative:a", "initiative:b")], found[("initiative:x", "initiative:y")]
     assert hub["score"] < specific["score"]
-    assert (hub["strength"], specific["strength"]) == ("weak", "moderate")
+    assert (hub["strength"], specific["strength"]) == ("weak", "weak")  # inferred links: never moderate
     assert result["pairs"][0] is specific
     assert [s["done_by"] for s in hub["shared"]] == [6, 6]
 
 
-def test_strength_strong_needs_three_specific_things(make):
-    # a, b -> t1, t2, t3 (nobody else)
-    g = _doing(_doing(make(), "initiative:a", "t1", "t2", "t3"), "initiative:b", "t1", "t2", "t3").graph()
-    (pair,) = overlaps(g, "initiative")["pairs"]
-    assert (pair["strength"], pair["specific"]) == ("strong", 3)
+def test_two_bodies_alone_cannot_be_told_from_chance(make):
+    # a, b -stated-> t1, t2, t3 (nobody else): with no other bodies, sharing is what chance gives
+    m = make()
+    for doer in "ab":
+        for t in ("t1", "t2", "t3"):
+            m.edge(f"initiative:{doer}", "works_on", f"topic:{t}")
+    result = overlaps(m.graph(), "initiative")
+    (pair,) = result["pairs"]
+    assert (pair["strength"], pair["specific"], pair["significant"]) == ("weak", 3, False)
+    assert pair["rests_on"] == {"stated": 3} and pair["p_value"] == 1.0
     assert pair["reason"] == "Both work on 3 of the same topics: t1, t2, t3"
     assert pair["differs"] == "Nothing recorded sets them apart."
+    assert result["summary"].startswith("No pair of initiatives shares more than chance explains")
+
+
+def test_a_pair_resting_on_outside_knowledge_says_so(make):
+    # a, b -mentions- topic u (stated) ; a, b -works_on (external)-> t
+    m = make()
+    for doer in "ab":
+        m.edge("topic:u", "mentions", f"initiative:{doer}")
+        m.edge(
+            f"initiative:{doer}", "works_on", "topic:t", rationale="outside", basis="external", external_source="A page"
+        )
+    (pair,) = overlaps(m.graph(), "initiative")["pairs"]
+    assert pair["strength"] == "weak" and pair["rests_on"] == {"external": 1, "stated": 1}
+    assert "t (outside the report)" in pair["reason"]
+    assert "1 of the 2 shared things rests on links from outside the report" in pair["caveat"]
+    assert {e["mark"] for e in pair["evidence"]} == {"", "(outside the report)"}
 
 
 def test_what_differs_and_the_evidence_behind_a_finding(make):
@@ -84,7 +105,7 @@ def test_being_named_by_the_same_topic_counts_as_what_they_do(make):
     m = _doing(_doing(make(), "initiative:a", "t"), "initiative:b", "t")
     m.edge("topic:u", "mentions", "initiative:a").edge("topic:u", "mentions", "initiative:b")
     (pair,) = overlaps(m.graph(), "initiative")["pairs"]
-    assert pair["reason"] == "Both work on the same topic: t; The same topic mentions both: u"
+    assert pair["reason"] == "Both work on the same topic: t (inferred); The same topic mentions both: u"
 
 
 def test_a_topic_listed_twice_is_one_shared_thing(make):
@@ -107,8 +128,9 @@ def test_parts_of_one_programme_are_left_out_unless_asked(make):
 def test_no_strong_overlap_is_said_with_what_to_add(make):
     g = _doing(_doing(make(), "organisation:a", "t"), "organisation:b", "t").graph()
     result = overlaps(g, "organisation")
-    assert result["summary"].startswith("No strong overlap between organisations (0 strong, 0 moderate, 0 weak).")
-    assert "the topics or themes it works on" in result["to_add"]
+    assert result["summary"].startswith("No pair of organisations shares more than chance explains")
+    assert " 0 " not in result["summary"]  # no counts of zero
+    assert "the topics or" in result["to_add"] and "themes each works on" in result["to_add"]
 
 
 def test_strands_raising_the_same_topics_are_agreement(make):

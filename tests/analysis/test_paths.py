@@ -35,6 +35,8 @@ def test_explanation_keeps_the_true_direction(abuse):
                 "relation": "raised",
                 "verb": "raised",
                 "basis": "stated",
+                "mark": "",
+                "external_source": None,
             },
             {
                 "source": "topic:trauma",
@@ -42,6 +44,8 @@ def test_explanation_keeps_the_true_direction(abuse):
                 "relation": "in_theme",
                 "verb": "is in the theme",
                 "basis": "stated",
+                "mark": "",
+                "external_source": None,
             },
         ]
     ]
@@ -210,3 +214,40 @@ def test_long_labels_are_shortened_in_the_sentences(make):
     g = make().node("strand:s", "Event London").node("topic:t", long).edge("strand:s", "raised", "topic:t").graph()
     found = shortest_paths(g, "strand:s", "topic:t")
     assert found["explanation"].splitlines()[1] == "1. Event London raised Models of supervision."
+
+
+def _hub_and_route(make):
+    # a -> centre <- b (2 steps through a hub the 8 others also reach) ; a -> t1 -> t2 <- b (3 specific steps)
+    m = make().node("strand:a", "A").node("strand:b", "B")
+    m.node("organisation:centre", "What Works Centre for Children's Social Care")
+    m.edge("organisation:centre", "runs", "strand:a").edge("organisation:centre", "runs", "strand:b")
+    for i in range(8):
+        m.edge("organisation:centre", "runs", f"strand:other{i}")
+    m.edge("strand:a", "raised", "topic:t1").edge("strand:b", "raised", "topic:t2")
+    m.edge("topic:t1", "also_listed_as", "topic:t2")
+    return m.graph()
+
+
+def test_hubs_cost_more_than_specific_links(make):
+    found = shortest_paths(_hub_and_route(make), "strand:a", "strand:b", k=2)
+    first, second = ([n["id"] for n in p] for p in found["paths"])
+    assert first == ["strand:a", "topic:t1", "topic:t2", "strand:b"]  # 3 specific steps...
+    assert second == ["strand:a", "organisation:centre", "strand:b"]  # ...before 2 through the hub
+    assert found["explanation"].startswith("A and B are 2 steps apart.")
+
+
+def test_avoid_by_name_as_people_type_it(make):
+    graph = _hub_and_route(make)
+    found = shortest_paths(graph, "A", "B", k=3, avoid=["what works centre"])
+    assert found["avoided"] == [{"id": "organisation:centre", "label": "What Works Centre for Children's Social Care"}]
+    assert all("organisation:centre" not in [n["id"] for n in p] for p in found["paths"])
+    assert "without going through What Works Centre" in found["explanation"]
+
+
+def test_a_step_from_outside_the_report_or_a_file_is_marked(make):
+    m = make().node("strand:a", "A").node("topic:t", "T").node("theme:h", "H")
+    m.edge("strand:a", "raised", "topic:t", rationale="outside", basis="external", external_source="A page")
+    m.edge("topic:t", "in_theme", "theme:h", basis="imported")
+    found = shortest_paths(m.graph(), "A", "H", k=1)
+    assert found["explanation"].splitlines()[1] == "1. A raised T (outside the report). T is in the theme H (imported)."
+    assert found["steps"][0][0]["external_source"] == "A page"

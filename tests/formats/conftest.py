@@ -1,6 +1,7 @@
 """A small graph with the awkward cases in it.
 
-organisation:centre (+Centre) --runs--> initiative:guide <--funds-- (same pair, two relations)
+organisation:centre (+Centre) --runs--> initiative:guide <--funds (external)-- (same pair, two relations)
+initiative:guide has an external description (outside the report, with its source)
 strand:coventry --raised{qualifier}--> topic:trauma --in_theme--> theme:workforce
 strand:coventry --not_prioritised (inferred)--> topic:trauma-system   (same label as topic:trauma)
 strand:coventry --held_in--> place:coventry (unicode label)
@@ -49,7 +50,15 @@ def make_dataset() -> Dataset:
         Node(id="place:coventry", type="place", label=UNICODE_LABEL, refs=["2.1"]),
         Node(id="message:want", type="message", label=INJECTION, refs=["3"], attributes={"kind": "want", "count": 3}),
         Node(id="organisation:centre", type="organisation", label="+Centre", refs=["1"]),
-        Node(id="initiative:guide", type="initiative", label="-Practice guide @2024", refs=["6.2"]),
+        Node(
+            id="initiative:guide",
+            type="initiative",
+            label="-Practice guide @2024",
+            refs=["6.2"],
+            description="A guide published by the Centre",
+            basis="external",
+            external_source="The Centre's own website, 'Practice guides' page",
+        ),
     )
     edges = (
         Edge(
@@ -72,7 +81,15 @@ def make_dataset() -> Dataset:
         Edge(source="strand:coventry", target="place:coventry", relation="held_in", refs=["2.1"], basis="stated"),
         Edge(source="message:want", target="topic:trauma", relation="speaks_to", refs=["3.1", "3.2"], basis="stated"),
         Edge(source="organisation:centre", target="initiative:guide", relation="runs", refs=["6.2"], basis="stated"),
-        Edge(source="organisation:centre", target="initiative:guide", relation="funds", refs=["6.2"], basis="stated"),
+        Edge(
+            source="organisation:centre",
+            target="initiative:guide",
+            relation="funds",
+            refs=["6.2"],
+            basis="external",
+            rationale="The Centre paid for the guide",
+            external_source="Annual report 2019, page 4",
+        ),
     )
     return Dataset(nodes, edges)
 

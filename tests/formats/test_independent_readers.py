@@ -60,7 +60,7 @@ def _hex(colour: str) -> str:
 def test_gephi_lite_reads_every_gexf_colour_size_and_mirrored_position(tmp_path, shipped, read_with_node):
     graph, positions = shipped
     seen = read_with_node("gexf", _export(tmp_path, shipped, "gexf", ".gexf"))
-    assert len(seen["nodes"]) == graph.number_of_nodes() == 211
+    assert len(seen["nodes"]) == graph.number_of_nodes() == 225
     assert len(seen["edges"]) == graph.number_of_edges()
     sizes = node_sizes(graph)
     for node in seen["nodes"]:
@@ -176,4 +176,4 @@ def test_a_gexf_saved_again_by_gephi_lite_imports_back_unchanged(tmp_path, shipp
     resaved = read_with_node("gexf-resaved", _export(tmp_path, shipped, "gexf", ".gexf"))
     plan = plan_merge(load_dataset(DATA), parse_import(resaved.encode("utf-8"), "from-gephi-lite.gexf"))
     assert plan.problems == () and not plan.has_changes
-    assert len(plan.unchanged_nodes) == 211 and len(plan.unchanged_edges) == shipped[0].number_of_edges()
+    assert len(plan.unchanged_nodes) == 225 and len(plan.unchanged_edges) == shipped[0].number_of_edges()

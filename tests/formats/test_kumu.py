@@ -38,9 +38,9 @@ def _workbook(sheets: dict[str, list[list]]) -> bytes:
 def test_sheets_and_headers_are_what_kumu_imports(graph):
     sheets = _sheets(to_kumu_xlsx(graph))
     assert list(sheets) == ["Elements", "Connections"]
-    assert sheets["Elements"][0] == ("ID", "Label", "Type", "Description", "Tags", "Refs", "count", "kind", "level")
+    assert sheets["Elements"][0] == ("ID", "Label", "Type", "Description", "Tags", "Refs", "basis", "count", "external_source", "kind", "level")
     assert sheets["Connections"][0] == (
-        "ID", "From", "To", "Type", "Direction", "Description", "Tags", "Basis", "Refs", "Rationale", "qualifier",
+        "ID", "From", "To", "Type", "Direction", "Description", "Tags", "Basis", "Refs", "Rationale", "external_source", "qualifier",
     )  # fmt: skip
     assert len(sheets["Elements"]) == graph.number_of_nodes() + 1
     assert len(sheets["Connections"]) == graph.number_of_edges() + 1
@@ -65,7 +65,8 @@ def test_connection_rows_read_as_sentences_and_use_kumu_separators(graph):
     assert elements["topic:trauma"][4] == (
         "practice|trauma|type: topic|level: frontline|theme: Workforce|strand: Practitioner event, Coventry"
     )
-    assert elements["message:want"][6] == 3  # a number stays a number
+    assert elements["message:want"][6] == "stated"  # where the description comes from
+    assert elements["message:want"][7] == 3  # a number stays a number
 
 
 def test_formula_like_text_is_stored_as_text_never_as_a_formula(graph):
