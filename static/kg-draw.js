@@ -176,7 +176,7 @@
     _screenWidths() {
       const look = this._edgeStyle();
       if (!look.screen) return;
-      const scale = this.network.getScale();
+      const scale = this.network.getScale() / this._screenScale();
       const lit = this.highlight;
       for (const [id, edge] of Object.entries(this.network.body.edges)) {
         const info = this.edgeInfo.get(id);

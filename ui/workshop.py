@@ -31,7 +31,7 @@ PRESENT_CSS = """
 .st-key-kg-caption p { font-size: clamp(1rem, 2.5vh, 3.4rem); line-height: 1.32; color: #111111; margin: 0; }
 .st-key-kg-stepper button p { font-size: clamp(1rem, 2vh, 2.6rem); white-space: normal; }
 .st-key-kg-stepper p { font-size: clamp(1rem, 2vh, 2.6rem); line-height: 1.4; text-align: center; margin: 0 !important; }
-.st-key-kg-side button p { font-size: clamp(0.9rem, 1.7vh, 2.2rem); white-space: normal; }
+.st-key-kg-side button p, .st-key-kg-export button p { font-size: clamp(0.9rem, 1.7vh, 2.2rem); white-space: normal; }
 .st-key-kg-stepper [data-testid="stMarkdownContainer"], .st-key-kg-caption [data-testid="stMarkdownContainer"] {
   margin-bottom: 0 !important; }
 section.main, .stMain { overflow: hidden; }

@@ -71,6 +71,7 @@ _CSS = """
 .kg-key { display: flex; flex-wrap: wrap; gap: 0.15rem 1rem; margin: 0; padding: 0; list-style: none;
   font-size: 0.85rem; color: #111111; }
 .kg-presentation .kg-key { font-size: clamp(0.95rem, 2.1vh, 2.8rem); }
+.kg-presentation .kg-toolbar button, .kg-presentation .kg-status { font-size: clamp(0.85rem, 1.5vh, 2rem); }
 .kg-key li { display: flex; align-items: center; gap: 0.35rem; }
 .kg-key svg { width: 1.05em; height: 1.05em; flex: 0 0 auto; }
 div.vis-tooltip { position: absolute; visibility: hidden; padding: 0.4rem 0.55rem; white-space: pre-wrap;
