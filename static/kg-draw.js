@@ -493,7 +493,8 @@
         for (const c of candidates) {
           const r = { x: c.x, y: c.y, w: w, h: h };
           if (r.x < 1 || r.y < 1 || r.x + w > width - 1 || r.y + h > height - 1) continue;
-          if (taken(r)) continue;
+          // A faded label keeps a little further off, so the highlighted ones stand apart.
+          if (group === 6 ? taken({ x: r.x - 4, y: r.y - 3, w: w + 8, h: h + 6 }) : taken(r)) continue;
           take(r);
           placed.push({ id: id, text: lines.join("\n"), cut: cut, x: r.x, y: r.y, w: w, h: h, px: px, weight: weight,
             faded: group === 6, lead: c.lead ? { x: at.x, y: at.y } : null });
