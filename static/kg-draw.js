@@ -372,16 +372,21 @@
       return Math.max(1, Math.min(window.innerWidth / 1920, window.innerHeight / 1080));
     }
 
-    /** A node's name as drawn at this font: up to three lines, wider lines for a long name. */
+    /** A node's name as drawn at this font: up to three lines, wider lines for a long name.
+     * Returns the shapes it may take, best first: the narrowest whole one, then wider whole ones
+     * with fewer lines (tried where the first does not fit); or the one shortened shape. */
     _wrapped(ctx, info, font, px) {
       let found = info.wrapped.get(font);
       if (!found) {
         const rules = this.baseOptions.kg.labels;
         const width = px * (rules.line_em || 11.5);
+        found = [];
+        let last = null;
         for (const times of WIDTHS) {
-          found = wrap(ctx, info.text, width * times, MOST_LINES);
-          if (!found.cut) break;
+          last = wrap(ctx, info.text, width * times, MOST_LINES);
+          if (!last.cut && (!found.length || last.lines.length < found[found.length - 1].lines.length)) found.push(last);
         }
+        if (!found.length) found.push(last);
         info.wrapped.set(font, found);
       }
       return found;
@@ -512,13 +517,18 @@
         const px = Math.round(this._px(info.style.font + (group === 0 ? 2 : 0)) * 10) / 10;
         const weight = group === 0 ? "bold " : "";
         ctx.font = weight + px + "px " + rules.font;
-        const wrapped = this._wrapped(ctx, info, weight + px + "px " + rules.font, px);
+        const shapes = this._wrapped(ctx, info, weight + px + "px " + rules.font, px), wrapped = shapes[0];
         // On a laptop, a wide view of many nodes gives the rest one line each; the structure,
         // the highlight and a closer view get every line (the tooltip has the whole name).
         const brief = !this.settings.presentation && group > 4 && info.style.tier > 1 && scale < 0.9
           && this.info.size > 80 && wrapped.lines.length > 1;
-        const lines = brief ? [shortened(wrapped.lines[0])] : wrapped.lines;
-        if (!place(id, at, lines, brief || wrapped.cut, group, px, weight)) missed.push({ id, at, group, px, weight });
+        let done = brief ? place(id, at, [shortened(wrapped.lines[0])], true, group, px, weight)
+          : place(id, at, wrapped.lines, wrapped.cut, group, px, weight);
+        // Where the usual shape finds no room, a whole name may still fit on fewer, wider lines.
+        if (!done && !brief && (this.settings.presentation || group <= 3)) {
+          done = shapes.slice(1).some((shape) => place(id, at, shape.lines, shape.cut, group, px, weight));
+        }
+        if (!done) missed.push({ id, at, group, px, weight });
       }
       if (this.settings.presentation) {
         // On a projector a name is shortened only where it would otherwise go unlabelled, and

@@ -199,13 +199,23 @@ def graph() -> nx.MultiDiGraph:
     return build_graph(load_dataset(DATA_DIR))
 
 
+_STATE = """() => { const d = window.kgDrawings && window.kgDrawings.graph;
+    if (!d || !window.kgLabels || !window.kgLabels.graph || d.animating) return null;
+    const r = d.container.getBoundingClientRect(), at = d.network.getViewPosition();
+    return [r.width, r.height, d.network.getScale(), at.x, at.y, d.info.size].map((v) => v.toFixed(2)).join(); }"""
+
+
 def _settle(page) -> None:
-    page.wait_for_function(
-        """() => { const d = window.kgDrawings && window.kgDrawings.graph;
-            return Boolean(d && window.kgLabels && window.kgLabels.graph && !d.animating); }""",
-        timeout=60000,
-    )
-    page.wait_for_timeout(500)
+    """Wait until the drawing has stopped moving: the page's layout (the caption, the drawing's
+    height) and the view framed in it are the same twice in a row, 400 ms apart."""
+    page.wait_for_function(f"() => Boolean(({_STATE})())", timeout=60000)
+    before, deadline = None, 40
+    while deadline:
+        page.wait_for_timeout(400)
+        now = page.evaluate(_STATE)
+        if now is not None and now == before:
+            return
+        before, deadline = now, deadline - 1
 
 
 def test_every_scene_fits_and_reads_on_every_projector(browser, streamlit_server, graph, artifacts):
