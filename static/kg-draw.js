@@ -375,19 +375,21 @@
     /** A node's name as drawn at this font: up to three lines, wider lines for a long name.
      * Returns the shapes it may take, best first: the narrowest whole one, then wider whole ones
      * with fewer lines (tried where the first does not fit); or the one shortened shape. */
-    _wrapped(ctx, info, font, px) {
-      let found = info.wrapped.get(font);
+    _wrapped(ctx, info, font, px, room) {
+      const key = font + "|" + Math.round(room);
+      let found = info.wrapped.get(key);
       if (!found) {
         const rules = this.baseOptions.kg.labels;
         const width = px * (rules.line_em || 11.5);
         found = [];
         let last = null;
         for (const times of WIDTHS) {
-          last = wrap(ctx, info.text, width * times, MOST_LINES);
+          // no line wider than most of the pane: a small window keeps room around a long name
+          last = wrap(ctx, info.text, Math.max(width, Math.min(width * times, room)), MOST_LINES);
           if (!last.cut && (!found.length || last.lines.length < found[found.length - 1].lines.length)) found.push(last);
         }
         if (!found.length) found.push(last);
-        info.wrapped.set(font, found);
+        info.wrapped.set(key, found);
       }
       return found;
     }
@@ -517,7 +519,8 @@
         const px = Math.round(this._px(info.style.font + (group === 0 ? 2 : 0)) * 10) / 10;
         const weight = group === 0 ? "bold " : "";
         ctx.font = weight + px + "px " + rules.font;
-        const shapes = this._wrapped(ctx, info, weight + px + "px " + rules.font, px), wrapped = shapes[0];
+        const shapes = this._wrapped(ctx, info, weight + px + "px " + rules.font, px, 0.6 * width);
+        const wrapped = shapes[0];
         // On a laptop, a wide view of many nodes gives the rest one line each; the structure,
         // the highlight and a closer view get every line (the tooltip has the whole name).
         const brief = !this.settings.presentation && group > 4 && info.style.tier > 1 && scale < 0.9
@@ -535,7 +538,9 @@
         // then in at most one label in ten: a scene of shortened names cannot be read.
         let cut = placed.filter((label) => label.cut).length;
         for (const m of missed) {
-          if (cut + 1 > 0.1 * (placed.length + 1)) break;
+          // the selection and its neighbours must be read, shortened if need be (the caption
+          // carries the selection's whole name)
+          if (m.group > 2 && cut + 1 > 0.1 * (placed.length + 1)) continue;
           ctx.font = m.weight + m.px + "px " + rules.font;
           const whole = wrap(ctx, this.info.get(m.id).text, m.px * (rules.line_em || 11.5), MOST_LINES).lines;
           for (const most of [2, 1]) {

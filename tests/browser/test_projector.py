@@ -127,8 +127,9 @@ def _whole(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def check_scene(seen: dict, graph: nx.MultiDiGraph) -> tuple[dict, list[str]]:
-    """What a scene measured (for the printout) and what is wrong with it."""
+def check_scene(seen: dict, graph: nx.MultiDiGraph, *, selected: bool = False) -> tuple[dict, list[str]]:
+    """What a scene measured (for the printout) and what is wrong with it. After a click on a
+    node (``selected``) the drawing zooms to it and its neighbours: those must be in the window."""
     window, problems = seen["window"], []
     overflow = seen["overflow"]
     if max(overflow.values()) > 1:
@@ -142,9 +143,14 @@ def check_scene(seen: dict, graph: nx.MultiDiGraph) -> tuple[dict, list[str]]:
     names = {b["text"] for b in seen["buttons"]}
     if not {"◀ Previous", "Next ▶", "Leave presentation"} <= {n.replace("\n", " ") for n in names}:
         problems.append(f"the stepper shows {sorted(names)}")
+    must = set(nx.all_neighbors(graph, seen["focus"])) | {seen["focus"]} if selected else None
     out_of_window = [
-        n["id"] for n in seen["nodes"] if not (0 <= n["x"] <= window["width"] and 0 <= n["y"] <= window["height"])
+        n["id"]
+        for n in seen["nodes"]
+        if not (0 <= n["x"] <= window["width"] and 0 <= n["y"] <= window["height"]) and (must is None or n["id"] in must)
     ]
+    if selected:
+        seen = {**seen, "outside": [n for n in seen["outside"] if n in must]}
     if out_of_window or seen["outside"]:
         problems.append(f"nodes outside the window: {out_of_window}, outside the drawing: {seen['outside']}")
     labels = seen["labels"]
@@ -152,6 +158,7 @@ def check_scene(seen: dict, graph: nx.MultiDiGraph) -> tuple[dict, list[str]]:
         label["id"]
         for label in labels
         if not _whole(label["text"]).startswith(_whole(str(graph.nodes[label["id"]].get("label") or label["id"])))
+        and not (selected and label["id"] == seen["focus"])  # the caption shows the selection whole
     ]
     if len(cut) > MOST_CUT * len(labels):
         problems.append(f"{len(cut)} of {len(labels)} labels shortened: {cut}")
@@ -186,9 +193,9 @@ def check_scene(seen: dict, graph: nx.MultiDiGraph) -> tuple[dict, list[str]]:
         "labels": len(labels),
         "unlabelled": len(drawn - labelled),
         "cut": len(cut),
-        "link_px": min((link["px"] for link in links), default=None),
-        "lit_px": min(lit, default=None),
-        "contrast": min(contrasts, default=None),
+        "link_px": round(min((link["px"] for link in links), default=0), 1),
+        "lit_px": round(min(lit, default=0), 1),
+        "contrast": round(min(contrasts, default=0), 1),
         "drawing_px": round(seen["parts"]["drawing"]["bottom"] - seen["parts"]["drawing"]["top"]),
     }
     return measured, problems
@@ -251,3 +258,31 @@ def test_every_scene_fits_and_reads_on_every_projector(browser, streamlit_server
             problems += [f"{name} scene {index}: {problem}" for problem in wrong]
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_a_selected_quotation_is_shown_whole_beside_a_scene_that_still_fits(
+    browser, streamlit_server, graph, node_point, artifacts
+):
+    """The smallest window of the tour (1366x768 at 150 %): click the longest quotation of the
+    scene of what stakeholders want; the caption shows it whole, and the page still fits."""
+    scenes = load_scenes(DATA_DIR)
+    index = next(i for i, scene in enumerate(scenes) if set(scene.view.types) >= {"quote", "message"})
+    quote = max(apply_view(graph, scenes[index].view).nodes, key=lambda n: len(str(graph.nodes[n]["label"])))
+    whole = " ".join(str(graph.nodes[quote]["label"]).split())
+    context = browser.new_context(viewport={"width": 911, "height": 512}, device_scale_factor=1.5)
+    page = context.new_page()
+    page.goto(streamlit_server(script="app.py") + f"/?present=true&scene={scenes[index].id}")
+    page.get_by_role("heading", name=scenes[index].title).wait_for(timeout=60000)
+    _settle(page)
+    page.mouse.click(*node_point(page, page.main_frame, quote))
+    caption = page.locator(".st-key-kg-caption")
+    caption.get_by_text(whole, exact=False).wait_for(timeout=30000)
+    page.mouse.move(2, 2)  # away from the node: its tooltip would cover the drawing
+    _settle(page)
+    seen = page.evaluate(_MEASURE)
+    page.screenshot(path=artifacts / "projector-1366x768-zoom150-selected-quote.png")
+    measured, problems = check_scene(seen, graph, selected=True)
+    print(f"selected {quote} ({len(whole)} characters): {measured}")
+    assert seen["focus"] == quote
+    assert problems == []
+    context.close()
