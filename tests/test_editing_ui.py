@@ -366,7 +366,6 @@ def test_a_full_disk_is_reported_beside_the_form_and_nothing_lands(monkeypatch, 
     import errno
     import os
 
-    from graph.data import store
 
     at = _editor(monkeypatch)
     before = files(data_copy)

@@ -58,7 +58,9 @@ def gaps_panel(graph, folder: str, version: str) -> None:
     if view.gap in values:
         item = items[values.index(view.gap)]
         row = rows[values.index(view.gap)]
-        st.markdown(f"**{E(row['gap'])}**: {E(item['reason'])}" + (f" *Report: {E(row['report'])}.*" if row["report"] else ""))
+        st.markdown(
+            f"**{E(row['gap'])}**: {E(item['reason'])}" + (f" *Report: {E(row['report'])}.*" if row["report"] else "")
+        )
         if item.get("bridges"):
             st.markdown("**Bridge candidates**")
             st.markdown("\n".join(f"- **{E(b['label'])}**: {E(b['reason'])}" for b in item["bridges"]))

@@ -147,7 +147,8 @@ def check_scene(seen: dict, graph: nx.MultiDiGraph, *, selected: bool = False) -
     out_of_window = [
         n["id"]
         for n in seen["nodes"]
-        if not (0 <= n["x"] <= window["width"] and 0 <= n["y"] <= window["height"]) and (must is None or n["id"] in must)
+        if not (0 <= n["x"] <= window["width"] and 0 <= n["y"] <= window["height"])
+        and (must is None or n["id"] in must)
     ]
     if selected:
         seen = {**seen, "outside": [n for n in seen["outside"] if n in must]}
@@ -172,7 +173,9 @@ def check_scene(seen: dict, graph: nx.MultiDiGraph, *, selected: bool = False) -
     links = seen["links"]
     thin = [link["id"] for link in links if link["px"] < LINK_PX - 0.01]
     faint = [
-        link["id"] for link in links if not link["faded"] and contrast(link["colour"], seen["background"]) < LINK_CONTRAST
+        link["id"]
+        for link in links
+        if not link["faded"] and contrast(link["colour"], seen["background"]) < LINK_CONTRAST
     ]
     if thin or faint:
         problems.append(f"links thinner than {LINK_PX} px: {thin[:5]}; under {LINK_CONTRAST}:1: {faint[:5]}")
