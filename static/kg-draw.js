@@ -31,6 +31,38 @@
   function reach(shape) { return REACH[shape] || [1.0, 1.0]; }
 
   const PAD_X = 3, PAD_Y = 1, GAP = 3, LINE = 1.18;
+  const MOST_LINES = 3;  // a name wraps to three lines before it is shortened
+  // A long name may take wider lines, up to about 64 characters: the measure of a line of prose.
+  const WIDTHS = [1, 1.3, 1.6, 2.2, 3.1];
+
+  /** A line that stops short: its trailing punctuation dropped, and "…". */
+  function shortened(line) { return line.replace(/[\s,.;:…–-]+$/, "") + "…"; }
+
+  /** `text` in at most `most` lines no wider than `width` pixels (words kept whole); a name
+   * that needs more is cut at the end of its last line, with "…". */
+  function wrap(ctx, text, width, most) {
+    const words = text.split(/\s+/).filter(Boolean);
+    const lines = [];
+    let line = "", used = 0;
+    for (; used < words.length; used++) {
+      const next = line ? line + " " + words[used] : words[used];
+      if (line && ctx.measureText(next).width > width) {
+        lines.push(line);
+        line = words[used];
+        if (lines.length === most) break;
+      } else line = next;
+    }
+    if (lines.length < most) {
+      if (line) lines.push(line);
+      return { lines: lines, cut: false };
+    }
+    let last = lines[most - 1].replace(/[\s,.;:…–-]+$/, "");
+    while (last.includes(" ") && ctx.measureText(last + "…").width > width) {
+      last = last.slice(0, last.lastIndexOf(" ")).replace(/[\s,.;:…–-]+$/, "");
+    }
+    lines[most - 1] = last + "…";
+    return { lines: lines, cut: true };
+  }
 
   class Drawing {
     constructor(container, vis, payload, settings) {
@@ -47,6 +79,7 @@
       this.nodes.add(this._visNodes(payload.nodes));
       this.edges.add(this._visEdges(payload.edges));
       this.network = new vis.Network(container, { nodes: this.nodes, edges: this.edges }, this._options());
+      this.network.on("beforeDrawing", () => this._screenWidths());
       this.network.on("afterDrawing", (ctx) => this._drawLabels(ctx));
       this.network.on("click", (params) => {
         const id = params.nodes.length ? String(params.nodes[0]) : null;
@@ -74,8 +107,11 @@
       this.neighbours = new Map();
       for (const node of payload.nodes) {
         const style = this.styles[node.type] || this.styles.other;
-        this.info.set(node.id, { label: node.label || "", type: node.type, style: style, size: node.size || style.size,
-          rank: node.rank || 0, lines: (node.label || "").split("\n") });
+        // `text` is the whole name (wrapped here to the room there is); older payloads only
+        // carry `label`, already cut to two lines.
+        const text = node.text !== undefined ? node.text : (node.label || "").split("\n").join(" ");
+        this.info.set(node.id, { label: node.label || "", text: text, type: node.type, style: style,
+          size: node.size || style.size, rank: node.rank || 0, lines: (node.label || "").split("\n"), wrapped: new Map() });
         this.neighbours.set(node.id, new Set());
       }
       this.edgeInfo = new Map();
@@ -90,6 +126,8 @@
     }
 
     _visNodes(nodes) {
+      this.home = new Map(nodes.map((node) => [node.id, { x: node.x, y: node.y }]));
+      this.stretched = "1,1";
       return nodes.map((node) => {
         const item = { id: node.id, x: node.x, y: node.y, title: node.title };
         const info = this.info.get(node.id);
@@ -98,16 +136,54 @@
       });
     }
 
+    /** The edge colours and widths in use: a projector's (darker, and a width in screen
+     * pixels at any zoom) or a laptop's. */
+    _edgeStyle() {
+      const kg = this.baseOptions.kg;
+      return this.settings.presentation && kg.presentation_edges ? kg.presentation_edges
+        : { edge: kg.edge, faint_edge: kg.faint_edge, lit_edge: kg.lit_edge, faded_edge: kg.faded_edge,
+          width: 1, lit_width: 2, screen: false };
+    }
+
     _edgeLook(edge) {
-      const lit = this.highlight;
+      const lit = this.highlight, look = this._edgeStyle();
       const any = lit.nodes.size > 0 || lit.focus;
-      let colour = edge.faint ? this.baseOptions.kg.faint_edge : this.baseOptions.kg.edge;
-      let width = 1;
+      let colour = edge.faint ? look.faint_edge : look.edge;
+      let width = look.width;
       if (any) {
-        if (lit.edges.has(edge.id)) { colour = this.baseOptions.kg.lit_edge; width = 2; }
-        else colour = this.baseOptions.kg.faded_edge;
+        if (lit.edges.has(edge.id)) { colour = look.lit_edge; width = look.lit_width; }
+        else colour = look.faded_edge;
       }
       return { color: { color: colour, highlight: "#000000", hover: "#000000" }, width: width };
+    }
+
+    _restyleEdges() {
+      const updates = [];
+      for (const edge of this.edgeInfo.values()) updates.push(Object.assign({ id: edge.id }, this._edgeLook(edge)));
+      this.edges.update(updates);
+    }
+
+    /** Switch between a projector's rules (larger labels, bolder links) and a laptop's. */
+    setPresentation(on) {
+      if (Boolean(this.settings.presentation) === Boolean(on)) return false;
+      this.settings.presentation = Boolean(on);
+      this._restyleEdges();
+      return true;
+    }
+
+    // On a projector a link's width is in screen pixels, whatever the zoom: vis-network scales
+    // widths with the view, which left links a pixel wide or less on a wide view.
+    _screenWidths() {
+      const look = this._edgeStyle();
+      if (!look.screen) return;
+      const scale = this.network.getScale() / this._screenScale();
+      const lit = this.highlight;
+      for (const [id, edge] of Object.entries(this.network.body.edges)) {
+        const info = this.edgeInfo.get(id);
+        if (!info) continue;
+        const px = (lit.nodes.size > 0 || lit.focus) && lit.edges.has(id) ? look.lit_width : look.width;
+        edge.options.width = px / scale;
+      }
     }
 
     _visEdges(edges) {
@@ -150,9 +226,7 @@
         && [...next.edges].every((id) => this.highlight.edges.has(id));
       if (same) return false;
       this.highlight = next;
-      const updates = [];
-      for (const edge of this.edgeInfo.values()) updates.push(Object.assign({ id: edge.id }, this._edgeLook(edge)));
-      this.edges.update(updates);
+      this._restyleEdges();
       if (next.focus) this.network.selectNodes([next.focus], false);
       else this.network.unselectAll();
       this._order();
@@ -173,6 +247,12 @@
       const wanted = (ids || this.highlighted()).filter((id) => this.info.has(id));
       const chosen = wanted.length ? wanted : [...this.info.keys()];
       if (!chosen.length) return;
+      const pane = this.container.getBoundingClientRect();
+      if (pane.width && pane.height) {
+        const font = this._px(6);
+        this._fitShape(pane.width - 2 * Math.min(pane.width * 0.2, 5 * font),
+          pane.height - 2 * Math.min(pane.height * 0.2, 2.6 * font));
+      }
       const positions = this.network.getPositions(chosen);
       let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
       for (const id of chosen) {
@@ -205,6 +285,27 @@
       }
       this.network.moveTo(move);
       if (!animate) this.network.redraw();
+    }
+
+    /** On a projector, stretch the layout (at most 1.6 times, along one axis) towards the
+     * shape of the pane, so that a wide, short window gives the labels its width. The layout
+     * comes from Python, which cannot know the window. Elsewhere the layout is kept as it is. */
+    _fitShape(width, height) {
+      let sx = 1, sy = 1;
+      if (this.settings.presentation && this.home.size > 2 && this.home.size <= 400 && width > 0 && height > 0) {
+        let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+        for (const p of this.home.values()) {
+          minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y);
+        }
+        const shape = Math.max(maxX - minX, 1) / Math.max(maxY - minY, 1), want = width / height;
+        if (want > shape) sx = Math.min(want / shape, 1.6); else sy = Math.min(shape / want, 1.6);
+      }
+      const key = sx.toFixed(2) + "," + sy.toFixed(2);
+      if (key === this.stretched) return;
+      this.stretched = key;
+      const moved = [];
+      for (const [id, p] of this.home) if (p.x !== undefined) moved.push({ id: id, x: p.x * sx, y: p.y * sy });
+      this.nodes.update(moved);
     }
 
     /** The fill each node is drawn with now (id -> colour): the style's, or faded. */
@@ -261,7 +362,36 @@
       const rules = this.baseOptions.kg.labels;
       const scale = this.settings.presentation ? Math.max(rules.presentation_scale, rules.scale) : rules.scale;
       const min = this.settings.presentation ? rules.presentation_min_px : rules.min_px;
-      return Math.max(base * scale, min);
+      return Math.max(base * scale, min) * this._screenScale();
+    }
+
+    /** On a projector, type grows with a window larger than 1920x1080 (a 4K screen), so that
+     * it takes the same share of the screen and reads from the same distance. */
+    _screenScale() {
+      if (!this.settings.presentation) return 1;
+      return Math.max(1, Math.min(window.innerWidth / 1920, window.innerHeight / 1080));
+    }
+
+    /** A node's name as drawn at this font: up to three lines, wider lines for a long name.
+     * Returns the shapes it may take, best first: the narrowest whole one, then wider whole ones
+     * with fewer lines (tried where the first does not fit); or the one shortened shape. */
+    _wrapped(ctx, info, font, px, room) {
+      const key = font + "|" + Math.round(room);
+      let found = info.wrapped.get(key);
+      if (!found) {
+        const rules = this.baseOptions.kg.labels;
+        const width = px * (rules.line_em || 11.5);
+        found = [];
+        let last = null;
+        for (const times of WIDTHS) {
+          // no line wider than most of the pane: a small window keeps room around a long name
+          last = wrap(ctx, info.text, Math.max(width, Math.min(width * times, room)), MOST_LINES);
+          if (!last.cut && (!found.length || last.lines.length < found[found.length - 1].lines.length)) found.push(last);
+        }
+        if (!found.length) found.push(last);
+        info.wrapped.set(key, found);
+      }
+      return found;
     }
 
     /** The order in which nodes get a label when they compete for room. */
@@ -328,20 +458,11 @@
         if (this._faded(id)) continue;  // faded nodes may sit under the highlighted ones' labels
         take({ x: at.x - sx, y: at.y - sy, w: 2 * sx, h: 2 * sy, node: true });
       }
-      for (const id of this.order || []) {
-        const info = this.info.get(id), body = bodies[id];
-        if (!info || !body || !info.label) continue;
-        const at = network.canvasToDOM({ x: body.x, y: body.y });
-        if (at.x < -50 || at.y < -50 || at.x > width + 50 || at.y > height + 50) continue;
-        const group = this.groups.get(id);
-        const px = Math.round(this._px(info.style.font + (group === 0 ? 2 : 0)) * 10) / 10;
-        const weight = group === 0 ? "bold " : "";
+      // Place one label: the first free spot beside its node, else (for the labels that must be
+      // read) on rings further out, with a thin line back to the node. False if none is free.
+      const place = (id, at, lines, cut, group, px, weight) => {
+        const info = this.info.get(id);
         ctx.font = weight + px + "px " + rules.font;
-        // A wide view of many nodes gives the rest one line each; the structure, the
-        // highlight and a closer view get both lines (the tooltip has the whole name).
-        const lines = (group <= 4 || info.style.tier <= 1 || scale >= 0.9 || this.info.size <= 80
-          || info.lines.length < 2) ? info.lines
-          : [info.lines[0].replace(/[\s,.;:…]+$/, "") + "…"];
         let textWidth = 0;
         for (const line of lines) textWidth = Math.max(textWidth, ctx.measureText(line).width);
         const w = textWidth + 2 * PAD_X, h = lines.length * px * LINE + 2 * PAD_Y;
@@ -356,6 +477,11 @@
           { x: at.x - sx * 0.7 - w, y: at.y + sy * 0.7 },
           { x: at.x + sx * 0.7, y: at.y - sy * 0.7 - h },
           { x: at.x - sx * 0.7 - w, y: at.y - sy * 0.7 - h },
+          // a wide label (a long name on wider lines) also sits flush with either side of its node
+          { x: at.x - sx, y: at.y + sy + GAP },
+          { x: at.x + sx - w, y: at.y + sy + GAP },
+          { x: at.x - sx, y: at.y - sy - GAP - h },
+          { x: at.x + sx - w, y: at.y - sy - GAP - h },
         ];
         if (group <= 3 || this.info.size <= 80 || info.rank < 12) {
           // The selection, its neighbours and the hovered node's must be read: if no side of
@@ -365,18 +491,64 @@
             for (let k = 0; k < 16; k++) {
               const angle = (k / 16) * 2 * Math.PI + (radius % 2) * 0.2;
               const cx = at.x + Math.cos(angle) * radius * (sx + h), cy = at.y + Math.sin(angle) * radius * (sy + h);
-              candidates.push({ x: cx - w / 2, y: cy - h / 2, lead: true });
+              for (const align of w > 4 * h ? [0.5, 0.12, 0.88] : [0.5]) {
+                candidates.push({ x: cx - w * align, y: cy - h / 2, lead: true });
+              }
             }
           }
         }
         for (const c of candidates) {
           const r = { x: c.x, y: c.y, w: w, h: h };
           if (r.x < 1 || r.y < 1 || r.x + w > width - 1 || r.y + h > height - 1) continue;
-          if (taken(r)) continue;
+          // A faded label keeps a little further off, so the highlighted ones stand apart.
+          if (group === 6 ? taken({ x: r.x - 4, y: r.y - 3, w: w + 8, h: h + 6 }) : taken(r)) continue;
           take(r);
-          placed.push({ id: id, text: lines.join("\n"), x: r.x, y: r.y, w: w, h: h, px: px, weight: weight,
+          placed.push({ id: id, text: lines.join("\n"), cut: cut, x: r.x, y: r.y, w: w, h: h, px: px, weight: weight,
             faded: group === 6, lead: c.lead ? { x: at.x, y: at.y } : null });
-          break;
+          return true;
+        }
+        return false;
+      };
+      const missed = [];
+      for (const id of this.order || []) {
+        const info = this.info.get(id), body = bodies[id];
+        if (!info || !body || !info.text) continue;
+        const at = network.canvasToDOM({ x: body.x, y: body.y });
+        if (at.x < -50 || at.y < -50 || at.x > width + 50 || at.y > height + 50) continue;
+        const group = this.groups.get(id);
+        const px = Math.round(this._px(info.style.font + (group === 0 ? 2 : 0)) * 10) / 10;
+        const weight = group === 0 ? "bold " : "";
+        ctx.font = weight + px + "px " + rules.font;
+        const shapes = this._wrapped(ctx, info, weight + px + "px " + rules.font, px, 0.6 * width);
+        const wrapped = shapes[0];
+        // On a laptop, a wide view of many nodes gives the rest one line each; the structure,
+        // the highlight and a closer view get every line (the tooltip has the whole name).
+        const brief = !this.settings.presentation && group > 4 && info.style.tier > 1 && scale < 0.9
+          && this.info.size > 80 && wrapped.lines.length > 1;
+        let done = brief ? place(id, at, [shortened(wrapped.lines[0])], true, group, px, weight)
+          : place(id, at, wrapped.lines, wrapped.cut, group, px, weight);
+        // Where the usual shape finds no room, a whole name may still fit on fewer, wider lines.
+        if (!done && !brief && (this.settings.presentation || group <= 3)) {
+          done = shapes.slice(1).some((shape) => place(id, at, shape.lines, shape.cut, group, px, weight));
+        }
+        if (!done) missed.push({ id, at, group, px, weight });
+      }
+      if (this.settings.presentation) {
+        // On a projector a name is shortened only where it would otherwise go unlabelled, and
+        // then in at most one label in ten: a scene of shortened names cannot be read.
+        let cut = placed.filter((label) => label.cut).length;
+        for (const m of missed) {
+          // the selection and its neighbours must be read, shortened if need be (the caption
+          // carries the selection's whole name)
+          if (m.group > 2 && cut + 1 > 0.1 * (placed.length + 1)) continue;
+          ctx.font = m.weight + m.px + "px " + rules.font;
+          const whole = wrap(ctx, this.info.get(m.id).text, m.px * (rules.line_em || 11.5), MOST_LINES).lines;
+          for (const most of [2, 1]) {
+            if (whole.length <= most) continue;  // shorter lines would not shorten it
+            const lines = whole.slice(0, most);
+            lines[most - 1] = shortened(lines[most - 1]);
+            if (place(m.id, m.at, lines, true, m.group, m.px, m.weight)) { cut++; break; }
+          }
         }
       }
       ctx.strokeStyle = "rgba(60, 60, 60, 0.75)";
@@ -415,7 +587,7 @@
         if (window.frameElement) { const f = window.frameElement.getBoundingClientRect(); dx += f.left; dy += f.top; }
       } catch (error) { /* another origin */ }
       window.kgLabels = Object.assign(window.kgLabels || {}, {
-        [this.settings.key]: this.placed.map((l) => ({ id: l.id, text: l.text, px: l.px,
+        [this.settings.key]: this.placed.map((l) => ({ id: l.id, text: l.text, cut: l.cut, px: l.px,
           left: l.x + dx, top: l.y + dy, width: l.w, height: l.h })),
       });
       if (this.settings.onLabels) this.settings.onLabels(this.placed);

@@ -255,3 +255,28 @@ def test_external_references_finds_fetches_but_not_text():
         "https://example.org/x.js",
         "http://example.org/b.png",
     ]
+
+
+def test_the_payload_carries_each_whole_name_and_tells_apart_two_that_read_the_same():
+    from graph.data.build import build_graph
+    from graph.schema import Dataset, Node
+
+    long_label = "A very long label that will not fit on the canvas in one or two short lines at all"
+    G = build_graph(
+        Dataset(
+            (
+                Node(id="topic:a", type="topic", label="Supervision", refs=["4"], attributes={"level": "frontline"}),
+                Node(id="topic:b", type="topic", label="Supervision", refs=["4"], attributes={"level": "system"}),
+                Node(id="topic:c", type="topic", label=long_label, refs=["4"]),
+            ),
+            (),
+        )
+    )
+    payload = vis_payload(G, {"topic:a": (0.0, 0.0), "topic:b": (50.0, 0.0), "topic:c": (0.0, 50.0)})
+
+    texts = {node["id"]: node["text"] for node in payload["nodes"]}
+    assert texts == {
+        "topic:a": "Supervision (frontline level)",
+        "topic:b": "Supervision (system level)",
+        "topic:c": long_label,  # whole: the drawing wraps it to three lines before it shortens it
+    }

@@ -150,3 +150,14 @@ def test_a_stale_save_scene_form_is_refused_when_the_passcode_changed(monkeypatc
     at.text_input(key="new_scene_title").input("Sneaky")
     at.button(key="FormSubmitter:new-scene-Save scene").click().run()
     assert (copy_of_data / "scenes.json").read_bytes() == scenes and read_changelog(copy_of_data) == []
+
+
+def test_the_scene_picker_starts_empty_and_choosing_the_first_scene_goes_to_it(monkeypatch, copy_of_data):
+    scenes = load_scenes(copy_of_data)
+    at = _app(monkeypatch, copy_of_data)
+    assert at.selectbox(key="scene_pick").value is None  # a fresh page shows no scene as chosen
+
+    at.selectbox(key="scene_pick").set_value(0).run()
+    assert at.session_state["_kg_view"].scene == scenes[0].id
+    at.selectbox(key="scene_pick").set_value(2).run()
+    assert at.session_state["_kg_view"].scene == scenes[2].id

@@ -41,9 +41,12 @@ def prepare(graph, handle: Handle, view: View, shown: Shown, *, presentation: bo
     return payload, drawn
 
 
-def show(payload: dict, shown: Shown, *, height: int, presentation: bool = False) -> None:
+def show(
+    payload: dict, shown: Shown, *, height: int, presentation: bool = False, fill_below: int | None = None
+) -> None:
     """Draw the payload with the view's highlight (restyled in place when only it changed);
-    a click selects (``state.clicked_in_drawing``). The one place the app calls the component."""
+    a click selects (``state.clicked_in_drawing``). The one place the app calls the component.
+    With ``fill_below`` the drawing takes the window's height below its top (``height`` at least)."""
     from graph.picture.component import graph_view
 
     graph_view(
@@ -53,6 +56,7 @@ def show(payload: dict, shown: Shown, *, height: int, presentation: bool = False
         on_select=state.clicked_in_drawing,
         highlight=shown.highlight(),
         presentation=presentation,
+        fill_below=fill_below,
     )
 
 

@@ -46,10 +46,13 @@ PAGE_CSS = (
 [data-testid="stCaptionContainer"] code { color: #55534f; opacity: 1; }
 """
 )
-#: The drawing's height: with the heading and the controls above it, it fills a 1366x768 laptop
-#: screen's window, and most of a 1600x1000 one (the key sits just below it there).
-DRAWING_HEIGHT = 560
-PRESENT_HEIGHT = 860
+#: The drawing fills the window below the controls (the browser measures it), but is never
+#: shorter than this; under it stays room for the line below it and the page's margin.
+DRAWING_HEIGHT = 420
+DRAWING_BELOW = 44
+#: In presentation mode nothing is under the drawing: it takes what the heading leaves.
+PRESENT_HEIGHT = 200
+PRESENT_BELOW = 6
 
 
 def guarded(name: str, part, *args, **kwargs) -> None:
@@ -185,7 +188,7 @@ def _explorer_page(graph, handle: Handle, payload, shown, drawn) -> None:
     st.session_state[state.DRAWN] = True
     if first_page:
         with drawing_place:
-            guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
+            guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT, fill_below=DRAWING_BELOW)
     with right:
         _panels(graph, handle, drawn)
     with status:
@@ -199,7 +202,7 @@ def _explorer_page(graph, handle: Handle, payload, shown, drawn) -> None:
         st.caption(" · ".join(lines))  # one line where it fits: the drawing keeps its room
     if not first_page:
         with drawing_place:
-            guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT)
+            guarded("drawing", drawing.show, payload, shown, height=DRAWING_HEIGHT, fill_below=DRAWING_BELOW)
     with left:
         # The key itself is part of the drawing (graph.picture.component), drawn from the same style table.
         st.caption("Colours are colour-blind safe, and every type has its own shape.")
@@ -265,19 +268,22 @@ def _call(module: str, function: str, *args) -> None:
 def _presentation(graph, handle: Handle, payload, shown, drawn) -> None:
     known = set(data.names(handle))
     title, caption = workshop.presentation_header(handle.store, known, None)
-    heading, stepper = st.columns([5, 1.3], vertical_alignment="top")
-    with heading:
-        st.markdown(f"# {E(title)}")
-        with st.container(key="kg-caption"):
-            st.markdown(E(caption) if caption else "")
-    with stepper:
-        workshop.presentation_stepper(handle.store, known, None)
+    # The heading and caption span the page; the stepper sits beside the drawing, where its
+    # buttons have room for their whole text at any window size.
+    st.markdown(f"# {E(title)}")
+    with st.container(key="kg-caption"):
+        st.markdown(E(caption) if caption else "")
+        if shown.focus in graph:
+            st.markdown(workshop.selected_text(graph, shown.focus))
     for notice in state.notices():
         st.warning(E(notice), icon=":material/link_off:")
-    left, right = st.columns([6, 1], gap="small")
+    left, right = st.columns([5, 1], gap="small")
     with left:
-        guarded("drawing", drawing.show, payload, shown, height=PRESENT_HEIGHT, presentation=True)
+        guarded(
+            "drawing", drawing.show, payload, shown, height=PRESENT_HEIGHT, presentation=True, fill_below=PRESENT_BELOW
+        )
     with right:
+        workshop.presentation_stepper(handle.store, known, None)
         workshop.presentation_side([])  # the key is part of the drawing
         guarded(
             "export menu",

@@ -12,8 +12,9 @@ from graph.data.stores import Handle
 from ui import data, state
 
 TOPIC = "Topic"
-#: Pixels for the topic column: with nine strand columns and the count, the map fits the panel.
-TOPIC_WIDTH = 200
+#: Pixels for the topic column; it and the count are pinned, the nine strand columns scroll beside them.
+#: Streamlit unpins columns that take more than about 60 % of a table: at 1366 px the panel is ~420 px wide.
+TOPIC_WIDTH = 170
 COUNT = "Strands"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Paul Tol's muted scheme: indigo for a tick, sand for a tick with a note; grey for 'Not priority'.
@@ -43,6 +44,9 @@ def gap_map_panel(graph, handle: Handle) -> None:
         selection_mode="single-cell",
         key=state.GAP_MAP,
         column_config=_column_config(gap_map),
+        # The count (a theme's row: its total) sits beside the topic, and both stay in sight
+        # while the strands' columns scroll: the panel is narrower than the map.
+        column_order=[TOPIC, COUNT, *_short_headings(gap_map["columns"])],
     )
     st.caption(
         "✓ raised · ✓+ raised with a note (e.g. Families; open wide to read it) · "
@@ -125,7 +129,9 @@ def _column_config(gap_map: dict[str, Any]) -> dict[str, Any]:
     config: dict[str, Any] = {TOPIC: st.column_config.TextColumn(TOPIC, width=TOPIC_WIDTH, pinned=True)}
     for heading, column in zip(headings, gap_map["columns"], strict=True):
         config[heading] = st.column_config.TextColumn(heading, help=column["label"], width=44)
-    config[COUNT] = st.column_config.TextColumn(COUNT, help="How many strands raised the topic", width=60)
+    config[COUNT] = st.column_config.TextColumn(
+        COUNT, help="How many strands raised the topic (a theme's row: its total)", width=64, pinned=True
+    )
     return config
 
 

@@ -48,15 +48,20 @@ def gaps_panel(graph, handle: Handle) -> None:
         on_select=state.on_row(key, "gap", values),
         selection_mode="single-row",
         key=key,
+        # The report's sections come before the long reason, so the panel's width always shows them.
+        column_order=["gap", "report", "why"],
         column_config={
-            "gap": st.column_config.TextColumn("Gap", width="medium"),
+            "gap": st.column_config.TextColumn("Gap", width=150, pinned=True),
+            "report": st.column_config.TextColumn("Report", width=175, help="The report's sections behind the gap"),
             "why": st.column_config.TextColumn("Why", width="large"),
-            "report": st.column_config.TextColumn("Report", width="small"),
         },
     )
     if view.gap in values:
         item = items[values.index(view.gap)]
-        st.markdown(f"**{E(rows[values.index(view.gap)]['gap'])}**: {E(item['reason'])}")
+        row = rows[values.index(view.gap)]
+        st.markdown(
+            f"**{E(row['gap'])}**: {E(item['reason'])}" + (f" *Report: {E(row['report'])}.*" if row["report"] else "")
+        )
         if item.get("bridges"):
             st.markdown("**Bridge candidates**")
             st.markdown("\n".join(f"- **{E(b['label'])}**: {E(b['reason'])}" for b in item["bridges"]))

@@ -23,11 +23,18 @@ E = escape_markdown
 PRESENT_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-.block-container { padding: 0.8rem 1.2rem 0 1.2rem !important; max-width: 100% !important; }
-.block-container h1 { font-size: 2.2rem; line-height: 1.2; margin: 0; padding: 0; color: #000000; }
-.st-key-kg-caption p { font-size: 1.5rem; line-height: 1.35; color: #111111; margin: 0.1rem 0 0.3rem 0; }
-.st-key-kg-legend p { font-size: 1.2rem; margin: 0.15rem 0; color: #000000; }
-.st-key-kg-stepper button p { font-size: 1.1rem; }
+.block-container { padding: 0.6rem 1rem 0 1rem !important; max-width: 100% !important; }
+.block-container [data-testid="stVerticalBlock"] { gap: 0.45rem; }
+/* Type follows the window's height, so the same scene fits a 1280x720 projector and reads
+   from the back of the room on a 3840x2160 one. */
+.block-container h1 { font-size: clamp(1.35rem, 4vh, 5.4rem); line-height: 1.25; margin: 0; padding: 0 0 0.1em 0;
+  color: #000000; }
+.st-key-kg-caption p { font-size: clamp(1rem, 2.5vh, 3.4rem); line-height: 1.32; color: #111111; margin: 0; }
+.st-key-kg-stepper button p { font-size: clamp(1rem, 2vh, 2.6rem); white-space: normal; }
+.st-key-kg-stepper p { font-size: clamp(1rem, 2vh, 2.6rem); line-height: 1.4; text-align: center; margin: 0 !important; }
+.st-key-kg-side button p, .st-key-kg-export button p { font-size: clamp(0.9rem, 1.7vh, 2.2rem); white-space: normal; }
+.st-key-kg-stepper [data-testid="stMarkdownContainer"], .st-key-kg-caption [data-testid="stMarkdownContainer"] {
+  margin-bottom: 0 !important; }
 section.main, .stMain { overflow: hidden; }
 """
 
@@ -118,6 +125,7 @@ def sidebar_controls(where: Store, known: set[str], select: Callable[[str | None
             st.selectbox(
                 "Scene",
                 range(len(scenes)),
+                index=None,  # no scene yet shows the placeholder, so choosing the first one is a change
                 format_func=lambda i: names[i],
                 placeholder="Choose a scene…",
                 key=app_state.SCENE_PICK,
@@ -139,9 +147,12 @@ def _picked_scene(scenes: list[Scene], known: set[str], select) -> None:
         go_to_scene(index, scenes, known, select)
 
 
-def _stepper(scenes: list[Scene], known: set[str], select, *, key: str) -> None:
+def _stepper(scenes: list[Scene], known: set[str], select, *, key: str, stacked: bool = False) -> None:
     index, _ = current_scene(scenes)
-    previous, label, following = st.columns([1, 1.2, 1], vertical_alignment="center")
+    if stacked:  # one above the other: each button has the column's whole width for its text
+        previous = label = following = st.container()
+    else:
+        previous, label, following = st.columns([1, 1.2, 1], vertical_alignment="center")
     previous.button(
         "◀ Previous",
         key=f"prev-{key}",
@@ -288,7 +299,21 @@ def presentation_stepper(where: Store, known: set[str], select) -> None:
     scenes, _, _ = load_scenes(where)
     if scenes:
         with st.container(key="kg-stepper"):
-            _stepper(scenes, known, select, key="present")
+            _stepper(scenes, known, select, key="present", stacked=True)
+
+
+def selected_text(graph, node_id: str) -> str:
+    """The selected node's whole name as markdown (a quotation with whoever said it), for the
+    caption: the drawing's label may be shortened, this line never is."""
+    from graph.picture.style import style_of
+
+    node = graph.nodes[node_id]
+    kind = style_of(str(node.get("type", ""))).label
+    label = " ".join(str(node.get("label") or node_id).split())
+    if node.get("type") == "quote":
+        said_by = node.get("attribution") or node.get("speaker")
+        return f"**{kind}:** “{E(label)}”" + (f" — {E(str(said_by))}" if said_by else "")
+    return f"**{kind}:** {E(label)}"
 
 
 def legend_html(legend_entries: list[dict], *, size: str = "1.15rem", inline: bool = False) -> str:
@@ -311,7 +336,8 @@ def presentation_side(legend_entries: list[dict]) -> None:
     drawing carries its own key, drawn from the same style table)."""
     if legend_entries:
         st.html(legend_html(legend_entries))
-    st.button("Leave presentation", on_click=_leave, width="stretch")
+    with st.container(key="kg-side"):
+        st.button("Leave presentation", on_click=_leave, width="stretch")
 
 
 def _leave() -> None:

@@ -70,7 +70,8 @@ _CSS = """
 .kg-key-row { flex: 0 0 auto; border-top: 1px solid #e4e4e4; padding: 0.25rem 0.5rem; }
 .kg-key { display: flex; flex-wrap: wrap; gap: 0.15rem 1rem; margin: 0; padding: 0; list-style: none;
   font-size: 0.85rem; color: #111111; }
-.kg-presentation .kg-key { font-size: 1.15rem; }
+.kg-presentation .kg-key { font-size: clamp(0.95rem, 2.1vh, 2.8rem); }
+.kg-presentation .kg-toolbar button, .kg-presentation .kg-status { font-size: clamp(0.85rem, 1.5vh, 2rem); }
 .kg-key li { display: flex; align-items: center; gap: 0.35rem; }
 .kg-key svg { width: 1.05em; height: 1.05em; flex: 0 0 auto; }
 div.vis-tooltip { position: absolute; visibility: hidden; padding: 0.4rem 0.55rem; white-space: pre-wrap;
@@ -204,6 +205,46 @@ function toolbar(view, data) {
   root.querySelector(".kg-png").onclick = () => downloadPng(view, data.png_name, view.payloadData);
 }
 
+// The element whose scrolling moves the page (Streamlit's main section), across shadow roots.
+function scroller(element) {
+  for (let node = element.parentNode || element.host; node; node = node.parentNode || node.host) {
+    if (node.nodeType !== 1) continue;
+    const overflow = getComputedStyle(node).overflowY;
+    if (overflow === "auto" || overflow === "scroll" || overflow === "hidden") return node;
+  }
+  return document.scrollingElement;
+}
+
+// The drawing's height: fixed, or (``fill``) what the window leaves below the drawing's top,
+// less the room the page needs under it. The browser knows the window; Python does not.
+function fitHeight(view) {
+  const data = view.sizing;
+  if (!data) return;
+  let height = data.height;
+  if (data.fill) {
+    const page = scroller(view.root);
+    const top = view.root.getBoundingClientRect().top + (page ? page.scrollTop : 0);
+    height = Math.max(data.fill.min, Math.floor(window.innerHeight - top - data.fill.below));
+  }
+  if (view.root.style.height !== height + "px") view.root.style.height = height + "px";
+}
+
+function watchWindow(view) {
+  let queued = false;
+  const again = () => {
+    if (queued || view.destroyed) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; if (!view.destroyed) fitHeight(view); });
+  };
+  window.addEventListener("resize", again);
+  // What is above the drawing can change height (a caption, a notice): the page's content
+  // box then changes size too.
+  const content = document.querySelector('[data-testid="stMainBlockContainer"]') || document.body;
+  const observer = window.ResizeObserver ? new ResizeObserver(again) : null;
+  if (observer) observer.observe(content);
+  return () => { window.removeEventListener("resize", again); if (observer) observer.disconnect(); };
+}
+
 export default function (component) {
   const { parentElement, setStateValue } = component;
   const data = decoded(component.data);
@@ -214,7 +255,9 @@ export default function (component) {
     views.set(parentElement, view);
   }
   const run = ++view.run;
-  view.root.style.height = data.height + "px";
+  view.sizing = { height: data.height, fill: data.fill };
+  fitHeight(view);
+  if (!view.unwatch) view.unwatch = watchWindow(view);
   view.status.textContent = data.counts;
   const base = document.baseURI;
   Promise.all([
@@ -249,10 +292,7 @@ export default function (component) {
     view.payload = data.payload;
     view.payloadData = payload;
     const drawing = view.drawing;
-    if (drawing.settings.presentation !== data.presentation) {
-      drawing.settings.presentation = data.presentation;
-      reframe = true;
-    }
+    if (drawing.setPresentation(data.presentation)) reframe = true;
     if (drawing.setHighlight(data.highlight)) reframe = true;
     if (reframe) {
       drawing.touched = false;
@@ -274,6 +314,7 @@ export default function (component) {
     if (view.run !== run) return;  // a newer run owns the drawing
     view.destroyed = true;
     views.delete(parentElement);
+    if (view.unwatch) view.unwatch();
     if (view.drawing) {
       if (window.kgNetwork === view.drawing.network) window.kgNetwork = undefined;
       view.drawing.destroy();
@@ -296,6 +337,7 @@ def graph_view(
     highlight: Mapping[str, Any] | None = None,
     presentation: bool = False,
     fit_to: Iterable[str] | None = None,
+    fill_below: int | None = None,
 ) -> str | None:
     """Draw ``payload`` (from ``graph.picture.render.vis_payload``) and return the selected node id.
 
@@ -304,6 +346,10 @@ def graph_view(
     and the view moves and zooms to the focus (or the highlighted nodes) and its neighbours.
     A change of highlight restyles the drawing in place; the payload is not sent again.
     ``presentation`` uses the projector's label rules (no label under 18 px).
+
+    ``height`` is the drawing's height in pixels. With ``fill_below``, the drawing instead takes
+    the height the browser's window leaves below its top, less ``fill_below`` pixels for what the
+    page shows under it, and never less than ``height``; it follows the window when it is resized.
 
     Clicking a node selects it (and reruns the app); clicking empty canvas clears the
     selection. ``on_select`` is called, with no arguments, when the selection changes.
@@ -334,6 +380,7 @@ def graph_view(
         "selected": selected,
         "presentation": bool(presentation),
         "height": int(height),
+        "fill": {"below": int(fill_below), "min": int(height)} if fill_below is not None else None,
         "key": key,
         "library": VIS_NETWORK_URL,
         "drawing": DRAWING_URL,
@@ -352,7 +399,7 @@ def graph_view(
             key=key,
             data=_as_bytes(data),
             default={"selected": None},
-            height=int(height),
+            height="content" if fill_below is not None else int(height),
             on_selected_change=on_select or _ignore,
         )
     value = result.get("selected")

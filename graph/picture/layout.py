@@ -116,10 +116,11 @@ def _even_out(positions: np.ndarray, share: float = 0.5) -> np.ndarray:
     return out
 
 
-def label_boxes(G: nx.Graph, nodes: list, *, font_scale: float = 1.0) -> np.ndarray:
+def label_boxes(G: nx.Graph, nodes: list, *, font_scale: float = 1.0, wrapped: bool = False) -> np.ndarray:
     """The (width, height) a node needs on the canvas at zoom 1: its label (two lines of at
     most ``LABEL_WIDTH`` characters, at its type's size times ``font_scale``) under its shape
-    (at the largest size a measure can give it)."""
+    (at the largest size a measure can give it). ``wrapped``: the label as the drawing wraps
+    it (``drawn_lines``), up to three lines, wider ones for a long name."""
     from graph.picture.render import short_label
     from graph.picture.style import style_of
 
@@ -127,12 +128,33 @@ def label_boxes(G: nx.Graph, nodes: list, *, font_scale: float = 1.0) -> np.ndar
     for i, node in enumerate(nodes):
         data = G.nodes[node]
         kind = style_of(str(data.get("type", "")))
-        lines = short_label(str(data.get("label") or node)).split("\n")
+        name = str(data.get("label") or node)
+        lines = drawn_lines(name) if wrapped else short_label(name).split("\n")
         font = kind.font * font_scale
         width = max(len(line) for line in lines) * font * _CHAR_WIDTH + 8
         height = len(lines) * font * 1.2 + 3 * kind.size + 6
         boxes[i] = (max(width, 4 * kind.size), height)
     return boxes
+
+
+def drawn_lines(name: str) -> list[str]:
+    """About the lines ``static/kg-draw.js`` wraps a name to: at most three, of about
+    ``LABEL_LINE_EM`` font sizes, or up to 3.1 times that (a line of prose) for a name that needs it.
+
+    >>> drawn_lines("Recruitment, retention and resilience of the workforce")
+    ['Recruitment, retention and', 'resilience of the', 'workforce']
+    """
+    import textwrap
+
+    from graph.picture.style import DRAWN_LABEL_LINES, LABEL_LINE_EM
+
+    text = " ".join(name.split()) or name
+    chars = LABEL_LINE_EM / _CHAR_WIDTH
+    for times in (1.0, 1.3, 1.6, 2.2, 3.1):
+        lines = textwrap.wrap(text, int(chars * times)) or [text]
+        if len(lines) <= DRAWN_LABEL_LINES:
+            return lines
+    return lines[:DRAWN_LABEL_LINES]
 
 
 def remove_label_overlaps(positions: np.ndarray, boxes: np.ndarray, *, rounds: int = 200) -> np.ndarray:
@@ -196,7 +218,7 @@ def fill_layout(G: nx.Graph, *, aspect: float = 16 / 10, seed: int = 0) -> dict[
     if len(nodes) <= _LABEL_PASS_LIMIT:
         # Size the drawing so that the labels (at a projector's size) cover about a quarter
         # of it, then push apart what still overlaps: the labels end up evenly spread.
-        boxes = label_boxes(G, nodes, font_scale=1.5)
+        boxes = label_boxes(G, nodes, font_scale=1.5, wrapped=True)
         span = np.maximum(pos.max(axis=0) - pos.min(axis=0), 1.0)
         wanted = float((boxes[:, 0] * boxes[:, 1]).sum()) / _LABEL_DENSITY
         pos *= np.sqrt(wanted / float(span[0] * span[1]))

@@ -67,7 +67,9 @@ def vis_payload(
     centrality); ``metric`` names that value in the tooltips. ``label_scale`` enlarges the
     labels (1.5 and above: the projector's rules, labels never under 18 px).
     Each node carries a ``rank``: the order in which labels get room (levels, themes,
-    strands, barriers, organisations, ..., the best connected first within a type).
+    strands, barriers, organisations, ..., the best connected first within a type), its whole
+    name as ``text`` (the drawing wraps it to the room there is; see ``drawn_names``) and, as
+    ``label``, that name cut to two short lines (for drawings that do not wrap).
 
     Highlights are not drawn into the payload, so a view's payload stays the same while the
     selection changes (the component restyles in place). ``highlight`` is only checked and
@@ -87,7 +89,11 @@ def vis_payload(
     values, metric_name = _size_values(G, shown, size_by, metric)
     top = max((abs(v) for v in values.values()), default=0.0) or 1.0
     ranks = label_ranks(G, shown)
-    nodes = [_vis_node(G, node, positions.get(node), values.get(node), top, metric_name, ranks[node]) for node in shown]
+    names = drawn_names(G, shown)
+    nodes = [
+        _vis_node(G, node, positions.get(node), values.get(node), top, metric_name, ranks[node], names[node])
+        for node in shown
+    ]
     edges = [
         _vis_edge(G, source, target, key, data)
         for source, target, key, data in G.edges(keys=True, data=True)
@@ -129,6 +135,35 @@ def label_ranks(G: nx.Graph, nodes: Iterable[str]) -> dict[str, int]:
         ),
     )
     return {node: rank for rank, node in enumerate(ordered)}
+
+
+def drawn_names(G: nx.Graph, nodes: Iterable[str]) -> dict[str, str]:
+    """Each node's whole name as the drawing shows it. Two nodes of one drawing with the same
+    name are told apart: a topic by its level (Appendix 1 lists some topics at two levels),
+    anything else by its type.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", type="topic", label="Supervision", level="frontline")
+    >>> G.add_node("b", type="topic", label="Supervision", level="organisation")
+    >>> G.add_node("c", type="strand", label="Families"); G.add_node("d", type="stakeholder", label="Families")
+    >>> drawn_names(G, ["a", "b", "c", "d"])["b"], drawn_names(G, ["c", "d"])["c"], drawn_names(G, ["a"])["a"]
+    ('Supervision (organisation level)', 'Families (strand)', 'Supervision')
+    """
+    nodes = list(nodes)
+    names = {node: " ".join(str(G.nodes[node].get("label") or node).split()) for node in nodes}
+    seen: dict[str, list[str]] = {}
+    for node, name in names.items():
+        seen.setdefault(name.casefold(), []).append(node)
+    for same in (group for group in seen.values() if len(group) > 1):
+        for node in same:
+            data = G.nodes[node]
+            level = data.get("level") if data.get("type") == "topic" else None
+            names[node] += f" ({level} level)" if level else f" ({str(data.get('type', '')).replace('_', ' ')})"
+        if len({names[node].casefold() for node in same}) < len(same):  # the same type too: say which
+            for node in same:
+                names[node] = names[node][:-1] + f", {node})"
+    return names
 
 
 def highlight_edge_ids(edges: Iterable[Iterable[str]]) -> list[str]:
@@ -233,13 +268,15 @@ def _vis_node(
     top: float,
     metric: str | None,
     rank: int,
+    name: str,
 ) -> dict[str, Any]:
     data = G.nodes[node]
     node_type = str(data.get("type", ""))
     kind = style.style_of(node_type)
     entry: dict[str, Any] = {
         "id": node,
-        "label": short_label(str(data.get("label") or node)),
+        "label": short_label(name),
+        "text": name,
         "title": _node_title(node, data, kind.label, value, metric),
         "type": node_type if kind is not style.OTHER else "other",
         "group": node_type if kind is not style.OTHER else "other",
@@ -379,6 +416,16 @@ def _options(edge_count: int, label_scale: float) -> dict[str, Any]:
                 "font": style.LABEL_FONT,
                 "colour": style.LABEL_COLOUR,
                 "faded": style.FADED_LABEL,
+                "line_em": style.LABEL_LINE_EM,
+            },
+            "presentation_edges": {
+                "edge": style.PRESENTATION_EDGE,
+                "faint_edge": style.PRESENTATION_FAINT_EDGE,
+                "lit_edge": style.PRESENTATION_LIT_EDGE,
+                "faded_edge": style.PRESENTATION_FADED_EDGE,
+                "width": style.PRESENTATION_EDGE_PX,
+                "lit_width": style.PRESENTATION_LIT_EDGE_PX,
+                "screen": True,
             },
         },
     }

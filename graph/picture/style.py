@@ -153,6 +153,10 @@ PRESENTATION_SCALE = 1.5
 LABEL_FONT = "Arial, Helvetica, sans-serif"
 LABEL_WIDTH = 22  # characters per label line; the tooltip has the full text
 LABEL_LINES = 2
+#: The drawing wraps a name to this many lines before it shortens it, in lines about
+#: ``LABEL_LINE_EM`` times the font size wide (about 22 characters), wider for a long name.
+DRAWN_LABEL_LINES = 3
+LABEL_LINE_EM = 11.5
 
 EDGE_COLOUR = "#A8A8A8"
 FAINT_EDGE = "#D4D4D4"  # relations that cut across clusters in great numbers
@@ -162,6 +166,16 @@ FADED_BORDER = "#D0D0D0"
 FADED_EDGE = "#E8E8E8"
 LABEL_COLOUR = "#111111"
 FADED_LABEL = "#9A9A9A"
+
+#: Links on a projector: darker (at least 3:1 against the white page, WCAG's contrast for
+#: graphics) and a width in screen pixels whatever the zoom, highlighted ones twice as wide.
+#: Links faded by a highlight stay light: they are the background of what is highlighted.
+PRESENTATION_EDGE = "#6B6B6B"
+PRESENTATION_FAINT_EDGE = "#8A8A8A"
+PRESENTATION_LIT_EDGE = "#222222"
+PRESENTATION_FADED_EDGE = "#DDDDDD"
+PRESENTATION_EDGE_PX = 2.0
+PRESENTATION_LIT_EDGE_PX = 4.0
 
 
 def style_of(node_type: str) -> TypeStyle:

@@ -69,5 +69,7 @@ def test_keyboard_users_can_choose_a_node_from_the_list(page, streamlit_server, 
     page.keyboard.type("Neglect")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Neglect", exact=True).wait_for(timeout=20000)
+    # The details reach the page before the drawing restyles: give the drawing its moment.
+    page.wait_for_function("() => window.kgNetwork.getSelectedNodes().length > 0", timeout=10000)
     selected = page.evaluate("() => window.kgNetwork.getSelectedNodes()")
     assert json.dumps(selected) == '["topic:neglect"]'
