@@ -188,7 +188,13 @@ SHAPES: dict[str, Any] = {
         "topics": int,
     },
     "metrics": {"links": _Each(_NUMBER), "betweenness": _Each(_NUMBER), "consensus": _Each(_NUMBER)},
-    "overlaps": {"type": str, "kind": str, "counts": _Each(int), "left_out": _Each(int), "pairs": [{"a": str, "b": str}]},
+    "overlaps": {
+        "type": str,
+        "kind": str,
+        "counts": _Each(int),
+        "left_out": _Each(int),
+        "pairs": [{"a": str, "b": str}],
+    },
     "duplicates": [{"nodes": [{"id": str, "label": str}], "score": _NUMBER, "reason": str, "kind": str}],
     "coverage": {"rows": [{"id": str}], "columns": [{"id": str}], "cells": [{"row": str, "column": str}]},
 }
