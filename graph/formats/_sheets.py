@@ -56,9 +56,9 @@ _CELL_ERRORS = frozenset({"#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM
 
 
 def normal_header(value: Any) -> str:
-    """'Reference(s) ' -> 'reference(s)'; 'Net worth' -> 'net_worth'."""
+    """'Reference(s) ' -> 'reference(s)'; 'Net worth' -> 'net_worth'; "'=note" (as exported) -> '=note'."""
     text = "" if value is None else str(value)
-    return re.sub(r"[\s\-]+", "_", text.strip().lstrip("\ufeff").lower())
+    return re.sub(r"[\s\-]+", "_", undo_defuse(text.strip().lstrip("\ufeff")).lower())
 
 
 def sheet_kind(header: Sequence[Any]) -> Kind | None:

@@ -28,8 +28,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from graph.data.cells import needs_quote_prefix
 from graph.errors import DataError
-from graph.formats._common import FORMULA_TRIGGERS, KUMU_SEPARATOR, edge_rows, node_rows, renamed
+from graph.formats._common import KUMU_SEPARATOR, edge_rows, node_rows, renamed
 from graph.formats._sheets import EDGE_WORDS, NODE_WORDS, read_sheet, sheet_kind
 from graph.formats.batch import (
     MAX_COLUMNS,
@@ -209,7 +210,7 @@ def _put(cell: Any, value: Any) -> None:
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if needs_quote_prefix(value):
         # Stored as text with Excel's quote prefix (what typing a leading apostrophe does):
         # shown and kept as text, never run as a formula, and the value itself unchanged.
         cell.data_type = "s"
