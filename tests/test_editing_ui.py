@@ -293,13 +293,36 @@ def test_an_import_is_previewed_then_applied(monkeypatch, data_copy):
     at.file_uploader[0].set_value(("new.csv", csv, "text/csv")).run()
     _ok(at)
 
-    assert "nodes: 1 new, 0 changed, 1 unchanged" in at.text[0].value
+    assert [t.value for t in at.text[:2]] == [
+        "Rows read: 2 from new.csv.",
+        "nodes: 1 new, 0 changed, 1 unchanged; edges: 0 new, 0 changed, 0 unchanged; 0 problems",
+    ]
     assert "20 MB" in " ".join(c.value for c in at.caption)
     assert "topic:kinship-care" not in {n.id for n in load_dataset(data_copy).nodes}  # a preview only
     at.button(key="kg_apply_import").click().run()
     _ok(at)
     assert "topic:kinship-care" in {n.id for n in load_dataset(data_copy).nodes}
     assert read_changelog(data_copy)[0]["action"] == "import new.csv"
+
+
+def test_a_workbook_whose_dimension_understates_its_rows_lands_whole_and_says_so(monkeypatch, data_copy):
+    from tests.formats.test_kumu import _understated
+
+    at = _editor(monkeypatch)
+    at.radio(key="kg_edit_mode").set_value("import").run()
+    at.file_uploader[0].set_value(("their-list.xlsx", _understated(30), XLSX)).run()
+    _ok(at)
+    assert at.text[0].value == "Rows read: 30 from sheet Elements."
+    assert at.text[1].value.startswith("nodes: 30 new, 0 changed, 0 unchanged")
+    at.button(key="kg_apply_import").click().run()
+    _ok(at)
+
+    labels = {n.label for n in load_dataset(data_copy).nodes}
+    assert {f"Kinship topic {n}" for n in range(30)} <= labels
+    assert len(load_dataset(data_copy).nodes) == 211 + 30
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---- nothing is saved when something is wrong

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from graph.cli.common import EXIT_OK, add_data, load
-from graph.errors import DataError, GraphError
+from graph.errors import DataError, GraphError, visible
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -71,7 +71,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"Note: new node {near.new.id} may be {near.existing.id}: {near.reason}; "
                 f"keep both, or add --merge {near.new.id}={near.existing.id}"
             )
-        print(f"{args.file}: {plan.summary()}")
+        if plan.rows_read:
+            print(plan.rows_read_summary())
+        print(f"{visible(args.file)}: {plan.summary()}")
         if plan.problems:
             raise DataError(plan.problems)
         if plan.type_changes and not args.allow_type_change:

@@ -127,6 +127,8 @@ def _type_changes_confirmed(plan: MergePlan) -> bool:
 
 
 def _show_plan(plan: MergePlan) -> None:
+    if plan.rows_read:
+        st.text(plan.rows_read_summary())
     st.text(plan.summary())
     if plan.problems:
         count = len(plan.problems)
