@@ -268,6 +268,90 @@ def test_undo_reverts_the_last_change_and_the_history_shows_it(monkeypatch, data
     assert list(history["action"]) == ["undo", "add_edge"] and set(history["editor"]) == {"Sam"}
 
 
+KINSHIP = {"id": "topic:kinship-care", "type": "topic", "label": "Kinship care", "refs": ["W"]}
+
+
+def _someone_else_imports(data_dir: Path) -> str:
+    """Alex, in another window, imports a new topic; the id of that change."""
+    from graph.schema import Dataset, Node
+
+    def merge(existing: Dataset) -> Dataset:
+        return Dataset((*existing.nodes, Node.model_validate(KINSHIP)), existing.edges)
+
+    return edit.merge_batch(data_dir, merge, editor="Alex", action="import kinship.csv").entry_id
+
+
+def test_after_a_conflict_your_own_change_keeps_its_undo_and_it_undoes_yours(monkeypatch, data_copy):
+    at = _add_missed_link(_editor(monkeypatch))
+    assert at.button(key="kg_flash_undo").label == "Undo"
+    at.radio(key="kg_edit_mode").set_value("node").run()
+    at.text_input(key="kg_node_label").input("Foster care").run()
+    at.text_input(key="kg_node_refs").input("Workshop").run()
+    # Sam saves a second change on a page drawn before Alex's import: someone else saved first.
+    theirs = _someone_else_imports(data_copy)
+    at.button(key="kg_add_node").click().run()
+    _ok(at)
+    assert [w.value for w in at.warning] == [CONFLICT_MESSAGE]
+    assert [i.value for i in at.info] == ["Your last change: Added the link: Event Coventry raised Child development"]
+
+    at.button(key="kg_reload").click().run()
+    assert at.button(key="kg_mine_undo").label == "Undo"  # still there after the reload
+    at.radio(key="kg_edit_mode").set_value("history").run()
+    assert "Alex · import kinship.csv" in at.text[0].value  # "Undo the last change" would revert that
+    at.button(key="kg_mine_undo").click().run()
+    _ok(at)
+
+    assert MISSED not in _edges(data_copy)  # Sam's change is undone ...
+    assert "topic:kinship-care" in {n.id for n in load_dataset(data_copy).nodes}  # ... Alex's is not
+    log = read_changelog(data_copy)
+    assert [(e["action"], e["editor"]) for e in log] == [
+        ("add_edge", "Sam"),
+        ("import kinship.csv", "Alex"),
+        ("undo", "Sam"),
+    ]
+    assert log[2]["undoes"] == log[0]["id"] and log[1]["id"] == theirs
+    assert [s.value for s in at.success] == ["Undone: the change is reverted, and the undo is in the change log."]
+    assert not [b for b in at.button if b.key in ("kg_mine_undo", "kg_flash_undo")]
+
+
+def test_undo_the_last_change_refuses_when_another_change_came_since_the_page_showed_it(monkeypatch, data_copy):
+    at = _add_missed_link(_editor(monkeypatch))
+    at.radio(key="kg_edit_mode").set_value("history").run()
+    assert "Event Coventry raised Child development" in at.text[0].value
+    _someone_else_imports(data_copy)
+    before = files(data_copy)
+    at.button(key="kg_undo").click().run()
+    _ok(at)
+
+    (error,) = at.error
+    assert error.value.startswith("Another change was saved after the one this page offered to undo \\(import kinship")
+    assert "Nothing was undone" in error.value
+    assert files(data_copy) == before
+
+
+def test_undo_the_last_change_undoes_the_change_shown_not_one_that_took_its_place(monkeypatch, data_copy):
+    at = _add_missed_link(_editor(monkeypatch))
+    at.radio(key="kg_edit_mode").set_value("history").run()
+    assert "Event Coventry raised Child development" in at.text[0].value
+    # Meanwhile Alex undoes Sam's link and adds the very same link again: the data is back at the
+    # version this page showed, but the latest change is now Alex's.
+    sams = read_changelog(data_copy)[0]["id"]
+    edit.undo(data_copy, sams, editor="Alex", expected_version=fingerprint(data_copy))
+    link = {"source": "strand:event-coventry", "target": "topic:child-development", "relation": "raised"}
+    edit.add_edge(
+        data_copy,
+        {**link, "refs": ["Workshop 12 March"], "basis": "stated"},
+        editor="Alex",
+        expected_version=fingerprint(data_copy),
+    )
+    before = files(data_copy)
+    at.button(key="kg_undo").click().run()
+    _ok(at)
+
+    assert [e.value for e in at.error] == ["That change has already been undone\\."]
+    assert files(data_copy) == before and MISSED in _edges(data_copy)
+
+
 def test_editing_the_selected_node_saves_label_and_attributes(monkeypatch, data_copy):
     at = _editor(monkeypatch)
     at.selectbox(key="focus").set_value("topic:trauma").run()

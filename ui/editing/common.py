@@ -35,6 +35,7 @@ EDITOR = "kg_editor"
 UNLOCKED = "_kg_unlocked"
 WRONG = "_kg_wrong_passcode"
 FLASH = "_kg_flash"
+MINE = "_kg_mine"  # this session's last change that can be undone: (what it did, its log entry id)
 ERRORS = "_kg_errors"
 CONFLICT = "_kg_conflict"
 RERUN_APP = "_kg_rerun_app"
@@ -102,10 +103,11 @@ def editor_of() -> str:
     return str(st.session_state.get(EDITOR) or "").strip()
 
 
-def save(form: str, write: Callable[[str], edit.EditResult], done: str) -> bool:
+def save(form: str, write: Callable[[str], edit.EditResult], done: str, *, undoable: bool = True) -> bool:
     """Run one write (``write`` gets the editor's name) and record its outcome for the next run.
 
-    The one place this module writes: it refuses unless this session unlocked editing.
+    The one place this module writes: it refuses unless this session unlocked editing. A change that
+    can be undone is kept as this session's own (``MINE``), so its Undo outlives a later conflict.
     """
     state = st.session_state
     state[ERRORS] = {"form": form, "fields": {}}
@@ -128,7 +130,10 @@ def save(form: str, write: Callable[[str], edit.EditResult], done: str) -> bool:
     except GraphError as error:
         add_error(form, "", str(error))
         return False
-    state[FLASH] = (done if result.entry_id else "Nothing changed: that is already how the data is.", result.entry_id)
+    if result.entry_id and undoable:
+        state[MINE] = (done, result.entry_id)
+    said = done if result.entry_id else "Nothing changed: that is already how the data is."
+    state[FLASH] = (said, result.entry_id if undoable else None)
     state[RERUN_APP] = True
     return True
 

@@ -17,6 +17,7 @@ from ui.editing.common import (
     ERRORS,
     FLASH,
     IMPORT_PLAN,
+    MINE,
     PASSCODE,
     UNLOCKED,
     WRONG,
@@ -124,5 +125,5 @@ def _attempts() -> None:
 
 def _lock() -> None:
     state = st.session_state
-    for key in (UNLOCKED, FLASH, ERRORS, CONFLICT, IMPORT_PLAN):
+    for key in (UNLOCKED, FLASH, MINE, ERRORS, CONFLICT, IMPORT_PLAN):
         state.pop(key, None)
