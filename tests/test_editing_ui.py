@@ -406,6 +406,20 @@ def test_a_workbook_whose_dimension_understates_its_rows_lands_whole_and_says_so
     assert len(load_dataset(data_copy).nodes) == 211 + 30
 
 
+def test_a_file_whose_name_holds_a_bidi_override_is_refused_by_its_name(monkeypatch, data_copy):
+    before = files(data_copy)
+    at = _editor(monkeypatch)
+    at.radio(key="kg_edit_mode").set_value("import").run()
+    at.file_uploader[0].set_value(("evil\u202egpj.csv", b"Label,Type\nKinship care,topic\n", "text/csv")).run()
+    _ok(at)
+
+    assert [e.value for e in at.error] == ["This file cannot be imported:"]
+    (problem,) = at.dataframe[-1].value.to_dict("records")
+    assert problem["problem"].startswith("the file's name holds a bidirectional override (U+202E)")
+    assert not [b for b in at.button if b.key == "kg_apply_import"]
+    assert files(data_copy) == before
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

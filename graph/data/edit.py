@@ -338,22 +338,22 @@ def undo(
 
     With no ``entry_id``: the latest node/edge/batch change not yet undone, so repeated undos walk back
     through history. Scene changes are undone by id, with the scenes version as ``expected_version``.
-    Refused when a later change (not itself undone) touched the same element.
-
-    ``expected_version`` None, with an ``entry_id``: the data may have changed since (a facilitator
-    undoing their own change after someone else saved); the change's own elements decide, as above.
-    ``only_if_latest``: refused, with a message, unless ``entry_id`` is still the latest change not yet
-    undone (the one "Undo the last change" showed), whatever the version.
+    Refused when a later change (not itself undone) touched the same element. ``expected_version`` None
+    (with an ``entry_id``, e.g. one's own change after others saved): only that refusal applies.
+    ``only_if_latest=True``: refused unless ``entry_id`` is still the latest change (as a page showed it).
     """
     if expected_version is None and entry_id is None:
         raise ValueError("undoing 'the latest change' needs the version it was chosen at")
-    place = open_store(where)
-    who = _editor(editor)
+    place, who = open_store(where), _editor(editor)
     with place.writing():
         entries = place.changelog()
-        target = _undo_target(entries, entry_id)
-        if only_if_latest:
-            _refuse_unless_latest(entries, target)
+        target, latest = _undo_target(entries, entry_id), undo_target(entries)
+        if only_if_latest and latest is not None and latest["id"] != target["id"]:
+            raise GraphError(
+                f"Another change was saved after the one this page offered to undo ({latest.get('action')} by "
+                f"{latest.get('editor')} at {latest.get('time')}). Nothing was undone: look again at what Undo "
+                "would revert now."
+            )
         current = place.scenes_version() if target["element"] == "scene" else place.version()
         if expected_version is not None:
             _check_version(current, expected_version)
@@ -372,16 +372,6 @@ def undo(
             return raw_lists(apply_change(elements(before), inverse))
 
         return _commit_data(place, who, expected_version, "undo", target["element"], build, extra)
-
-
-def _refuse_unless_latest(entries: list[dict[str, Any]], target: dict[str, Any]) -> None:
-    latest = undo_target(entries)
-    if latest is not None and latest["id"] != target["id"]:
-        raise GraphError(
-            f"Another change was saved after the one this page offered to undo ({latest.get('action')} by "
-            f"{latest.get('editor')} at {latest.get('time')}). Nothing was undone: look again at what Undo "
-            "would revert now."
-        )
 
 
 def undo_target(entries: list[dict[str, Any]]) -> dict[str, Any] | None:

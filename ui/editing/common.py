@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.data import edit, gate
-from graph.errors import MAX_LISTED, ConflictError, DataError, GraphError, Problem
+from graph.errors import MAX_LISTED, ConflictError, DataError, GraphError, Problem, visible
 from graph.picture.panels import escape_markdown
 from graph.schema import RELATIONS, NodeType, Relation
 
@@ -288,7 +288,7 @@ def relation_name(relation: str) -> str:
 
 def problem_table(problems) -> None:
     shown = problems[:MAX_LISTED]
-    rows = [{"row": p.element, "column": p.field, "problem": p.message} for p in shown]
+    rows = [{"row": visible(p.element), "column": visible(p.field), "problem": visible(p.message)} for p in shown]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1), 300))
     if len(problems) > len(shown):
         st.caption(f"and {len(problems) - len(shown):,} more problems")
