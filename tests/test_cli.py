@@ -60,7 +60,7 @@ def test_control_characters_in_a_message_are_shown_escaped(capsys, data_dir: Pat
 
 def test_missing_data_directory_is_a_one_line_error(capsys, tmp_path: Path):
     code, _, err = run(capsys, "stats", "--data", str(tmp_path / "nowhere"))
-    assert code == 2 and "nodes.json: file not found" in err
+    assert code == 2 and err == f"Error: {tmp_path / 'nowhere'}: no such data folder\n"
 
 
 def test_stats_json_counts_types_and_relations(capsys):

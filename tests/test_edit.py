@@ -418,6 +418,44 @@ def test_undo_with_a_stale_version_is_a_conflict(data_dir: Path):
         undo(data_dir, editor="Sam", expected_version=added.version)
 
 
+def test_your_own_change_is_undone_by_its_id_after_others_saved_without_a_version(data_dir: Path):
+    added = add_node(data_dir, NEW_TOPIC, editor="Sam", expected_version=version(data_dir))
+    update_node(data_dir, "strand:a", {"label": "Other"}, editor="Alex", expected_version=added.version)
+    undo(data_dir, added.entry_id, editor="Sam", expected_version=None)  # Sam's page never saw Alex's
+    labels = {n.id: n.label for n in load_dataset(data_dir).nodes}
+    assert "topic:neglect" not in labels and labels["strand:a"] == "Other"
+
+
+def test_without_a_version_a_later_change_to_the_same_node_still_blocks_the_undo(data_dir: Path):
+    added = add_node(data_dir, NEW_TOPIC, editor="Sam", expected_version=version(data_dir))
+    update_node(
+        data_dir, "topic:neglect", {"label": "Neglect (all kinds)"}, editor="Alex", expected_version=added.version
+    )
+    before = files(data_dir)
+    with pytest.raises(GraphError, match=r"a later change .* by Alex .* also changed"):
+        undo(data_dir, added.entry_id, editor="Sam", expected_version=None)
+    with pytest.raises(ValueError):
+        undo(data_dir, editor="Sam", expected_version=None)  # "the latest change" needs the version it was chosen at
+    assert files(data_dir) == before
+
+
+def test_undoing_the_latest_change_as_shown_is_refused_once_another_came(data_dir: Path):
+    added = add_node(data_dir, NEW_TOPIC, editor="Sam", expected_version=version(data_dir))
+    shown = edit.undo_target(read_changelog(data_dir))
+    assert shown["id"] == added.entry_id
+    moved = update_node(data_dir, "strand:a", {"label": "Other"}, editor="Alex", expected_version=added.version)
+    before = files(data_dir)
+    with pytest.raises(
+        GraphError, match=r"Another change was saved after .*\(update_node by Alex at .*Nothing was undone"
+    ):
+        undo(data_dir, shown["id"], editor="Sam", expected_version=moved.version, only_if_latest=True)
+    assert files(data_dir) == before
+    # While it is still the latest, it is undone.
+    latest = edit.undo_target(read_changelog(data_dir))
+    undo(data_dir, latest["id"], editor="Sam", expected_version=moved.version, only_if_latest=True)
+    assert {n.id: n.label for n in load_dataset(data_dir).nodes}["strand:a"] == "a"
+
+
 def test_undo_whose_result_would_be_invalid_is_refused(data_dir: Path):
     deleted = delete_edge(data_dir, RAISED, editor="Sam", expected_version=version(data_dir))
     delete_node(data_dir, "strand:a", editor="Alex", expected_version=deleted.version)  # no links left to it

@@ -12,10 +12,12 @@ served from an old file. A cache that cannot be read or written is simply skippe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -121,20 +123,101 @@ def _code_stamp(*modules: str) -> str:
     return digest.hexdigest()[:12]
 
 
-def _kept(name: str, handle: Handle, code: tuple[str, ...], compute: Callable[[], Any]) -> Any:
-    """``compute()``'s JSON-able result, read from the disk cache when there, else computed and saved."""
+def _kept(
+    name: str,
+    handle: Handle,
+    code: tuple[str, ...],
+    compute: Callable[[], Any],
+    also: Callable[[Any], bool] = lambda _: True,
+) -> Any:
+    """``compute()``'s JSON-able result, read from the disk cache when there, else computed and saved.
+
+    A kept file is used only when it is whole (its header's digest matches), was written for this name
+    and data version, and has the shape its callers expect (``SHAPES``, and ``also``). Anything else is
+    deleted and computed again: one bad file never breaks a page, not even after a restart.
+    """
     path = cache_dir() / handle.version[:32] / f"{name}-{_code_stamp(*code)}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
+    kept = _read_kept(path, name, handle.version)
+    shape = SHAPES["overlaps" if name.startswith("overlaps-") else name]
+    if kept is not _NOTHING and fits(kept, shape) and also(kept):
+        return kept
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
     result = compute()
+    payload = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = {"kind": name, "version": handle.version, "sha256": hashlib.sha256(payload).hexdigest()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        files.write_text_atomic(path, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+        files.write_bytes_atomic(path, json.dumps(header).encode("utf-8") + b"\n" + payload)
     except OSError:
         pass  # a read-only home: compute again next time
     return result
+
+
+_NOTHING = object()
+
+
+def _read_kept(path: Path, name: str, version: str) -> Any:
+    """The value kept in ``path`` when it is whole and was written for ``name`` at ``version``, else _NOTHING."""
+    try:
+        head, _, payload = path.read_bytes().partition(b"\n")
+        header = json.loads(head)
+        if header != {"kind": name, "version": version, "sha256": hashlib.sha256(payload).hexdigest()}:
+            return _NOTHING
+        return json.loads(payload)
+    except (OSError, ValueError):
+        return _NOTHING
+
+
+@dataclass(frozen=True)
+class _Each:
+    """An object with any keys, each value of ``shape``."""
+
+    shape: Any
+
+
+# What each kept result must look like, checked on every read from disk: a type (or a tuple of types),
+# [shape] for a list of items, {key: shape} for an object with at least these keys, _Each(shape).
+_NUMBER = (int, float)
+_GAP_KINDS = ("unraised_topics", "unaddressed_topics", "unaddressed_barriers", "missing_voices", "isolated_nodes")
+SHAPES: dict[str, Any] = {
+    "layout": _Each([_NUMBER]),
+    "communities": [[str]],
+    "gaps": {kind: [{"id": str, "label": str}] for kind in (*_GAP_KINDS, "structural_gaps")},
+    "gap-map": {
+        "columns": [{"id": str, "label": str}],
+        "groups": [{"rows": [{"id": str, "cells": _Each(str)}]}],
+        "column_totals": _Each(int),
+        "column_not_priority": _Each(int),
+        "total": int,
+        "topics": int,
+    },
+    "metrics": {"links": _Each(_NUMBER), "betweenness": _Each(_NUMBER), "consensus": _Each(_NUMBER)},
+    "overlaps": {
+        "type": str,
+        "kind": str,
+        "counts": _Each(int),
+        "left_out": _Each(int),
+        "pairs": [{"a": str, "b": str}],
+    },
+    "duplicates": [{"nodes": [{"id": str, "label": str}], "score": _NUMBER, "reason": str, "kind": str}],
+    "coverage": {"rows": [{"id": str}], "columns": [{"id": str}], "cells": [{"row": str, "column": str}]},
+}
+
+
+def fits(value: Any, shape: Any) -> bool:
+    """Whether parsed JSON has ``shape`` (see SHAPES).
+
+    >>> fits({"a": [1, 2.5]}, _Each([_NUMBER])), fits({"a": "x"}, _Each([_NUMBER])), fits([], {"a": int})
+    (True, False, False)
+    """
+    if isinstance(shape, list):
+        return isinstance(value, list) and all(fits(item, shape[0]) for item in value)
+    if isinstance(shape, dict):
+        return isinstance(value, dict) and all(key in value and fits(value[key], inner) for key, inner in shape.items())
+    if isinstance(shape, _Each):
+        return isinstance(value, dict) and all(fits(item, shape.shape) for item in value.values())
+    return isinstance(value, shape) and (shape is bool or not isinstance(value, bool))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -159,7 +242,12 @@ def positions(handle: Handle) -> dict[str, tuple[float, float]]:
         where = compute_layout(graph) if memory["whole"] is None else extend_layout(graph, memory["whole"])
         return {n: list(xy) for n, xy in where.items()}
 
-    kept = _kept("layout", handle, ("graph/picture/layout.py",), compute)
+    nodes = load(handle).nodes
+
+    def places_every_node(found: dict) -> bool:  # exactly this version's nodes, each at an (x, y)
+        return found.keys() == nodes.keys() and all(len(xy) == 2 for xy in found.values())
+
+    kept = _kept("layout", handle, ("graph/picture/layout.py",), compute, places_every_node)
     memory["whole"] = {n: (float(x), float(y)) for n, (x, y) in kept.items()}
     return memory["whole"]
 
@@ -171,7 +259,13 @@ def communities(handle: Handle) -> list[list[str]]:
 
         return find(load(handle))
 
-    return _kept("communities", handle, ("graph/analysis",), compute)
+    nodes = load(handle).nodes
+
+    def every_node_once(found: list[list[str]]) -> bool:
+        members = [node for community in found for node in community]
+        return len(members) == len(nodes) and set(members) == nodes.keys()
+
+    return _kept("communities", handle, ("graph/analysis",), compute, every_node_once)
 
 
 @st.cache_resource(show_spinner="Finding gaps…", max_entries=2)

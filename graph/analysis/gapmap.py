@@ -8,7 +8,6 @@ can be written as CSV or as an Excel workbook, as bytes.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from typing import Any
@@ -26,6 +25,7 @@ from graph.analysis._common import (
     short_label,
     themes_of,
 )
+from graph.data.cells import csv_text, needs_quote_prefix
 from graph.schema import LEVELS, Relation
 
 NOT_PRIORITY = "Not priority"
@@ -34,7 +34,6 @@ SHORT_TOPIC = 40
 TICK = "✓"
 _LEVEL_TITLES = {"frontline": "Frontline", "organisation": "Organisation", "system": "System"}
 # A cell a spreadsheet would run as a formula is written as text (CSV: with a leading apostrophe).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def evidence_gap_map(G: nx.MultiDiGraph) -> dict[str, Any]:
@@ -131,11 +130,7 @@ def gap_map_table(gap_map: dict[str, Any]) -> list[list[Any]]:
 
 def gap_map_csv(gap_map: dict[str, Any]) -> bytes:
     """The map as CSV (UTF-8 with a byte-order mark, so Excel reads the ticks), as bytes."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in gap_map_table(gap_map):
-        writer.writerow([_csv_safe(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return ("\ufeff" + csv_text(gap_map_table(gap_map))).encode("utf-8")
 
 
 def gap_map_xlsx(gap_map: dict[str, Any]) -> bytes:
@@ -160,6 +155,7 @@ def gap_map_xlsx(gap_map: dict[str, Any]) -> bytes:
             cell = sheet.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the label says
+                cell.quotePrefix = needs_quote_prefix(value)  # nor one when the cell is edited
             if r == 1 or str(row[2]).startswith("Total ("):
                 cell.font = bold
             if isinstance(value, str) and value.startswith(TICK):
@@ -238,9 +234,3 @@ def _column(G: nx.MultiDiGraph, strand: str) -> int | None:
 
 def _heading(G: nx.MultiDiGraph, strand: str) -> str:
     return str(node_data(G, strand).get("appendix_heading") or label_of(G, strand))
-
-
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value

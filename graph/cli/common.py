@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys
@@ -30,15 +28,14 @@ def print_json(value: Any) -> None:
 
 
 def print_csv(rows: list[dict[str, Any]]) -> None:
+    """Rows as CSV, no text cell a formula (graph.data.cells); the columns are the first row's keys."""
+    from graph.data.cells import csv_text
+
     if not rows:
         return
     columns = list(rows[0])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _flat(row.get(key)) for key in columns})
-    sys.stdout.write(out.getvalue())
+    table = [columns, *([_flat(row.get(key)) for key in columns] for row in rows)]
+    sys.stdout.write(csv_text(table, line_end="\n"))
 
 
 def _flat(value: Any) -> Any:

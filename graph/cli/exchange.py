@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from graph.cli.common import EXIT_OK, add_data, load
-from graph.errors import DataError, GraphError
+from graph.errors import DataError, GraphError, visible
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -36,7 +36,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = csv_zip(graph)
     write_bytes_atomic(path, data)
     what = " (a zip of nodes.csv and edges.csv)" if args.format == "csv" and not args.table else ""
-    print(f"Wrote {path}{what} ({len(data):,} bytes)")
+    print(f"Wrote {visible(path)}{what} ({len(data):,} bytes)")
     return EXIT_OK
 
 
@@ -61,9 +61,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         added = {node.id for node in plan.added_nodes}
         unused = sorted(new for new, old in same_as.items() if new in added or old not in met)
         if unused:
-            print(f"Note: --merge {', '.join(unused)}: no row of the file would add that node; nothing merged there")
+            print(
+                f"Note: --merge {visible(', '.join(unused))}: no row of the file would add that node; nothing merged there"
+            )
         for note in plan.notes:
-            print(f"Note: {note}")
+            print(f"Note: {visible(note)}")
         from graph.formats import near_duplicates
 
         for near in near_duplicates(plan, existing):
@@ -71,7 +73,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"Note: new node {near.new.id} may be {near.existing.id}: {near.reason}; "
                 f"keep both, or add --merge {near.new.id}={near.existing.id}"
             )
-        print(f"{args.file}: {plan.summary()}")
+        if plan.rows_read:
+            print(plan.rows_read_summary())
+        print(f"{visible(args.file)}: {plan.summary()}")
         if plan.problems:
             raise DataError(plan.problems)
         if plan.type_changes and not args.allow_type_change:
@@ -86,7 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("Dry run: nothing written.")
         return EXIT_OK
     result = merge_batch(args.data, merge, editor=args.editor, action=f"import {Path(args.file).name}")
-    print(f"Saved to {args.data}." if result.entry_id else "Nothing to change.")
+    print(f"Saved to {visible(args.data)}." if result.entry_id else "Nothing to change.")
     return EXIT_OK
 
 

@@ -317,20 +317,37 @@ def move_scene(
 # ---- undo
 
 
-def undo(where: Store | Path | str, entry_id: str | None = None, *, editor: str, expected_version: str) -> EditResult:
+def undo(
+    where: Store | Path | str,
+    entry_id: str | None = None,
+    *,
+    editor: str,
+    expected_version: str | None,
+    only_if_latest: bool = False,
+) -> EditResult:
     """Revert one logged change by applying its inverse, logged as action "undo" with ``undoes``.
 
     With no ``entry_id``: the latest node/edge/batch change not yet undone, so repeated undos walk back
     through history. Scene changes are undone by id, with the scenes version as ``expected_version``.
-    Refused when a later change (not itself undone) touched the same element.
+    Refused when a later change (not itself undone) touched the same element. ``expected_version`` None
+    (with an ``entry_id``, e.g. one's own change after others saved): only that refusal applies.
+    ``only_if_latest=True``: refused unless ``entry_id`` is still the latest change (as a page showed it).
     """
-    place = open_store(where)
-    who = _editor(editor)
+    if expected_version is None and entry_id is None:
+        raise ValueError("undoing 'the latest change' needs the version it was chosen at")
+    place, who = open_store(where), _editor(editor)
     with place.writing():
         entries = place.changelog()
-        target = _undo_target(entries, entry_id)
+        target, latest = _undo_target(entries, entry_id), undo_target(entries)
+        if only_if_latest and latest is not None and latest["id"] != target["id"]:
+            raise GraphError(
+                f"Another change was saved after the one this page offered to undo ({latest.get('action')} by "
+                f"{latest.get('editor')} at {latest.get('time')}). Nothing was undone: look again at what Undo "
+                "would revert now."
+            )
         current = place.scenes_version() if target["element"] == "scene" else place.version()
-        _check_version(current, expected_version)
+        if expected_version is not None:
+            _check_version(current, expected_version)
         inverse = {element: (after, before) for element, (before, after) in change_of(target).items()}
         _refuse_if_touched_later(entries, target, set(inverse))
         extra = {"undoes": target["id"]}
@@ -340,7 +357,7 @@ def undo(where: Store | Path | str, entry_id: str | None = None, *, editor: str,
             def build_scenes(before: list[dict[str, Any]]) -> tuple[list[Any], str]:
                 return apply_scene_change(before, inverse), scene_id
 
-            return _commit_scenes(place, who, expected_version, "undo", build_scenes, extra)
+            return _commit_scenes(place, who, current, "undo", build_scenes, extra)
 
         def build(before: Dataset) -> RawLists:
             return raw_lists(apply_change(elements(before), inverse))

@@ -38,6 +38,14 @@ def read_text(path: Path) -> str:
     return decode_text(read_data_bytes(path), str(path))
 
 
+def check_data_folder(data_dir: Path | str) -> None:
+    """One located line when the data folder is not there, or is a file (not one per data file)."""
+    if Path(data_dir).is_dir():
+        return
+    what = "is a file, not a data folder" if Path(data_dir).exists() else "no such data folder"
+    raise DataError([Problem(str(data_dir), "", "", what)])
+
+
 def read_data_bytes(path: Path) -> bytes:
     """A data file's bytes. Missing, a folder, too big or unreadable: a DataError naming the file."""
     name = str(path)

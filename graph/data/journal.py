@@ -12,6 +12,7 @@ lands later, and the data and the log never disagree.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -43,6 +44,7 @@ def data_lock(data_dir: Path | str, timeout: float | None = None) -> Iterator[No
     # through this module too, and must not need a library that only writers use.
     from filelock import FileLock, Timeout
 
+    files.check_data_folder(data_dir)
     wait = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
     lock = FileLock(Path(data_dir) / LOCK_FILE, timeout=wait)
     try:
@@ -52,7 +54,8 @@ def data_lock(data_dir: Path | str, timeout: float | None = None) -> Iterator[No
             f"The data is busy: another change has been saving for over {wait:g} seconds. Try again in a moment."
         ) from None
     except OSError as error:
-        raise GraphError(f"Cannot lock the data folder for editing ({error.strerror}).") from None
+        where = Path(data_dir) / LOCK_FILE
+        raise GraphError(f"Cannot lock the data folder for editing: {where}: {error.strerror or error}.") from None
     try:
         yield
     finally:
@@ -68,6 +71,9 @@ def commit(data_dir: Path | str, steps: Sequence[Step], entry: dict[str, Any]) -
     Raises WriteError (or whatever interrupted it) after rolling back; nothing is left for later.
     """
     data_dir = Path(data_dir)
+    log = data_dir / CHANGELOG_FILE
+    if log.is_dir():  # the commit point could never be written: refuse before touching anything
+        raise WriteError(errno.EISDIR, f"cannot write {log}: it is a folder, not a file; nothing was saved")
     names = list(dict.fromkeys(name for name, _ in steps))
     expect = {name: [files.file_digest(data_dir, name), *[_sha256(t) for n, t in steps if n == name]] for name in names}
     journal = {"entry": entry["id"], "expect": expect}
@@ -309,10 +315,9 @@ def append_changelog(data_dir: Path | str, entry: dict[str, Any]) -> None:
 
 
 def _cut_torn_tail(path: Path) -> None:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
+    if not path.is_file():  # no log yet (or not a file at all: nothing of ours to cut)
         return
+    size = path.stat().st_size
     if size == 0:
         return
     with open(path, "rb+") as handle:
@@ -329,7 +334,7 @@ def _is_logged(data_dir: Path, entry_id: str) -> bool:
     """Whether the entry is a whole line of the log (entries are written with their id first)."""
     try:
         text = (data_dir / CHANGELOG_FILE).read_bytes()
-    except FileNotFoundError:
+    except OSError:  # no log, or one that cannot be read (a folder): no entry in it is committed
         return False
     whole = text[: text.rfind(b"\n") + 1]
     return f'{{"id":{json.dumps(entry_id)},'.encode() in whole
@@ -343,7 +348,7 @@ def read_changelog(data_dir: Path | str) -> list[dict[str, Any]]:
     path = Path(data_dir) / CHANGELOG_FILE
     if not path.exists():
         return []
-    *lines, _unfinished = path.read_bytes().split(b"\n")
+    *lines, _unfinished = files.read_data_bytes(path).split(b"\n")
     entries = []
     problems = []
     for number, raw in enumerate(lines, start=1):

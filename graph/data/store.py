@@ -17,6 +17,7 @@ from graph.data.files import (
     EDGES_FILE,
     NODES_FILE,
     SCENES_FILE,
+    check_data_folder,
     decode_text,
     gc_paused,
     parse_json_text,
@@ -64,6 +65,7 @@ def read_dataset(data_dir: Path | str) -> tuple[Dataset, str]:
 
 
 def _read_dataset(data_dir: Path) -> tuple[Dataset, str]:
+    check_data_folder(data_dir)
     contents = _committed_bytes(data_dir)
     problems: list[Problem] = []
     documents: dict[str, Any] = {}

@@ -12,14 +12,15 @@ from typing import Any
 
 import networkx as nx
 
+from graph.data.cells import FORMULA_TRIGGERS, defuse_formula, undo_defuse
 from graph.schema import Dataset, Edge, Node, edge_key
+
+__all__ = ["FORMULA_TRIGGERS", "defuse_formula", "undo_defuse"]  # with the helpers below, for the formats
 
 #: How list values (refs, list attributes) are joined in GraphML, GEXF and CSV cells.
 LIST_SEPARATOR = "; "
 #: Kumu's own separator for several values in one cell.
 KUMU_SEPARATOR = "|"
-#: A cell starting with one of these may run as a formula in a spreadsheet (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Prefix given to an attribute whose name a format keeps for itself (e.g. an attribute named 'x').
 ATTRIBUTE_PREFIX = "attribute_"
 
@@ -146,18 +147,6 @@ def split_values(text: str) -> list[str]:
     """Split a cell holding several values: on '|' (Kumu) if present, else on ';'."""
     separator = KUMU_SEPARATOR if KUMU_SEPARATOR in text else ";"
     return [part.strip() for part in text.split(separator) if part.strip()]
-
-
-def defuse_formula(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def undo_defuse(text: str) -> str:
-    """Remove the apostrophe ``defuse_formula`` added (so exports import back unchanged)."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
-        return text[1:]
-    return text
 
 
 def xml_safe(value: Any) -> str:

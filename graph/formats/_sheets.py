@@ -62,9 +62,9 @@ _CELL_ERRORS = frozenset({"#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM
 
 
 def normal_header(value: Any) -> str:
-    """'Reference(s) ' -> 'reference(s)'; 'Net worth' -> 'net_worth'."""
+    """'Reference(s) ' -> 'reference(s)'; 'Net worth' -> 'net_worth'; "'=note" (as exported) -> '=note'."""
     text = "" if value is None else str(value)
-    return re.sub(r"[\s\-]+", "_", text.strip().lstrip("\ufeff").lower())
+    return re.sub(r"[\s\-]+", "_", undo_defuse(text.strip().lstrip("\ufeff")).lower())
 
 
 def sheet_kind(header: Sequence[Any]) -> Kind | None:
@@ -85,24 +85,27 @@ def read_sheet(
     kind: Kind,
     max_elements: int,
     already: int = 0,
-) -> tuple[list[ImportedRow], list[Problem]]:
-    """Rows of one sheet; ``where`` prefixes the row number ('Elements row 7', 'row 7').
+) -> tuple[list[ImportedRow], list[Problem], int]:
+    """Rows of one sheet, the problems found in them, and how many rows held anything (all of them
+    read, whatever the file's metadata says). ``where`` prefixes the row number ('Elements row 7', 'row 7').
 
     ``already`` counts rows read from earlier sheets of the same file, against ``max_elements``.
     """
     targets, columns = _columns(file, where, header, kind)
     imported: list[ImportedRow] = []
     problems: list[Problem] = []
+    read = 0
     for number, cells in rows:
         if all(_blank(cell) for cell in cells):
             continue
+        read += 1
         check_element_count(already + len(imported) + 1, max_elements, file)
         element = f"{where}row {number}"
         row, found = _row(file, element, targets, columns, cells, kind)
         problems.extend(found)
         if row is not None:
             imported.append(row)
-    return imported, problems
+    return imported, problems, read
 
 
 def _columns(file: str, where: str, header: Sequence[Any], kind: Kind) -> tuple[list[str | None], dict[str, str]]:

@@ -18,6 +18,12 @@ MAX_IMPORT_ELEMENTS = 50_000
 #: An .xlsx is a zip: the most entries, and the most bytes they may unpack to (declared sizes, checked first).
 MAX_XLSX_ENTRIES = 500
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+#: The parts of an .xlsx read whole (not streamed): shared strings, and each of the others (styles...).
+MAX_XLSX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
+MAX_XLSX_PART_BYTES = 8 * 1024 * 1024
+#: The longest text between two tags of an .xlsx part: a cell holds at most 32,767 characters (Excel's
+#: limit), up to 8 bytes each as XML (UTF-8, or an escape such as &amp;).
+MAX_XLSX_TEXT_BYTES = 8 * 32_767
 #: The most rows (blank ones too) an .xlsx import reads, over all its sheets.
 MAX_SHEET_ROWS = 100_000
 #: The most columns a sheet or CSV may have.
@@ -49,7 +55,8 @@ class ImportBatch:
     """Everything read from one import file, ready for ``plan_merge``.
 
     ``text_values`` is true when attribute values came as text (spreadsheets, GraphML, GEXF):
-    merging then gives them the shape the existing data uses (a list, a number...).
+    merging then gives them the shape the existing data uses (a list, a number...). ``rows_read``: for
+    a spreadsheet, each sheet read (for a CSV, the file) and how many rows in it held anything.
     """
 
     file: str
@@ -59,6 +66,7 @@ class ImportBatch:
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
     text_values: bool = True
+    rows_read: tuple[tuple[str, int], ...] = ()
 
     @property
     def raw_nodes(self) -> list[dict[str, Any]]:

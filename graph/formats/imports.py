@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import PurePath
 
@@ -13,6 +14,9 @@ from graph.formats.native import read_json
 from graph.formats.tables import read_csv
 
 Reader = Callable[[bytes, str, int], ImportBatch]
+# Control characters and bidirectional overrides: a name holding one could show as another name (and
+# it would go into the refs of what the file adds, "Imported from NAME", where the data refuses it).
+_ODD_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 READERS: dict[str, Reader] = {
     ".csv": read_csv,
     ".xlsx": read_xlsx,
@@ -34,6 +38,14 @@ def parse_import(
     >>> batch.nodes[0].data
     {'label': 'Trauma', 'type': 'topic', 'refs': ['4.2'], 'id': 'topic:trauma'}
     """
+    odd = _ODD_IN_NAME.search(filename)
+    if odd:
+        what = "a bidirectional override" if odd.group() >= "\u202a" else "a control character"
+        raise file_error(
+            filename,
+            f"the file's name holds {what} (U+{ord(odd.group()):04X}), which can make it show as another name; "
+            "rename the file and import it again",
+        )
     extension = PurePath(filename).suffix.lower()
     reader = READERS.get(extension)
     if reader is None:

@@ -9,8 +9,10 @@ strands that raised the topic or involved the node), after the node's own tags; 
 these derived tags again, so a round trip changes nothing. Connection IDs use only letters,
 digits and '-', which Kumu's search takes as one word.
 
-Imports check the zip's declared sizes and entry count before openpyxl opens it, read
-values only (never formulas) and stop with an error past MAX_SHEET_ROWS rows.
+Imports check the zip's sizes and entry count before openpyxl opens it: the whole, each part that
+openpyxl reads whole, and every text in every part (no longer than a cell may hold), so memory stays
+bounded. They read values only (never formulas), every row whatever the sheet's <dimension> says,
+and stop with an error past MAX_SHEET_ROWS rows.
 """
 
 from __future__ import annotations
@@ -28,14 +30,18 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from graph.data.cells import needs_quote_prefix
 from graph.errors import DataError
-from graph.formats._common import FORMULA_TRIGGERS, KUMU_SEPARATOR, edge_rows, node_rows, renamed
+from graph.formats._common import KUMU_SEPARATOR, edge_rows, node_rows, renamed
 from graph.formats._sheets import EDGE_WORDS, NODE_WORDS, read_sheet, sheet_kind
 from graph.formats.batch import (
     MAX_COLUMNS,
     MAX_IMPORT_ELEMENTS,
     MAX_SHEET_ROWS,
     MAX_XLSX_ENTRIES,
+    MAX_XLSX_PART_BYTES,
+    MAX_XLSX_SHARED_STRINGS_BYTES,
+    MAX_XLSX_TEXT_BYTES,
     MAX_XLSX_UNPACKED_BYTES,
     ImportBatch,
     file_error,
@@ -52,6 +58,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _XML_PARTS = (".xml", ".rels", ".vml")
 # In UTF-8 or ASCII; a part in UTF-16 is caught by openpyxl's own (defused) parser.
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# openpyxl streams the worksheets in read-only mode; every other part (shared strings, styles...) it reads whole.
+_STREAMED = "xl/worksheets/"
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+EXCEL_CELL_CHARACTERS = 32_767
 _WIDTHS = {"ID": 34, "Label": 40, "Description": 60, "From": 34, "To": 34, "Refs": 30, "Rationale": 50}
 
 
@@ -152,29 +162,35 @@ def _connection_ids(keys: list[tuple[str, str, str]]) -> list[str]:
 
 
 def read_xlsx(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) -> ImportBatch:
-    """Rows from every sheet whose first row has Label/ID (elements) or From and To (connections)."""
+    """Rows from every sheet whose first row has Label/ID (elements) or From and To (connections).
+
+    Every row a sheet holds is read, whatever its ``<dimension>`` says (some writers understate it, and
+    openpyxl's read-only mode would stop there); ``rows_read`` says how many, per sheet.
+    """
     _check_zip(data, file)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook; each is about the file
         raise file_error(file, f"not an Excel workbook that can be read: {_first_line(error)}") from None
-    nodes, edges, problems, notes = [], [], [], []
-    rows_read = [0]  # over all sheets, blank rows too
+    nodes, edges, problems, notes, rows_read = [], [], [], [], []
+    counted = [0]  # rows over all sheets, blank ones too
     try:
         for sheet in workbook.worksheets:
             if "(ignore)" in sheet.title.lower():
                 continue
+            sheet.reset_dimensions()  # read to the last row there is, not to the last the file declares
             header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ())
             kind = sheet_kind(header)
             if kind is None:
                 notes.append(f"sheet '{sheet.title}' was skipped: its first row has neither Label nor From and To")
                 continue
-            rows = _rows(sheet, len(header), file, rows_read)
-            found, sheet_problems = read_sheet(
+            rows = _rows(sheet, len(header), file, counted)
+            found, sheet_problems, read = read_sheet(
                 file, f"{sheet.title} ", header, rows, kind, max_elements, len(nodes) + len(edges)
             )
             (nodes if kind == "nodes" else edges).extend(found)
             problems.extend(sheet_problems)
+            rows_read.append((f"sheet {sheet.title}", read))
     except DataError:
         raise
     except Exception as error:  # as above: a damaged sheet, not a bug of ours
@@ -183,7 +199,9 @@ def read_xlsx(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) -
         workbook.close()
     if not nodes and not edges and not problems and notes:
         raise file_error(file, "no sheet has 'Label' (elements) or 'From' and 'To' (connections) in its first row")
-    return ImportBatch(file, "xlsx", tuple(nodes), tuple(edges), tuple(problems), tuple(notes))
+    return ImportBatch(
+        file, "xlsx", tuple(nodes), tuple(edges), tuple(problems), tuple(notes), rows_read=tuple(rows_read)
+    )
 
 
 def _first_line(error: Exception) -> str:
@@ -209,7 +227,7 @@ def _put(cell: Any, value: Any) -> None:
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if needs_quote_prefix(value):
         # Stored as text with Excel's quote prefix (what typing a leading apostrophe does):
         # shown and kept as text, never run as a formula, and the value itself unchanged.
         cell.data_type = "s"
@@ -263,26 +281,46 @@ def _check_zip(data: bytes, file: str) -> None:
     if "xl/workbook.xml" not in {entry.filename for entry in entries}:
         raise file_error(file, "a zip archive but not an Excel workbook (no xl/workbook.xml)")
     for entry in entries:
-        if entry.filename.lower().endswith(_XML_PARTS) and _declares_doctype(archive, entry):
+        whole = MAX_XLSX_SHARED_STRINGS_BYTES if entry.filename == _SHARED_STRINGS else MAX_XLSX_PART_BYTES
+        parsed_whole = entry.filename.lower().endswith(_XML_PARTS) and not entry.filename.startswith(_STREAMED)
+        if parsed_whole and entry.file_size > whole:
             raise file_error(
                 file,
-                f"part {entry.filename} of the workbook has a DOCTYPE, which is refused "
-                "(it can pull in other files or expand without limit)",
+                f"part {entry.filename} of the workbook unpacks to {entry.file_size:,} bytes, and is read whole; "
+                f"the limit is {whole:,}",
             )
+    for entry in entries:
+        if entry.filename.lower().endswith(_XML_PARTS):
+            problem = _part_problem(archive, entry)
+            if problem:
+                raise file_error(file, f"part {entry.filename} of the workbook {problem}")
 
 
-def _declares_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
-    """Whether an XML part of the workbook holds a DOCTYPE or ENTITY declaration (read in bounded chunks)."""
-    tail = b""
+def _part_problem(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str | None:
+    """What is wrong with an XML part of the workbook, read in bounded chunks before anything parses it: a
+    DOCTYPE or ENTITY declaration, or a text (between two '<') longer than any cell may hold."""
+    tail, run = b"", 0  # the end of the last chunk; the bytes since the last '<' in it
     try:
         with archive.open(entry) as part:
             while chunk := part.read(1 << 20):
                 if _DOCTYPE.search(tail + chunk):
-                    return True
+                    return "has a DOCTYPE, which is refused (it can pull in other files or expand without limit)"
+                first, *pieces = chunk.split(b"<")
+                longest = run + len(first)
+                if pieces:
+                    run = len(pieces[-1])
+                    longest = max(longest, run, *(len(piece) for piece in pieces[:-1]))
+                else:
+                    run = longest
+                if longest > MAX_XLSX_TEXT_BYTES:
+                    return (
+                        f"holds a text of over {MAX_XLSX_TEXT_BYTES:,} bytes: more than a cell holds "
+                        f"(Excel's limit is {EXCEL_CELL_CHARACTERS:,} characters)"
+                    )
                 tail = chunk[-16:]
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
-        return False  # a damaged part: openpyxl says so, located
-    return False
+        return None  # a damaged part: openpyxl says so, located
+    return None
 
 
 def _rows(sheet: Any, width: int, file: str, rows_read: list[int]) -> Iterator[tuple[int, tuple[Any, ...]]]:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from graph.data.store import dump_model
 from graph.data.validate import parse_edges, parse_nodes
-from graph.errors import DataError, Problem
+from graph.errors import DataError, Problem, visible
 from graph.formats._common import is_finite, is_whole_number, split_values
 from graph.formats.batch import MAX_NUMBER_DIGITS, ImportBatch, ImportedRow
 from graph.schema import RELATIONS, Dataset, Edge, Node, edge_key
@@ -83,6 +83,7 @@ class MergePlan:
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
     result: Dataset | None = field(default=None, repr=False)
+    rows_read: tuple[tuple[str, int], ...] = ()  # each sheet (or CSV) of the file, and the rows read from it
 
     @property
     def ok(self) -> bool:
@@ -109,6 +110,14 @@ class MergePlan:
         if not self.ok or self.result is None:
             raise DataError(self.problems)
         return self.result
+
+    def rows_read_summary(self) -> str:
+        """How many rows were read from each sheet, e.g. 'Rows read: 30 from sheet Elements, 12 from sheet
+        Connections.' ('' for a file that is not a spreadsheet)."""
+        if not self.rows_read:
+            return ""
+        parts = [f"{count:,} from {visible(where)}" for where, count in self.rows_read]
+        return "Rows read: " + ", ".join(parts) + "."
 
     def summary(self) -> str:
         return (
@@ -414,6 +423,7 @@ class _Merger:
             problems=tuple(self.problems),
             notes=tuple(self.notes),
             result=result,
+            rows_read=self.batch.rows_read,
         )
 
 

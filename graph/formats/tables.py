@@ -69,14 +69,16 @@ def read_csv(data: bytes, file: str, max_elements: int = MAX_IMPORT_ELEMENTS) ->
                 "row 1",
             )
         rows = ((number, cells[: MAX_COLUMNS + 1]) for number, cells in _records(reader, where))
-        imported, problems = read_sheet(file, "", header, rows, kind, max_elements)
+        imported, problems, read = read_sheet(file, "", header, rows, kind, max_elements)
     except csv.Error as error:
         if "unexpected end of data" in str(error):
             message = f'a quoted value opened on line {where["line"]} is never closed (a " without its closing ")'
             raise file_error(file, message, f"row {where['row']}") from None
         raise file_error(file, f"not a readable CSV around line {reader.line_num}: {error}") from None
     nodes, edges = (imported, []) if kind == "nodes" else ([], imported)
-    return ImportBatch(file, "csv", tuple(nodes), tuple(edges), tuple(problems), tuple(notes))
+    return ImportBatch(
+        file, "csv", tuple(nodes), tuple(edges), tuple(problems), tuple(notes), rows_read=((file, read),)
+    )
 
 
 def _records(reader: Any, where: dict[str, int]) -> Iterator[tuple[int, list[str]]]:

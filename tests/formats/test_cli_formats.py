@@ -111,3 +111,21 @@ def test_merge_into_a_node_that_does_not_exist_is_an_error(capsys, data_dir: Pat
     sheet.write_text("Label,Type\nSomething,organisation\n", encoding="utf-8")
     code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir), "--merge", "organisation:something=x:y")
     assert code == 2 and err == "Error: --merge organisation:something=x:y: there is no existing node x:y\n"
+
+
+def test_import_of_a_workbook_with_an_understated_dimension_lands_every_row_and_says_so(capsys, tmp_path: Path):
+    from tests.formats.test_kumu import _understated
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shipped = load_dataset(DATA_DIR)
+    save_dataset(data_dir, shipped)
+    sheet = tmp_path / "their-list.xlsx"
+    sheet.write_bytes(_understated(30))
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir))
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "Rows read: 30 from sheet Elements.",
+        f"{sheet}: nodes: 30 new, 0 changed, 0 unchanged; edges: 0 new, 0 changed, 0 unchanged; 0 problems",
+    ]
+    assert len(load_dataset(data_dir).nodes) == len(shipped.nodes) + 30

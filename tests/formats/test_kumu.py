@@ -218,3 +218,133 @@ def test_tags_carry_type_level_theme_and_strand_and_come_back_as_the_nodes_own(g
     assert tags["topic:trauma"] == "practice|trauma" and tags["theme:workforce"] is None
     plan = plan_merge(dataset, batch)
     assert plan.problems == () and not plan.has_changes
+
+
+# ---- every row, said how many, in bounded memory
+
+
+def _understated(rows: int, declared: str = "A1:C2") -> bytes:
+    """A workbook of ``rows`` topics whose sheet's <dimension> claims only ``declared`` (some writers do this)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Elements"
+    sheet.append(["Label", "Type", "Refs"])
+    for number in range(rows):
+        sheet.append([f"Kinship topic {number}", "topic", "Workshop 12 March"])
+    out = io.BytesIO()
+    workbook.save(out)
+    source, fixed = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                part, count = re.subn(rb'<dimension ref="[^"]*"', f'<dimension ref="{declared}"'.encode(), part)
+                assert count == 1
+            target.writestr(name, part)
+    return fixed.getvalue()
+
+
+UNDERSTATED = _understated(30)
+
+
+def test_a_workbook_whose_dimension_understates_its_rows_is_read_to_the_last_row():
+    assert b'<dimension ref="A1:C2"' in zipfile.ZipFile(io.BytesIO(UNDERSTATED)).read("xl/worksheets/sheet1.xml")
+    batch = parse_import(UNDERSTATED, "understated.xlsx")
+    assert [row.data["label"] for row in batch.nodes] == [f"Kinship topic {n}" for n in range(30)]
+    assert batch.rows_read == (("sheet Elements", 30),)
+
+
+def test_the_preview_says_how_many_rows_were_read_from_each_sheet():
+    data = _workbook(
+        {
+            "Elements": [
+                ["Label", "Type", "Refs"],
+                ["Trauma", "topic", "4"],
+                [None, None, None],
+                ["Neglect", "topic", "4"],
+            ],
+            "Connections": [["From", "To", "Type", "Refs"], ["Neglect", "Trauma", "mentions", "4"]],
+            "Notes (ignore)": [["Label"], ["not read"]],
+        }
+    )
+    plan = plan_merge(Dataset((), ()), parse_import(data, "two-sheets.xlsx"))
+    assert plan.rows_read_summary() == "Rows read: 2 from sheet Elements, 1 from sheet Connections."
+
+
+def _one_cell_of(size: int) -> bytes:
+    """A workbook with one text cell of ``size`` characters (openpyxl itself cuts a cell to Excel's limit)."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Label", "Type"])
+    workbook.active.append(["PLACEHOLDER", "topic"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    source, out = zipfile.ZipFile(io.BytesIO(plain.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name).replace(b"PLACEHOLDER", b"x" * size))
+    return out.getvalue()
+
+
+def test_a_cell_as_long_as_excel_allows_is_read():
+    (row,) = parse_import(_one_cell_of(32_767), "long-cell.xlsx").nodes
+    assert len(row.data["label"]) == 32_767
+
+
+def test_one_huge_cell_is_refused_before_the_workbook_is_parsed(monkeypatch):
+    data = _one_cell_of(limits.MAX_XLSX_TEXT_BYTES + 1)
+
+    def parsed(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(kumu, "load_workbook", parsed)
+    with pytest.raises(DataError, match=r"holds a text of over 262,136 bytes: more than a cell holds"):
+        parse_import(data, "huge-cell.xlsx")
+
+
+def test_shared_strings_over_their_limit_are_refused_before_the_workbook_is_parsed(monkeypatch):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", b"<sst>" + b"<si><t>abc</t></si>" * 200_000 + b"</sst>")
+    monkeypatch.setattr(kumu, "MAX_XLSX_SHARED_STRINGS_BYTES", 1_000_000)
+    monkeypatch.setattr(kumu, "load_workbook", lambda *a, **k: pytest.fail("the workbook was parsed"))
+    with pytest.raises(DataError, match=r"part xl/sharedStrings\.xml .* is read whole; the limit is 1,000,000"):
+        parse_import(out.getvalue(), "strings.xlsx")
+
+
+MEASURE = """
+import io, resource, sys, zipfile
+from openpyxl import Workbook
+from graph.errors import DataError
+from graph.formats import parse_import
+
+book = Workbook()
+book.active.append(["Label", "Type"])
+book.active.append(["PLACEHOLDER", "topic"])
+plain = io.BytesIO()
+book.save(plain)
+source, packed = zipfile.ZipFile(io.BytesIO(plain.getvalue())), io.BytesIO()
+with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+    for name in source.namelist():
+        target.writestr(name, source.read(name).replace(b"PLACEHOLDER", b"A" * 100_000_000))
+del source, plain
+data = packed.getvalue()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    parse_import(data, "huge.xlsx")
+except DataError as error:
+    print(len(data), before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, error.problems[0].message)
+"""
+
+
+def test_a_small_workbook_with_one_huge_cell_is_refused_in_bounded_memory():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-c", MEASURE], cwd=ROOT, capture_output=True, text=True, check=True)
+    size, before, after, message = result.stdout.split(" ", 3)
+    assert int(size) < 120_000 and "more than a cell holds" in message
+    # Peak resident memory (kB) grew by less than the text itself: nothing held it whole, or copied it.
+    assert int(after) - int(before) < 50_000, (before, after)

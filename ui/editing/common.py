@@ -11,7 +11,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from graph.data import edit, gate
-from graph.errors import MAX_LISTED, ConflictError, DataError, GraphError, Problem
+from graph.errors import MAX_LISTED, ConflictError, DataError, GraphError, Problem, visible
 from graph.picture.panels import escape_markdown
 from graph.schema import RELATIONS, NodeType, Relation
 
@@ -34,6 +34,7 @@ EDITOR = "kg_editor"
 UNLOCKED = "_kg_unlocked"
 WRONG = "_kg_wrong_passcode"
 FLASH = "_kg_flash"
+MINE = "_kg_mine"  # this session's last change that can be undone: (what it did, its log entry id)
 ERRORS = "_kg_errors"
 CONFLICT = "_kg_conflict"
 RERUN_APP = "_kg_rerun_app"
@@ -101,10 +102,11 @@ def editor_of() -> str:
     return str(st.session_state.get(EDITOR) or "").strip()
 
 
-def save(form: str, write: Callable[[str], edit.EditResult], done: str) -> bool:
+def save(form: str, write: Callable[[str], edit.EditResult], done: str, *, undoable: bool = True) -> bool:
     """Run one write (``write`` gets the editor's name) and record its outcome for the next run.
 
-    The one place this module writes: it refuses unless this session unlocked editing.
+    The one place this module writes: it refuses unless this session unlocked editing. A change that
+    can be undone is kept as this session's own (``MINE``), so its Undo outlives a later conflict.
     """
     state = st.session_state
     state[ERRORS] = {"form": form, "fields": {}}
@@ -127,7 +129,10 @@ def save(form: str, write: Callable[[str], edit.EditResult], done: str) -> bool:
     except GraphError as error:
         add_error(form, "", str(error))
         return False
-    state[FLASH] = (done if result.entry_id else "Nothing changed: that is already how the data is.", result.entry_id)
+    if result.entry_id and undoable:
+        state[MINE] = (done, result.entry_id)
+    said = done if result.entry_id else "Nothing changed: that is already how the data is."
+    state[FLASH] = (said, result.entry_id if undoable else None)
     state[RERUN_APP] = True
     return True
 
@@ -282,7 +287,7 @@ def relation_name(relation: str) -> str:
 
 def problem_table(problems) -> None:
     shown = problems[:MAX_LISTED]
-    rows = [{"row": p.element, "column": p.field, "problem": p.message} for p in shown]
+    rows = [{"row": visible(p.element), "column": visible(p.field), "problem": visible(p.message)} for p in shown]
     import pandas as pd  # only when there is a table to show
 
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * (len(rows) + 1), 300))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import secrets
+import time
 
 import streamlit as st
 
@@ -15,6 +17,7 @@ from ui.editing.common import (
     ERRORS,
     FLASH,
     IMPORT_PLAN,
+    MINE,
     PASSCODE,
     UNLOCKED,
     WRONG,
@@ -23,8 +26,9 @@ from ui.editing.common import (
     seal,
 )
 
-# One limit on wrong passcodes for every session this server process serves (a module global: one per process).
+# The limits on wrong passcodes for every session this server process serves (a module global: one per process).
 GATE = gate.PasscodeGate()
+_SESSION_TAG = "_kg_gate_session"  # a random name for this browser session in the gate's records
 
 
 def unlock_controls() -> None:
@@ -44,6 +48,7 @@ def unlock_controls() -> None:
                 help="Recorded in the change log with every change you save. Required before saving.",
             )
             st.button("Lock editing", key="kg_lock", on_click=_lock)
+        _attempts()
         return
     with st.expander("Facilitator editing", expanded=bool(st.session_state.get(WRONG))):
         with st.form("kg_unlock_form", border=False):
@@ -59,7 +64,8 @@ def _unlock() -> None:
     given = state.get(PASSCODE) or ""
     state[PASSCODE] = ""  # the passcode is never kept, shown again or logged
     configured = configured_passcode()
-    answer = GATE.attempt(given, configured)
+    session = state.setdefault(_SESSION_TAG, secrets.token_hex(3))
+    answer = GATE.attempt(given, configured, session=session, address=_client_address())
     if configured is not None and answer.opened:
         state[UNLOCKED] = seal(configured)
         state[APP_TAB_KEY] = EDIT_TAB  # shown at once unless this browser has already picked a tab
@@ -67,16 +73,57 @@ def _unlock() -> None:
         state[WRONG] = answer
 
 
+def _client_address() -> str | None:
+    """The browser's network address as Streamlit reports it (None: on this computer, or not known)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # outside a browser session (a test harness): the gate counts it as this computer
+        return None
+    return address if isinstance(address, str) else None
+
+
+_HELD_BY = {
+    gate.SESSION: "Too many wrong passcodes on this page.",
+    gate.ADDRESS: "Too many wrong passcodes from this network address.",
+    gate.SERVER: "Too many wrong passcodes on this server.",
+}
+
+
 def _refusal(answer: gate.GateAnswer) -> str:
     if not answer.wait:
         return "That passcode is not right. Editing stays locked."
     wait = math.ceil(answer.wait)
     when = f"{math.ceil(wait / 60)} minutes" if wait > 90 else f"{wait} second{'s' if wait != 1 else ''}"
-    first = "Too many wrong passcodes." if answer.refused_unchecked else "That passcode is not right."
+    first = _HELD_BY[answer.limit] if answer.refused_unchecked else "That passcode is not right."
     return f"{first} Editing stays locked; the next try is taken in {when}."
+
+
+_OUTCOMES = {"opened": "unlocked", "wrong": "wrong passcode", "refused": "held back, not checked"}
+
+
+def _attempts() -> None:
+    """For a facilitator: the tries at the passcode since the server started (who and when, never what)."""
+    tries = GATE.attempts()
+    wrong = GATE.wrong_total
+    own = st.session_state.get(_SESSION_TAG)
+    if not wrong:
+        st.caption("No wrong passcode has been tried since the server started.")
+        return
+    with st.expander(f"Passcode attempts: {wrong} wrong", icon=":material/shield:"):
+        st.caption("The latest tries at the passcode on this server (the passcodes tried are never kept).")
+        rows = [
+            {
+                "time": time.strftime("%H:%M:%S", time.localtime(attempt.time)),
+                "what": _OUTCOMES[attempt.outcome] + (f" ×{attempt.count}" if attempt.count > 1 else ""),
+                "page": "this page" if attempt.session == own else attempt.session,
+                "from": attempt.address,
+            }
+            for attempt in reversed(tries)
+        ]
+        st.dataframe(rows, hide_index=True, width="stretch", height=min(36 * (len(rows) + 1), 250))
 
 
 def _lock() -> None:
     state = st.session_state
-    for key in (UNLOCKED, FLASH, ERRORS, CONFLICT, IMPORT_PLAN):
+    for key in (UNLOCKED, FLASH, MINE, ERRORS, CONFLICT, IMPORT_PLAN):
         state.pop(key, None)

@@ -10,7 +10,7 @@ import streamlit as st
 from graph.data import edit
 from graph.data.stores import Handle
 from graph.errors import DataError
-from ui.editing.common import FLASH, label_of, problem_table, save, sentence
+from ui.editing.common import MINE, label_of, problem_table, save, sentence
 
 RECENT_CHANGES = 15
 
@@ -32,7 +32,8 @@ def history_section(graph, handle: Handle) -> None:
         key="kg_undo",
         disabled=target is None,
         on_click=undo,
-        args=(handle, None),
+        args=(handle, target["id"] if target else None),
+        kwargs={"latest": True},  # the change shown above, and only while it is still the latest
     )
     st.markdown("**Recent changes**")
     if not entries:
@@ -54,11 +55,25 @@ def history_section(graph, handle: Handle) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def undo(handle: Handle, entry_id: str | None) -> None:
-    write = lambda who: edit.undo(handle.store, entry_id, editor=who, expected_version=handle.version)  # noqa: E731
-    if save("undo", write, "Undone: the change is reverted, and the undo is in the change log."):
-        flash = st.session_state[FLASH]
-        st.session_state[FLASH] = (flash[0], None)  # an undo is not itself undone: make the change again
+def undo(handle: Handle, entry_id: str | None, latest: bool = False) -> None:
+    """Undo one change by its log id.
+
+    ``latest``: "Undo the last change", as the page showed it: refused if another change came since,
+    or if the data is no longer at the version the page showed. Otherwise (a change's own Undo) others
+    may have saved since: only a later change to the same node or link stands in the way.
+    """
+    if entry_id is None:
+        return
+    version = handle.version if latest else None
+
+    def write(who: str) -> edit.EditResult:
+        return edit.undo(handle.store, entry_id, editor=who, expected_version=version, only_if_latest=latest)
+
+    # An undo is not itself undone: make the change again.
+    if save("undo", write, "Undone: the change is reverted, and the undo is in the change log.", undoable=False):
+        mine = st.session_state.get(MINE)
+        if mine and mine[1] == entry_id:
+            st.session_state.pop(MINE)
 
 
 def _when(value: Any) -> str:

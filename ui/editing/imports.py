@@ -9,7 +9,7 @@ import streamlit as st
 
 from graph.data import edit
 from graph.data.stores import Handle
-from graph.errors import DataError, Problem
+from graph.errors import DataError, Problem, visible
 from graph.formats import MAX_IMPORT_BYTES, MergePlan, near_duplicates, parse_import, plan_merge
 from graph.schema import Dataset
 from ui.editing.common import IMPORT_PLAN, E, add_error, problem_table, save, show_other_errors
@@ -127,6 +127,8 @@ def _type_changes_confirmed(plan: MergePlan) -> bool:
 
 
 def _show_plan(plan: MergePlan) -> None:
+    if plan.rows_read:
+        st.text(plan.rows_read_summary())
     st.text(plan.summary())
     if plan.problems:
         count = len(plan.problems)
@@ -164,7 +166,7 @@ def _show_plan(plan: MergePlan) -> None:
     if left_alone:
         st.caption(f"{left_alone} rows of the file match the data already and are left alone.")
     for note in plan.notes:
-        st.caption(E(note))
+        st.caption(E(visible(note)))
 
 
 def _apply_import(handle: Handle) -> None:

@@ -7,7 +7,16 @@ import streamlit as st
 from graph.data import edit
 from graph.data.stores import Handle
 from ui import data
-from ui.editing.common import CONFLICT, ERRORS, FLASH, RERUN_APP, editing_unlocked, editor_of, show_other_errors
+from ui.editing.common import (
+    CONFLICT,
+    ERRORS,
+    FLASH,
+    MINE,
+    RERUN_APP,
+    editing_unlocked,
+    editor_of,
+    show_other_errors,
+)
 from ui.editing.history import history_section, undo
 from ui.editing.imports import import_section
 from ui.editing.link import add_link_section
@@ -61,21 +70,26 @@ def edit_panel(graph, handle: Handle) -> None:
 
 
 def _status(graph, handle: Handle) -> None:
-    """What the last write did (with Undo), or that someone else saved first (with Reload)."""
+    """What the last write did (with Undo), or that someone else saved first (with Reload); and this
+    facilitator's own last change keeps its Undo, whatever was saved since."""
     state = st.session_state
     show_other_errors("undo", set())  # from the Undo beside a message or in the history
-    if state.get(CONFLICT):
+    conflict = state.get(CONFLICT)
+    if conflict:
         st.warning(edit.CONFLICT_MESSAGE)
         st.button("Reload", key="kg_reload", type="primary", on_click=_reload)
-        return
-    flash = state.get(FLASH)
-    if not flash:
-        return
-    text, entry_id = flash
-    left, right = st.columns([4, 1], vertical_alignment="center")
-    left.success(text)
-    if entry_id:
-        right.button("Undo", key="kg_flash_undo", on_click=undo, args=(handle, entry_id))
+    flash, mine = state.get(FLASH), state.get(MINE)
+    if flash and not conflict:
+        text, entry_id = flash
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.success(text)
+        if entry_id:
+            right.button("Undo", key="kg_flash_undo", on_click=undo, args=(handle, entry_id))
+    elif mine:
+        text, entry_id = mine
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.info("Your last change: " + text)
+        right.button("Undo", key="kg_mine_undo", on_click=undo, args=(handle, entry_id))
 
 
 def _reload() -> None:
