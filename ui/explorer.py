@@ -247,7 +247,10 @@ def _panels(graph, handle: Handle, drawn) -> None:
             continue
         what, module, function = _PANELS[name]
         with tab:
-            _panel(graph, handle, what, module, function, args.get(name, (graph, handle)))
+            if name == "details":  # every choice in it selects a node: it belongs with the drawing
+                guarded(what, _call, module, function, *args[name])
+            else:
+                _panel(graph, handle, what, module, function, args.get(name, (graph, handle)))
 
 
 @st.fragment
