@@ -25,6 +25,7 @@ from graph.analysis._common import (
     project,
     themes_of,
     type_of,
+    without_gc,
 )
 
 #: Louvain looks at each node at most this many times per level, so a level never costs more than a
@@ -37,6 +38,7 @@ DOMINANT_SHARE = 0.5
 _LEVEL_WORDS = {"frontline": "Frontline", "organisation": "Organisational", "system": "System"}
 
 
+@without_gc
 def communities(G: nx.MultiDiGraph, *, seed: int = 0) -> list[list[str]]:
     """Communities of the undirected simple projection (Louvain, seeded), largest first.
 

@@ -30,6 +30,7 @@ from graph.analysis._common import (
     theme_label,
     themes_of,
     type_of,
+    without_gc,
 )
 from graph.analysis.structure import isolated_in, structural_gaps_in
 from graph.schema import LEVELS, Relation
@@ -37,6 +38,7 @@ from graph.schema import LEVELS, Relation
 _ADDRESSERS = ("organisation", "initiative")
 
 
+@without_gc
 def gaps(
     G: nx.MultiDiGraph, *, seed: int = 0, communities: list[list[str]] | None = None
 ) -> dict[str, list[dict[str, Any]]]:

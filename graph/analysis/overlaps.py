@@ -41,6 +41,7 @@ from graph.analysis._common import (
     short_label_of,
     type_of,
     verb,
+    without_gc,
 )
 from graph.analysis.overlap_words import caveat, differs, reason
 from graph.analysis.overlap_words import summary as summary_of
@@ -86,6 +87,7 @@ AGREEING = ("strand", "stakeholder")
 Link = tuple[str, str, str]  # (source, target, relation) of one supporting edge
 
 
+@without_gc
 def overlaps(
     G: nx.MultiDiGraph,
     node_type: str = "organisation",
