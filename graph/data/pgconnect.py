@@ -123,7 +123,8 @@ def _classified(error: BaseException, secrets: tuple[str, ...]) -> tuple[str, bo
         if needle in low:
             return words, transient
     first = scrubbed(text.strip().splitlines()[0] if text.strip() else type(error).__name__, secrets)
-    return first[:200], True
+    first = first.removeprefix("connection is bad: ")
+    return first[:200], "invalid" not in low  # a setting libpq refuses stays refused
 
 
 # ---- connections, reused

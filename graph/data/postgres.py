@@ -364,7 +364,7 @@ class _Session:
             ) from None
         pid = connection.info.backend_pid
         try:
-            connection.execute("COMMIT")
+            send_commit(connection)
         except psycopg.OperationalError as error:
             self._drop()
             if not _landed(store, entry["id"], pid, error):
@@ -442,6 +442,11 @@ def _landed(store: PgStore, entry_id: str, pid: int, error: BaseException) -> bo
 
 
 # ---- statements
+
+
+def send_commit(connection: psycopg.Connection) -> None:
+    """The commit point of a change."""
+    connection.execute("COMMIT")
 
 
 def _state(connection: psycopg.Connection, column: str) -> Any:
