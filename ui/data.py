@@ -25,7 +25,7 @@ from graph.data import files
 from graph.data import store as store_files
 from graph.data.folder import FolderStore
 from graph.data.journal import READ_ATTEMPTS
-from graph.data.stores import Handle, Store, open_store
+from graph.data.stores import Handle, Store, configured_store
 from graph.errors import GraphError
 from graph.schema import Dataset
 
@@ -47,8 +47,9 @@ def cache_dir() -> Path:
 
 
 def store() -> Store:
-    """The configured store: the data folder (``KG_DATA_DIR``, else the project's data/)."""
-    return open_store(data_dir())
+    """The configured store: the PostgreSQL database in ``KG_DATABASE_URL`` when set, else the data
+    folder (``KG_DATA_DIR``, else the project's data/)."""
+    return configured_store(default_folder=data_dir())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -61,6 +62,11 @@ def _version(where: Store) -> str:
     if isinstance(where, FolderStore):
         return _fingerprint(where, store_files.stamp(where.folder))
     return where.version()
+
+
+def current_version(where: Store) -> str:
+    """The version of the store's committed data now, cheap enough to poll every second."""
+    return _version(where)
 
 
 class _Moved(Exception):

@@ -20,6 +20,7 @@ from ui import controls, data, drawing, state, workshop
 from ui.about import about_panel
 from ui.details import details_panel
 from ui.exports import export_menu
+from ui.follow import follow_changes
 from ui.gap_map import gap_map_panel
 from ui.gaps import gaps_panel
 from ui.overlaps import overlaps_panel
@@ -87,6 +88,7 @@ def main() -> None:
     from ui import editing
 
     with st.sidebar:
+        follow_changes(handle, workshop.load_scenes(handle.store)[1])
         known = set(data.names(handle))
         guarded("workshop tools", workshop.sidebar_controls, handle.store, known, None, editing.editing_unlocked())
         guarded("editing controls", editing.unlock_controls)
