@@ -88,11 +88,12 @@ def main() -> None:
     from ui import editing
 
     with st.sidebar:
-        follow_changes(handle, workshop.load_scenes(handle.store)[1])
         known = set(data.names(handle))
         guarded("workshop tools", workshop.sidebar_controls, handle.store, known, None, editing.editing_unlocked())
         guarded("editing controls", editing.unlock_controls)
         guarded("display options", controls.display_options, graph, handle)
+        # Last, so the sidebar's own controls keep their places (it shows nothing).
+        follow_changes(handle, workshop.load_scenes(handle.store)[1])
 
 
 def _can_edit() -> bool:

@@ -2,8 +2,11 @@
 through another app server, the command line or another page) and redraws when they did.
 
 A minimal poll in its own fragment: one version read per tick (for the PostgreSQL store one
-single-row query, for the data folder a look at its files' stamps) and nothing else, so a page
-costs the store almost nothing while the data stays as it is.
+single-row query, for the data folder a look at its files' stamps) and nothing else. Every half
+second, so that a change reaches a projector within about a second (half a second at most to
+notice it, then the page's rerun and redraw); a tick costs the app server about 4 ms of CPU per
+open page (measured with four pages open), once the full garbage collection Streamlit would run
+after every run is switched off (.streamlit/config.toml: it cost about 60 ms per tick).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from graph.data.stores import Handle
 from graph.errors import GraphError
 from ui import data
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
 
 
 @st.fragment(run_every=POLL_SECONDS)

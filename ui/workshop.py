@@ -118,6 +118,7 @@ def sidebar_controls(where: Store, known: set[str], select: Callable[[str | None
             st.selectbox(
                 "Scene",
                 range(len(scenes)),
+                index=None,  # no scene unless one is chosen, even when the widget's state is made afresh
                 format_func=lambda i: names[i],
                 placeholder="Choose a scene…",
                 key=app_state.SCENE_PICK,
