@@ -1,4 +1,4 @@
-"""Live following: each page checks once a second whether the data or the scenes changed (saved
+"""Live following: each page checks twice a second whether the data or the scenes changed (saved
 through another app server, the command line or another page) and redraws when they did.
 
 A minimal poll in its own fragment: one version read per tick (for the PostgreSQL store one
@@ -25,7 +25,7 @@ def follow_changes(handle: Handle, scenes_version: str) -> None:
     """Rerun the whole page when the store's data or scenes are no longer the versions it shows."""
     try:
         moved = data.current_version(handle.store) != handle.version
-        # "" means the page could not read the scenes: that alone is no reason to redraw every second
+        # "" means the page could not read the scenes: that alone is no reason to redraw at every tick
         moved = moved or (scenes_version != "" and handle.store.scenes_version() != scenes_version)
     except GraphError:
         return  # unreachable for now: the page keeps what it shows, and the next tick tries again
