@@ -87,6 +87,7 @@ class TempServer:
         server._run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8",
                     "--locale=C.UTF-8")  # fmt: skip
         options = {
+            **server._statement_stats(),
             "listen_addresses": "127.0.0.1",
             "port": str(server.port),
             "unix_socket_directories": str(folder),
@@ -104,6 +105,13 @@ class TempServer:
         server._run("pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60", "start")
         server.psql(f"CREATE ROLE {ROLE} LOGIN CREATEDB PASSWORD '{server.password}'")
         return server
+
+    def _statement_stats(self) -> dict[str, str]:
+        """Load pg_stat_statements when the server has it (Debian's package does), so tests can count
+        the statements and rows a page's work costs."""
+        share = subprocess.run([str(self.bin / "pg_config"), "--sharedir"], capture_output=True, text=True)
+        control = Path(share.stdout.strip()) / "extension" / "pg_stat_statements.control"
+        return {"shared_preload_libraries": "pg_stat_statements"} if share.returncode == 0 and control.exists() else {}
 
     def _run(self, program: str, *args: str) -> subprocess.CompletedProcess:
         command = [str(self.bin / program), *args]

@@ -209,13 +209,13 @@ def test_a_writer_killed_before_commit_leaves_nothing_and_the_next_writer_goes_a
 
 def test_a_connection_lost_before_commit_is_one_line_and_nothing_was_saved(hub: PgStore, monkeypatch):
     start = hub.read()
-    real_log = postgres._log
+    real_log = postgres.log
 
     def log_then_lose_the_connection(connection, entry):
         real_log(connection, entry)
         sql(hub, "SELECT pg_terminate_backend(%s)", connection.info.backend_pid)
 
-    monkeypatch.setattr(postgres, "_log", log_then_lose_the_connection)
+    monkeypatch.setattr(postgres, "log", log_then_lose_the_connection)
     with pytest.raises(GraphError) as caught:
         edit.add_node(hub, NEW_TOPIC, editor="Sam", expected_version=start[1])
     message = str(caught.value)

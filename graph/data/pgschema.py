@@ -1,4 +1,5 @@
-"""The PostgreSQL store's tables (schema ``kg``), created by ``python -m graph init-db``.
+"""The PostgreSQL store's tables (schema ``kg``), created by ``python -m graph init-db``, and how
+elements and change-log entries become their rows and back.
 
 - ``state``: one row. ``version`` is the data's version (the data folder's fingerprint of the same
   nodes and edges), read by every page's poll; ``scenes`` is scenes.json as written.
@@ -10,7 +11,24 @@ Changing ``nodes`` or ``edges`` outside this tool (by hand, in psql) gives the d
 (a trigger), so no app server keeps showing a graph under a version it no longer is.
 """
 
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import psycopg
+
+from graph.data.store import dump_model
+from graph.schema import Dataset
+
 SCHEMA_VERSION = 1
+#: The fields of a change-log entry, in the order changes.jsonl writes them; with_edges and undoes only when set.
+ENTRY_FIELDS = ("id", "time", "editor", "action", "element", "key", "before", "after", "with_edges", "undoes")
+ENTRY_TAIL = ("version_before", "version_after")
+_OPTIONAL = frozenset({"with_edges", "undoes"})
+_JSON_FIELDS = frozenset({"before", "after", "with_edges"})
+#: The changes table's columns (``extra`` holds any field this tool does not know).
+CHANGE_COLUMNS = (*ENTRY_FIELDS, *ENTRY_TAIL, "extra")
 
 SCHEMA_SQL = """
 CREATE SCHEMA IF NOT EXISTS kg;
@@ -71,3 +89,52 @@ DROP TRIGGER IF EXISTS edges_touched ON kg.edges;
 CREATE TRIGGER edges_touched AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON kg.edges
     FOR EACH STATEMENT EXECUTE FUNCTION kg.touched();
 """
+
+
+def doc(element: dict[str, Any]) -> str:
+    return json.dumps(element, ensure_ascii=False, separators=(",", ":"))
+
+
+def log(connection: psycopg.Connection, entry: dict[str, Any]) -> None:
+    placeholders = ", ".join("%s" for _ in CHANGE_COLUMNS)
+    connection.execute(f"INSERT INTO kg.changes ({', '.join(CHANGE_COLUMNS)}) VALUES ({placeholders})", row_of(entry))
+
+
+def row_of(entry: dict[str, Any]) -> tuple:
+    """An entry as the changes table's columns (JSON text for the elements; fields this tool does
+    not know in ``extra``)."""
+    values: list[Any] = []
+    for name in (*ENTRY_FIELDS, *ENTRY_TAIL):
+        value = entry.get(name)
+        values.append(None if value is None else doc(value) if name in _JSON_FIELDS else str(value))
+    extra = {key: value for key, value in entry.items() if key not in CHANGE_COLUMNS}
+    values.append(doc(extra) if extra else None)
+    return tuple(values)
+
+
+def entry_of(row: tuple) -> dict[str, Any]:
+    """A row of the changes table as the entry changes.jsonl holds, its fields in the same order."""
+    values = dict(zip(CHANGE_COLUMNS, row, strict=True))
+    entry = {name: values[name] for name in ENTRY_FIELDS if not (name in _OPTIONAL and values[name] is None)}
+    entry.update({name: values[name] for name in ENTRY_TAIL})
+    entry.update(values["extra"] or {})
+    return entry
+
+
+def copy_elements(connection: psycopg.Connection, dataset: Dataset) -> None:
+    with connection.cursor() as cursor:
+        with cursor.copy("COPY kg.nodes (id, doc) FROM STDIN") as copy:
+            for node in dataset.nodes:
+                copy.write_row((node.id, doc(dump_model(node))))
+        with cursor.copy("COPY kg.edges (source, relation, target, doc) FROM STDIN") as copy:
+            for edge in dataset.edges:
+                copy.write_row((edge.source, edge.relation.value, edge.target, doc(dump_model(edge))))
+
+
+def copy_changes(connection: psycopg.Connection, entries: list[dict[str, Any]]) -> None:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY kg.changes ({', '.join(CHANGE_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for entry in entries:
+            copy.write_row(row_of(entry))

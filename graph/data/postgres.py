@@ -17,7 +17,6 @@ writes them), so caches and the change log's versions mean the same in both stor
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,11 +30,19 @@ from graph.data import pgconnect
 from graph.data.changes import change_of
 from graph.data.files import EDGES_FILE, NODES_FILE, SCENES_FILE, gc_paused, loads_strict, parse_json_text
 from graph.data.journal import LOCK_TIMEOUT_SECONDS
-from graph.data.pgschema import SCHEMA_SQL, SCHEMA_VERSION
+from graph.data.pgschema import (
+    CHANGE_COLUMNS,
+    SCHEMA_SQL,
+    SCHEMA_VERSION,
+    copy_changes,
+    copy_elements,
+    doc,
+    entry_of,
+    log,
+)
 from graph.data.store import (
     _plainly_safe,
     dump_edges,
-    dump_model,
     dump_nodes,
     dump_scenes,
     fingerprint_of,
@@ -53,12 +60,6 @@ NOTIFY_CHANNEL = "kg_changes"
 IDLE_WRITER_SECONDS = 300
 #: How long to wait, after a COMMIT whose answer was lost, to learn whether it landed.
 OUTCOME_WAIT_SECONDS = 30.0
-#: The fields of a change-log entry, in the order changes.jsonl writes them; the last two only when set.
-ENTRY_FIELDS = ("id", "time", "editor", "action", "element", "key", "before", "after", "with_edges", "undoes")
-ENTRY_TAIL = ("version_before", "version_after")
-_OPTIONAL = frozenset({"with_edges", "undoes"})
-_JSON_FIELDS = frozenset({"before", "after", "with_edges"})
-_COLUMNS = (*ENTRY_FIELDS, *ENTRY_TAIL, "extra")
 _INSTALL_LOCK = 0x6B67_6578  # any fixed number: init-db runs one at a time per database
 
 
@@ -121,7 +122,7 @@ class PgStore:
     def changelog(self) -> list[dict[str, Any]]:
         def work(connection: psycopg.Connection) -> list[tuple]:
             _state(connection, "version")  # the tables are there
-            return connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM kg.changes ORDER BY seq").fetchall()
+            return connection.execute(f"SELECT {', '.join(CHANGE_COLUMNS)} FROM kg.changes ORDER BY seq").fetchall()
 
         return [entry_of(row) for row in self._reading(work, snapshot=False)]
 
@@ -253,8 +254,8 @@ class PgStore:
                         raise HoldsGraph(self.label, _counts(connection))
                     connection.execute("DELETE FROM kg.changes; DELETE FROM kg.edges; DELETE FROM kg.nodes")
                 connection.execute("SET LOCAL kg.writer = 'on'")
-                _copy_elements(connection, dataset)
-                _copy_changes(connection, entries)
+                copy_elements(connection, dataset)
+                copy_changes(connection, entries)
                 connection.execute(
                     "INSERT INTO kg.state (one, schema_version, version, scenes, scenes_version) "
                     "VALUES (true, %s, %s, %s, %s) ON CONFLICT (one) DO UPDATE SET schema_version = EXCLUDED.schema_version, "
@@ -349,7 +350,7 @@ class _Session:
         assert connection is not None
         try:
             apply(connection)
-            _log(connection, entry)
+            log(connection, entry)
             connection.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, entry["version_after"]))
         except psycopg.OperationalError as error:
             self._drop()
@@ -486,19 +487,15 @@ def _counts(connection: psycopg.Connection) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def _doc(element: dict[str, Any]) -> str:
-    return json.dumps(element, ensure_ascii=False, separators=(",", ":"))
-
-
 def _apply_change(connection: psycopg.Connection, entry: dict[str, Any]) -> None:
     """The elements the entry records, set to their state after it: a few set-based statements."""
     gone_nodes, set_nodes, gone_edges, set_edges = [], [], [], []
     for (kind, key), (_, after) in change_of(entry).items():
         if kind == "node":
-            (gone_nodes.append(key) if after is None else set_nodes.append((key, _doc(after))))
+            (gone_nodes.append(key) if after is None else set_nodes.append((key, doc(after))))
         elif kind == "edge":
             ends = tuple(key.split("|"))
-            (gone_edges.append(ends) if after is None else set_edges.append((*ends, _doc(after))))
+            (gone_edges.append(ends) if after is None else set_edges.append((*ends, doc(after))))
     if gone_edges:
         connection.execute(
             "DELETE FROM kg.edges WHERE (source, relation, target) IN "
@@ -520,48 +517,6 @@ def _apply_change(connection: psycopg.Connection, entry: dict[str, Any]) -> None
             "ON CONFLICT (source, relation, target) DO UPDATE SET doc = EXCLUDED.doc",
             [list(column) for column in zip(*set_edges, strict=True)],
         )
-
-
-def _log(connection: psycopg.Connection, entry: dict[str, Any]) -> None:
-    placeholders = ", ".join("%s" for _ in _COLUMNS)
-    connection.execute(f"INSERT INTO kg.changes ({', '.join(_COLUMNS)}) VALUES ({placeholders})", row_of(entry))
-
-
-def row_of(entry: dict[str, Any]) -> tuple:
-    """An entry as the changes table's columns (JSON text for the elements; fields this tool does
-    not know in ``extra``)."""
-    values: list[Any] = []
-    for name in (*ENTRY_FIELDS, *ENTRY_TAIL):
-        value = entry.get(name)
-        values.append(None if value is None else _doc(value) if name in _JSON_FIELDS else str(value))
-    extra = {key: value for key, value in entry.items() if key not in _COLUMNS}
-    values.append(_doc(extra) if extra else None)
-    return tuple(values)
-
-
-def entry_of(row: tuple) -> dict[str, Any]:
-    """A row of the changes table as the entry changes.jsonl holds, its fields in the same order."""
-    values = dict(zip(_COLUMNS, row, strict=True))
-    entry = {name: values[name] for name in ENTRY_FIELDS if not (name in _OPTIONAL and values[name] is None)}
-    entry.update({name: values[name] for name in ENTRY_TAIL})
-    entry.update(values["extra"] or {})
-    return entry
-
-
-def _copy_elements(connection: psycopg.Connection, dataset: Dataset) -> None:
-    with connection.cursor() as cursor:
-        with cursor.copy("COPY kg.nodes (id, doc) FROM STDIN") as copy:
-            for node in dataset.nodes:
-                copy.write_row((node.id, _doc(dump_model(node))))
-        with cursor.copy("COPY kg.edges (source, relation, target, doc) FROM STDIN") as copy:
-            for edge in dataset.edges:
-                copy.write_row((edge.source, edge.relation.value, edge.target, _doc(dump_model(edge))))
-
-
-def _copy_changes(connection: psycopg.Connection, entries: list[dict[str, Any]]) -> None:
-    with connection.cursor() as cursor, cursor.copy(f"COPY kg.changes ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-        for entry in entries:
-            copy.write_row(row_of(entry))
 
 
 def _no_graph(describe: str) -> GraphError:

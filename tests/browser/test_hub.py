@@ -172,3 +172,31 @@ def test_changes_from_the_command_line_reach_both_replicas_projectors_within_a_s
     password = database_url.split(":")[2].split("@")[0]
     logs = sorted(tmp_path_factory.getbasetemp().glob("streamlit-logs*/streamlit-*.log"))
     assert logs and not any(password in log.read_text(errors="replace") for log in logs)
+
+
+def test_a_click_on_the_hub_reads_one_row_per_version_poll_never_the_graph(
+    hub: PgStore, database_url: str, pg_server, page, streamlit_server, network_frame, node_point, artifacts
+):
+    name = database_url.rsplit("/", 1)[1]
+    if "pg_stat_statements" not in pg_server.psql("SHOW shared_preload_libraries"):
+        pytest.skip("this PostgreSQL has no pg_stat_statements to count statements with")
+    pg_server.psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", database=name)
+    page.goto(streamlit_server(script="app.py", env={"KG_DATABASE_URL": database_url, "KG_REPLICA": "click"}))
+    frame = network_frame(page, timeout=90)
+    page.wait_for_function(DRAWN, timeout=90000)
+    page.wait_for_timeout(1000)
+    pg_server.psql("SELECT pg_stat_statements_reset()", database=name)
+
+    page.mouse.click(*node_point(page, frame, "topic:trauma"))
+    page.get_by_role("heading", name="Trauma", exact=True).wait_for(timeout=30000)
+    page.wait_for_timeout(300)
+
+    rows = pg_server.psql(
+        "SELECT query || ' | ' || calls || ' | ' || rows FROM pg_stat_statements "
+        f"WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '{name}') AND query LIKE '%kg.%'",
+        database=name,
+    ).splitlines()
+    (artifacts / "hub-click.json").write_text(json.dumps({"statements": rows}, indent=2) + "\n")
+    statements = {line.split(" | ")[0]: line.split(" | ")[1:] for line in rows}
+    assert set(statements) <= {"SELECT version FROM kg.state", "SELECT scenes_version FROM kg.state"}, statements
+    assert statements and all(calls == count for calls, count in statements.values())  # one row each
