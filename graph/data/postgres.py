@@ -9,7 +9,7 @@ The guarantees are the data folder's. A change is one transaction: the write loc
 on ``state``, the version is checked under it (``graph.data.edit``), the elements change, the entry
 is logged and the version moves on; a writer killed or cut off before COMMIT leaves nothing (the
 server rolls it back). Readers read one snapshot (REPEATABLE READ), so they see committed data only.
-``version()`` reads one row, cheap enough for every page of every replica to poll each second. The
+``version()`` reads one row, cheap enough for every page of every replica to poll twice a second. The
 version is the data folder's fingerprint of the same data (nodes.json and edges.json as ``export``
 writes them), so caches and the change log's versions mean the same in both stores.
 """
