@@ -58,6 +58,7 @@ import networkx as nx
 from bench.analyses import analysis_section, layout_section
 from bench.load import load_section, save_section
 from bench.measure import CLOCKS, COLUMNS, STEP_TIMEOUT_SECONDS, Row, SizeRun, format_row, settle, short
+from bench.stores import stores_section
 from bench.synthetic import make_dataset
 from graph.data.files import NODES_FILE
 from graph.data.store import save_dataset
@@ -66,7 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = ROOT / "data"
 DEFAULT_SIZES = "data,1000,10000,100000"
 QUICK_SIZES = "data,1000,10000"
-DEFAULT_SECTIONS = "load,analyses,layout,app"
+DEFAULT_SECTIONS = "load,analyses,layout,stores,app"
 
 
 
@@ -146,6 +147,7 @@ SECTIONS: dict[str, Callable[[SizeRun], None]] = {
     "analyses": analysis_section,
     "layout": layout_section,
     "save": save_section,
+    "stores": stores_section,
     "app": app_section,
 }
 
@@ -240,6 +242,8 @@ target    ≤2.5x base @100k: within 2.5x of the baseline, judged at 100k nodes 
 cpu s     this process's CPU seconds; wall s: wall-clock seconds; best of up to 5 runs for quick steps.
           baseline, ratio and the verdicts use {clock} seconds; gc s: the garbage collector's part.
 ÷pass     a step's growth since the previous size / the reference pass's growth (~1: linear).
+store:    the data folder and PostgreSQL side by side (wall clock): a database row's baseline is the
+          same step on the folder; ≤30s: the most a 100k-node graph may take to load.
 peak MB   {memory}"""
 
 _MEMORY_LEGEND = {

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,41 @@ def data_dir(tmp_path: Path, tiny_dataset: Dataset) -> Path:
 def write_json(path: Path, value) -> Path:
     path.write_text(json.dumps(value), encoding="utf-8")
     return path
+
+
+# ---- a real PostgreSQL server, started by the tests themselves (Debian's postgresql package)
+
+
+def _needs(what: str) -> None:
+    """Skip with the reason, or fail when CI is set (.ci/run installs what the tests need)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what}: .ci/run should have installed it")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the whole session (bench/pgserver.py): 127.0.0.1, a free port."""
+    from bench.pgserver import TempServer, binaries
+
+    if binaries() is None:
+        _needs("PostgreSQL is not installed (apt-get install postgresql)")
+    if importlib.util.find_spec("psycopg") is None:
+        _needs("the PostgreSQL driver psycopg is not installed (pip install -e '.[test]')")
+    with TempServer.start() as server:
+        yield server
+
+
+@pytest.fixture
+def database_url(pg_server) -> str:
+    """The URL of a new, empty database of its own for this test (dropped afterwards)."""
+    name = f"t{next(_DATABASES)}_{os.getpid()}"
+    url = pg_server.create_database(name)
+    yield url
+    from graph.data import pgconnect
+
+    pgconnect.forget_idle(url)
+    pg_server.drop_database(name)
+
+
+_DATABASES = itertools.count()

@@ -30,7 +30,7 @@ import sys, time
 from graph.data import edit, files
 from graph.schema import Dataset, Edge, Node
 
-folder, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+folder, name, count, pause = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 replace = files.replace_data_file
 def slow_replace(*args, **kwargs):
     done = replace(*args, **kwargs)
@@ -44,6 +44,7 @@ for number in range(count):
         link = Edge(source="strand:event-coventry", target=topic, relation="raised", refs=["2"], basis="stated")
         return Dataset(existing.nodes + (node,), existing.edges + (link,))
     edit.merge_batch(folder, merge, editor=name, action=f"import race-{number}.csv", wait=60)
+    time.sleep(pause)
 """
 
 
@@ -55,9 +56,13 @@ def shipped_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def _writers(folder: Path, count: int = 2) -> list[subprocess.Popen]:
+def _writers(folder: Path, count: int = 2, pause: float = 0.0) -> list[subprocess.Popen]:
+    """Writers committing at once; ``pause``: seconds each waits between its changes (so that a slow
+    reader, such as the app laying out each new version, still reads many states while they write)."""
     return [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(folder), f"w{n}", str(COMMITS_PER_WRITER)], cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(folder), f"w{n}", str(COMMITS_PER_WRITER), str(pause)], cwd=ROOT
+        )
         for n in range(count)
     ]
 
@@ -119,8 +124,14 @@ def test_the_app_polling_through_its_caches_never_holds_a_graph_under_another_ve
 
     read_the_store = FolderStore.read
 
-    def slow_read(self):  # a slow reader: a change may well be committed between the version and the read
-        time.sleep(0.1)
+    def slow_read(self):
+        """A reader so slow that, while the writers write, a change is committed between the version it
+        took and the data it reads: it waits for the change log to grow (at most half a second)."""
+        log = self.folder / "changes.jsonl"
+        size = log.stat().st_size if log.exists() else 0
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline and (log.stat().st_size if log.exists() else 0) == size:
+            time.sleep(0.005)
         return read_the_store(self)
 
     monkeypatch.setattr(FolderStore, "read", slow_read)
@@ -141,7 +152,7 @@ def test_the_app_polling_through_its_caches_never_holds_a_graph_under_another_ve
         assert graph.number_of_nodes() == len(data.dataset(handle).nodes)
         return handle.version, data.dataset(handle)
 
-    seen = _poll_until_done(_writers(shipped_copy), read)
+    seen = _poll_until_done(_writers(shipped_copy, pause=0.1), read)
     _assert_each_read_is_one_committed_state(shipped_copy, start, seen)
     assert len(drawn) > 1 and all(nodes == placed for nodes, placed in drawn)
     # A new session after the writers stopped (memory caches cleared, disk cache kept) sees the last change.

@@ -107,8 +107,8 @@ FAULTS = {
     "the file to import is not there": (_nothing, ["import", "{dir}/missing.csv"], "missing.csv: file not found"),
     "the export goes onto a folder": (
         lambda data: (data.parent / "out.png").mkdir(),
-        ["export", "--format", "json", "-o", "{dir}/out.png"],
-        "out.png: Is a directory",
+        ["export", "--format", "png", "-o", "{dir}/out.png"],
+        "out.png is a folder",
     ),
     "the export goes into a folder that is not there": (
         _nothing,

@@ -26,9 +26,7 @@ import streamlit as st
 from graph.data import files
 from graph.data import store as store_files
 from graph.data.folder import FolderStore
-from graph.data.journal import READ_ATTEMPTS
-from graph.data.stores import Handle, Store, open_store
-from graph.errors import GraphError
+from graph.data.stores import Handle, Store, configured_store
 from graph.schema import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,18 +47,14 @@ def cache_dir() -> Path:
 
 
 def store() -> Store:
-    """The configured store: the data folder (``KG_DATA_DIR``, else the project's data/)."""
-    return open_store(data_dir())
+    """The configured store: the PostgreSQL database in ``KG_DATABASE_URL`` when set, else the data
+    folder (``KG_DATA_DIR``, else the project's data/)."""
+    return configured_store(default_folder=data_dir())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _fingerprint(where: Store, stamp: tuple) -> str:
     return where.version()
-
-
-def version_now(where: Store) -> str:
-    """The version of the committed data now (cheap: see ``_version``)."""
-    return _version(where)
 
 
 def _version(where: Store) -> str:
@@ -70,32 +64,53 @@ def _version(where: Store) -> str:
     return where.version()
 
 
+def current_version(where: Store) -> str:
+    """The version of the store's committed data now, cheap enough to poll every second."""
+    return _version(where)
+
+
+#: How often a run takes the version afresh when a change was committed while it read; then it shows
+#: the last state it read (a whole committed state) under that state's own version. Each try reads
+#: the whole graph (seconds at 100k nodes), so a page under a stream of writes does not wait long.
+HANDLE_ATTEMPTS = 3
+
+
 class _Moved(Exception):
     """The data changed between reading its version and reading it: nothing is cached, read again."""
+
+    def __init__(self, dataset: Dataset, read: str):
+        super().__init__(read)
+        self.read = (dataset, read)
 
 
 def handle() -> Handle:
     """The store and the version of its data now, with that data loaded: made once per run and passed
     to every panel. The version is the version of the data actually read, never of files beside it."""
     where = store()
-    for _attempt in range(READ_ATTEMPTS):
+    moved = None
+    for _attempt in range(HANDLE_ATTEMPTS):
         version = _version(where)
         try:
             _loaded(where, version)
-        except _Moved:
+        except _Moved as error:
             _fingerprint.clear()  # a writer committed meanwhile: take the version afresh
+            moved = error
             continue
         return Handle(where, version)
-    raise GraphError("The data kept changing while it was read; reload the page in a moment.")
+    # Writers kept committing while it was read: show the last committed state read, under its own version.
+    _loaded(where, moved.read[1], _read=moved.read)
+    return Handle(where, moved.read[1])
 
 
 @st.cache_resource(show_spinner="Loading the graph…", max_entries=2)
-def _loaded(where: Store, version: str):
+def _loaded(where: Store, version: str, _read: tuple[Dataset, str] | None = None):
+    """The dataset and graph of ``version``; ``_read``: that version's data, already read (not part of
+    the cache's key)."""
     from graph.data.build import build_graph
 
-    dataset, read = where.read()
+    dataset, read = _read if _read is not None else where.read()
     if read != version:
-        raise _Moved(read)  # an exception is not cached: no graph is ever kept under a version it is not
+        raise _Moved(dataset, read)  # an exception is not cached: no graph is kept under a version it is not
     return dataset, build_graph(dataset)
 
 

@@ -20,6 +20,7 @@ from graph.picture.panels import escape_markdown as E
 from graph.picture.view import MAX_DRAWN_NODES, apply_view
 from ui import controls, data, drawing, state, workshop
 from ui.exports import export_menu
+from ui.follow import follow_changes
 from ui.paths import avoided
 
 LOG = logging.getLogger(__name__)
@@ -86,7 +87,6 @@ def main() -> None:
             f"<p>{SUBTITLE}</p></div>"
         )
     explorer(handle)
-    follow(handle)
     # The sidebar comes after the explorer, so the drawing and the details reach the page first;
     # the facilitator's tools bring heavy imports (pandas, the import formats) into the process.
     from ui import editing
@@ -96,6 +96,8 @@ def main() -> None:
         guarded("workshop tools", workshop.sidebar_controls, handle.store, known, None, editing.editing_unlocked())
         guarded("editing controls", editing.unlock_controls)
         guarded("display options", controls.display_options, graph, handle)
+        # Last, so the sidebar's own controls keep their places (it shows nothing).
+        follow_changes(handle, workshop.load_scenes(handle.store)[1])
 
 
 def _can_edit() -> bool:
@@ -129,19 +131,6 @@ def _shown(graph, handle: Handle, view):
         gap_report=data.gap_report(handle) if view.gap else None,
         paths=paths,
     )
-
-
-#: How often an open page looks whether the data changed (from any browser, the CLI or an import).
-FOLLOW_SECONDS = 1.0
-
-
-@st.fragment(run_every=FOLLOW_SECONDS)
-def follow(handle: Handle) -> None:
-    """Follow the data: once a second, compare the store's version with the one this page shows
-    (a few file stats, or one indexed query); only when it changed does the page run again, keeping
-    its view, selection and scene. It draws nothing."""
-    if data.version_now(handle.store) != handle.version:
-        st.rerun(scope="app")
 
 
 @st.fragment

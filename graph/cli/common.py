@@ -1,4 +1,5 @@
-"""What every command shares: the data option, output in text, JSON, CSV or markdown, and exit codes."""
+"""What every command shares: where the data is (--data, or the settings), output in text, JSON, CSV or
+markdown, and exit codes."""
 
 from __future__ import annotations
 
@@ -17,10 +18,18 @@ def default_data_dir() -> str:
     return os.environ.get("KG_DATA_DIR") or "data"
 
 
-def load(args: argparse.Namespace):
-    from graph.data.build import load_graph
+def store_of(args: argparse.Namespace):
+    """The store a command works on: the folder given with --data; else the database in
+    KG_DATABASE_URL when set; else the folder in KG_DATA_DIR, else data."""
+    from graph.data.stores import configured_store
 
-    return load_graph(args.data)
+    return configured_store(args.data)
+
+
+def load(args: argparse.Namespace):
+    from graph.data.build import build_graph
+
+    return build_graph(store_of(args).read()[0])
 
 
 def print_json(value: Any) -> None:
@@ -81,7 +90,9 @@ def node_ref(value: dict[str, Any]) -> str:
 
 def add_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--data", default=default_data_dir(), metavar="DIR", help="data directory (default: %(default)s)"
+        "--data",
+        metavar="DIR",
+        help="data folder (default: the database in $KG_DATABASE_URL when set, else $KG_DATA_DIR, else data)",
     )
 
 

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from graph.cli.common import EXIT_OK, add_data, load
+from graph.cli.common import EXIT_OK, add_data, load, store_of
 from graph.errors import DataError, GraphError, visible
 
 
@@ -16,6 +16,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.table and args.format != "csv":
         raise GraphError("--table goes with --format csv (it picks the nodes or the edges table)")
+    if args.output and _names_a_folder(args.output):
+        return _export_folder(args)
     default = f"knowledge-graph{EXPORT_FORMATS[args.format]}"
     if args.format == "csv":
         default = f"knowledge-graph-{args.table}.csv" if args.table else "knowledge-graph-csv.zip"
@@ -40,10 +42,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _names_a_folder(output: str) -> bool:
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
+def _export_folder(args: argparse.Namespace) -> int:
+    """``-o DIR/`` with json: the whole store as a data folder, the files init-db reads back identically."""
+    from graph.data.transfer import write_folder
+
+    if args.format != "json":
+        raise GraphError(
+            f"-o {args.output} is a folder: only --format json writes a data folder; give a file name for {args.format}"
+        )
+    where = store_of(args)
+    contents, written = write_folder(where, Path(args.output))
+    dataset = contents.dataset
+    print(
+        f"Wrote the data folder {args.output} from {where.describe()}: {len(dataset.nodes):,} nodes, "
+        f"{len(dataset.edges):,} links, {len(contents.entries):,} change{'s' if len(contents.entries) != 1 else ''} logged ({', '.join(p.name for p in written)})"
+    )
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from graph.data.edit import merge_batch
     from graph.data.files import read_bytes
-    from graph.data.store import load_dataset
     from graph.formats import MAX_IMPORT_BYTES, parse_import, plan_merge
 
     data = read_bytes(args.file, MAX_IMPORT_BYTES)
@@ -85,12 +108,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"Note: {what}; applying it needs --allow-type-change")
         return plan.merged if plan.has_changes and not args.dry_run else None
 
+    where = store_of(args)
     if args.dry_run:
-        merge(load_dataset(args.data))
+        merge(where.read()[0])
         print("Dry run: nothing written.")
         return EXIT_OK
-    result = merge_batch(args.data, merge, editor=args.editor, action=f"import {Path(args.file).name}")
-    print(f"Saved to {visible(args.data)}." if result.entry_id else "Nothing to change.")
+    result = merge_batch(where, merge, editor=args.editor, action=f"import {Path(args.file).name}")
+    print(f"Saved to {visible(where.describe())}." if result.entry_id else "Nothing to change.")
     return EXIT_OK
 
 
@@ -118,7 +142,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="the file to write, exactly this path (csv: a .zip of nodes.csv and edges.csv, or see --table)",
+        help="the file to write, exactly this path (csv: a .zip of nodes.csv and edges.csv, or see --table); "
+        "json with a folder (DIR/): the whole data folder, as init-db reads it",
     )
     sub.add_argument(
         "--table", choices=["nodes", "edges"], help="csv only: write this one table as a .csv instead of the zip"

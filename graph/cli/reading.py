@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph.cli.common import EXIT_OK, add_data, add_format, emit, load
+from graph.cli.common import EXIT_OK, add_data, add_format, default_data_dir, emit, load, store_of
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    graph = load(args)
-    print(f"OK: {args.data} is valid ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges).")
+    from graph.data.build import build_graph
+
+    where = store_of(args)
+    graph = build_graph(where.read()[0])
+    print(f"OK: {where.describe()} is valid ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges).")
     return EXIT_OK
 
 
@@ -46,7 +49,9 @@ def cmd_vocabulary(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from graph.data.store import write_schema_files
 
-    for path in write_schema_files(args.data):
+    # The schema files belong beside the data files of a folder (an editor checks them by hand),
+    # so this writes to --data, else KG_DATA_DIR, else data, whatever store the settings choose.
+    for path in write_schema_files(args.data or default_data_dir()):
         print(f"Wrote {path}")
     return EXIT_OK
 
