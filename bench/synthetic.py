@@ -25,7 +25,7 @@ from typing import Any
 
 from graph.analysis._common import VOICES
 from graph.data.store import save_dataset
-from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, NodeType, Relation
+from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Basis, Dataset, Edge, Node, NodeType, Relation
 
 #: Edges per node, on average (the report itself has about 2.3; a denser graph is the harder case).
 EDGES_PER_NODE = 5.0
@@ -307,7 +307,7 @@ class _Generator:
                 target=self.ids[target],
                 relation=relation,
                 refs=[_SECTIONS[int(random() * len(_SECTIONS))]],
-                basis="inferred" if inferred else "stated",
+                basis=Basis.INFERRED if inferred else Basis.STATED,
                 rationale=_RATIONALES[int(draw / _INFERRED_SHARE * len(_RATIONALES))] if inferred else None,
                 attributes=attributes,
             )

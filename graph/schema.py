@@ -233,10 +233,118 @@ RELATIONS: dict[Relation, RelationRule] = {
 }
 del T
 
+#: How a link is drawn, by the ``line`` of its basis: the dash pattern (vis-network, the PNG) and
+#: the Cytoscape.js line style.
+LINES: dict[str, tuple[list[int] | None, str]] = {
+    "solid": (None, "solid"),
+    "dashed": ([8, 5], "dashed"),
+    "dotted": ([1, 4], "dotted"),
+    "long-dash": ([16, 4, 2, 4], "dashed"),
+    "double-dot": ([2, 3, 2, 9], "dotted"),
+}
+
+
+class Basis(StrEnum):
+    STATED = "stated"
+    INFERRED = "inferred"
+    IMPORTED = "imported"
+    ROOM = "room"
+
+
+@dataclass(frozen=True)
+class BasisRule:
+    """Where a link (or a node's description) comes from, and how every view tells it apart.
+
+    Everything that shows a basis (the drawing, details, paths, overlaps, the briefing, every
+    export) reads this one table, so a new basis is one line here.
+    """
+
+    doc: str
+    label: str  # in a sentence: "stated in the report"
+    mark: str  # after a sentence that rests on it: "" (stated) or "(said in the room)"
+    from_report: bool  # True when the report's own words (or a reading of them) carry it
+    line: str  # how the drawing draws such a link: one of LINES
+    needs: tuple[str, ...] = ()  # the fields it must carry
+
+
+BASES: dict[Basis, BasisRule] = {
+    Basis.STATED: BasisRule("The report says it.", "stated in the report", "", True, "solid"),
+    Basis.INFERRED: BasisRule(
+        "A careful reader's link between the report's own words; the rationale quotes them.",
+        "inferred from the report's words",
+        "(inferred)",
+        True,
+        "dashed",
+        ("rationale",),
+    ),
+    Basis.IMPORTED: BasisRule(
+        "It came from an imported file that did not say (its refs name the file); not yet checked.",
+        "imported from a file, not checked against the report",
+        "(imported)",
+        False,
+        "dotted",
+    ),
+    Basis.ROOM: BasisRule(
+        "Said in a workshop: attributes `session` and `session_date` name the session (set once by the "
+        "facilitator) and `editor` who captured it; its refs name the session.",
+        "said in the room",
+        "(said in the room)",
+        False,
+        "double-dot",
+    ),
+}
+
+#: What a link or node said in the room records, as attributes: the session (its name and date,
+#: set once by the facilitator) and the editor who captured it.
+ROOM_ATTRIBUTES = ("session", "session_date", "editor")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def basis_rule(basis: str | None) -> BasisRule:
+    """The rule of a basis; an unknown or missing one reads as not checked (imported).
+
+    >>> basis_rule("room").mark
+    '(said in the room)'
+    """
+    try:
+        return BASES[Basis(basis or "imported")]
+    except ValueError:
+        return BASES[Basis.IMPORTED]
+
+
+def room_of(data: dict[str, Any]) -> dict[str, str] | None:
+    """The session an element was said in (``session``, ``session_date``, ``editor``), else None.
+
+    Takes a node's or an edge's flat data (as the graph holds it) or its ``attributes``.
+
+    >>> room_of({"session": "Leeds workshop", "session_date": "2026-12-03", "editor": "Sam"})["session"]
+    'Leeds workshop'
+    """
+    if not data.get("session"):
+        return None
+    return {name: str(data.get(name) or "") for name in ROOM_ATTRIBUTES}
+
+
+def _check_room(basis: Basis | None, attributes: dict[str, Any]) -> None:
+    """A link said in the room names its session, date and editor; a session's fields are well formed."""
+    given = [name for name in ROOM_ATTRIBUTES if name in attributes]
+    if basis is Basis.ROOM or given:
+        missing = [name for name in ROOM_ATTRIBUTES if not str(attributes.get(name) or "").strip()]
+        if missing:
+            raise ValueError(
+                "a link or node said in the room needs attributes " + ", ".join(ROOM_ATTRIBUTES)
+                + f" (missing: {', '.join(missing)})"
+            )
+        if not all(isinstance(attributes[name], str) for name in ROOM_ATTRIBUTES):
+            raise ValueError("the session, its date and the editor are text")
+        if not _DATE.match(attributes["session_date"]):
+            raise ValueError(f"session_date {attributes['session_date']!r} is not a date written YYYY-MM-DD")
+
+
 LEVELS = ("frontline", "organisation", "system")
 MESSAGE_KINDS = ("want", "usability", "commitment", "overarching")
 RESERVED_KEYS = frozenset(
-    {"id", "type", "label", "refs", "description", "source", "target", "relation", "basis", "rationale"}
+    {"id", "type", "label", "refs", "description", "aliases", "source", "target", "relation", "basis", "rationale"}
 )
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
@@ -244,6 +352,7 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 NodeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_ID_RE.pattern)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Scalar = str | int | float | bool
 AttributeValue = Scalar | list[Scalar]
 
@@ -280,6 +389,11 @@ class Node(_Model):
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     refs: list[Ref] = Field(min_length=1, description="Where in the report this comes from, e.g. '3.2'.")
     description: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    aliases: list[Alias] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Other names people use for it: an acronym, an old or a new name ('DfE', 'RiP').",
+    )
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
 
     @field_validator("attributes")
@@ -287,10 +401,19 @@ class Node(_Model):
     def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
         return _check_attributes(value)
 
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        folded = [alias.casefold() for alias in value]
+        if len(set(folded)) < len(folded):
+            raise ValueError("an alias is listed twice")
+        return value
+
     @model_validator(mode="after")
     def _kind_of_message(self) -> Node:
         if self.type is NodeType.MESSAGE and self.attributes.get("kind") not in MESSAGE_KINDS:
             raise ValueError(f"a message needs attributes.kind, one of {', '.join(MESSAGE_KINDS)}")
+        _check_room(None, self.attributes)
         return self
 
 
@@ -306,10 +429,11 @@ class Edge(_Model):
     target: NodeId
     relation: Relation
     refs: list[Ref] = Field(min_length=1)
-    basis: Literal["stated", "inferred", "imported"] = Field(
+    basis: Basis = Field(
         description=(
             "'stated': the report says it; 'inferred': a curator's reading (give a rationale); "
-            "'imported': it came from an imported file that did not say (its refs name the file)."
+            "'imported': it came from an imported file that did not say (its refs name the file); "
+            "'room': said in a workshop (attributes session, session_date and editor record it)."
         )
     )
     rationale: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
@@ -322,8 +446,10 @@ class Edge(_Model):
 
     @model_validator(mode="after")
     def _rationale_for_inferred(self) -> Edge:
-        if self.basis == "inferred" and not self.rationale:
-            raise ValueError("an inferred edge needs a one-line rationale")
+        for needed in BASES[self.basis].needs:
+            if needed == "rationale" and not self.rationale:
+                raise ValueError(f"an {self.basis.value} edge needs a one-line rationale")
+        _check_room(self.basis, self.attributes)
         if self.source == self.target:
             raise ValueError("an edge may not join a node to itself")
         return self

@@ -6,6 +6,7 @@ import streamlit as st
 
 from graph.picture.panels import escape_markdown as E
 from graph.picture.panels import node_details
+from graph.schema import BASES, basis_rule
 from ui import state
 
 
@@ -21,14 +22,19 @@ def details_panel(graph) -> None:
     st.caption(f"{E(d['type'])} · id `{d['id']}` · report sections: {E(', '.join(d['refs']))}")
     if d["description"]:
         st.markdown(E(d["description"]))
-    if d["attributes"]:  # a few short facts: a list reads (and draws) faster than a table
-        st.markdown("\n".join(f"- **{E(k)}**: {E(_text(v))}" for k, v in d["attributes"].items()))
+    if d["aliases"]:
+        st.caption("Also known as: " + E("; ".join(d["aliases"])))
+    if d["room"]:
+        room = d["room"]
+        st.caption(f"Added in the room: {E(room['session'])}, {E(room['session_date'])} (captured by {E(room['editor'])}).")
+    facts = {k: v for k, v in d["attributes"].items() if not (d["room"] and k in d["room"])}
+    if facts:  # a few short facts: a list reads (and draws) faster than a table
+        st.markdown("\n".join(f"- **{E(k)}**: {E(_text(v))}" for k, v in facts.items()))
     for quote in d["quotes"]:
         st.markdown(f"> {E(quote['text'])}  \n> — {E(quote['attribution'])}")
-    imported = f", {d['imported']} imported from a file" if d.get("imported") else ""
-    st.markdown(
-        f"**Links:** {d['stated']} stated in the report, {d['inferred']} inferred by a careful reader{imported}."
-    )
+    counts = [f"{d[basis]} {rule.label}" for basis, rule in BASES.items() if d.get(basis)]
+    if counts:
+        st.markdown(f"**Links:** {', '.join(counts)}.")
     linked = sorted({link["id"]: link["label"] for g in d["groups"] for link in g["links"]}.items(), key=lambda i: i[1])
     if linked:
         names = dict(linked)
@@ -47,9 +53,13 @@ def details_panel(graph) -> None:
         with st.expander(f"{group['heading']} ({len(group['links'])})", expanded=len(d["groups"]) <= 3):
             lines = []
             for link in group["links"]:
-                basis = {"stated": "stated", "imported": "imported from a file"}.get(link["basis"], "inferred")
-                extra = "; ".join(f"{k}: {_text(v)}" for k, v in link["attributes"].items())
-                line = f"- **{E(link['label'])}** · _{basis}_ · {E(', '.join(link['refs']))}"
+                basis = basis_rule(link["basis"]).label
+                room = link["room"]
+                if room:
+                    basis += f" ({room['session']}, {room['session_date']}, captured by {room['editor']})"
+                shown = {k: v for k, v in link["attributes"].items() if not (room and k in room)}
+                extra = "; ".join(f"{k}: {_text(v)}" for k, v in shown.items())
+                line = f"- **{E(link['label'])}** · _{E(basis)}_ · {E(', '.join(link['refs']))}"
                 if extra:
                     line += f" · {E(extra)}"
                 if link["rationale"]:

@@ -26,6 +26,7 @@ from graph.analysis._common import (
 )
 from graph.analysis.search import resolve_node
 from graph.errors import GraphError
+from graph.schema import basis_rule
 
 
 def shortest_paths(
@@ -260,6 +261,7 @@ def _sentences(G: nx.MultiDiGraph, hops: list[dict[str, Any]]) -> str:
     """One short sentence per link, in its true direction: "Event Coventry raised Trauma." """
     said = []
     for hop in hops:
-        inferred = f" ({hop['basis']})" if hop["basis"] in ("inferred", "imported") else ""
+        mark = basis_rule(hop["basis"]).mark if hop["basis"] else ""
+        inferred = f" {mark}" if mark else ""
         said.append(f"{short_label_of(G, hop['source'])} {hop['verb']} {short_label_of(G, hop['target'])}{inferred}.")
     return " ".join(said)

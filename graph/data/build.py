@@ -2,7 +2,7 @@
 
 The graph is a ``MultiDiGraph``: relations have a direction (a strand *raised* a topic) and
 two nodes may be joined by more than one relation; each edge's key is its relation.
-Node data: ``type``, ``label``, ``refs``, ``description`` and the node's attributes
+Node data: ``type``, ``label``, ``refs``, ``description``, ``aliases`` (when it has any) and the node's attributes
 flattened beside them (the schema reserves the core names). Edge data: ``relation``,
 ``refs``, ``basis``, ``rationale`` and the edge's attributes.
 """
@@ -15,11 +15,12 @@ import networkx as nx
 
 from graph.data.files import gc_paused
 from graph.data.store import load_dataset
-from graph.schema import Dataset, NodeType, Relation
+from graph.schema import Basis, Dataset, NodeType, Relation
 
 # The plain string of each enum member: a dict look-up is several times cheaper than ``.value``.
 _TYPE_VALUE = {member: member.value for member in NodeType}
 _RELATION_VALUE = {member: member.value for member in Relation}
+_BASIS_VALUE = {member: member.value for member in Basis}  # finds a plain string too (StrEnum)
 
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
@@ -49,6 +50,7 @@ def _build(dataset: Dataset) -> nx.MultiDiGraph:
                 "label": node.label,
                 "refs": list(node.refs),
                 "description": node.description,
+                **({"aliases": list(node.aliases)} if node.aliases else {}),
             },
         )
         for node in dataset.nodes
@@ -62,7 +64,7 @@ def _build(dataset: Dataset) -> nx.MultiDiGraph:
                 **edge.attributes,
                 "relation": relation_value[edge.relation],
                 "refs": list(edge.refs),
-                "basis": edge.basis,
+                "basis": _BASIS_VALUE[edge.basis],
                 "rationale": edge.rationale,
             },
         )

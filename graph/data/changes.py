@@ -145,8 +145,10 @@ def describe_element(element: Element) -> str:
 def as_dict(model: Node | Edge | Scene) -> dict[str, Any]:
     """An element as its data file holds it (so equal dicts mean equal file content)."""
     data = model.model_dump(mode="json", exclude_none=True)
-    if not isinstance(model, Scene) and not data.get("attributes"):
-        data.pop("attributes", None)
+    if not isinstance(model, Scene):
+        for empty in ("attributes", "aliases"):
+            if not data.get(empty):
+                data.pop(empty, None)
     return data
 
 

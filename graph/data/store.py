@@ -260,8 +260,9 @@ def _float_text(value: float) -> str:
 
 def dump_model(model: Node | Edge) -> dict[str, Any]:
     data = model.model_dump(mode="json", exclude_none=True)
-    if not data.get("attributes"):
-        data.pop("attributes", None)
+    for empty in ("attributes", "aliases"):  # left out when empty: older files read and write back byte for byte
+        if not data.get(empty):
+            data.pop(empty, None)
     return data
 
 

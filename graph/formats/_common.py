@@ -93,6 +93,24 @@ def edge_rows(G: nx.MultiDiGraph) -> list[EdgeRow]:
     return sorted(rows, key=lambda row: (row.source, row.relation, row.target))
 
 
+def lift_aliases(attributes: Mapping[str, Any]) -> tuple[list[str] | None, dict[str, Any]]:
+    """A node's ``aliases`` travel among its attributes in every format (an 'aliases' column or key,
+    several joined with ';' or '|'); this takes them out again: (the aliases or None, the rest).
+
+    >>> lift_aliases({"aliases": "DfE; Department of Education", "tags": ["a"]})
+    (['DfE', 'Department of Education'], {'tags': ['a']})
+    """
+    rest = {key: value for key, value in attributes.items() if key != "aliases"}
+    if "aliases" not in attributes:
+        return None, rest
+    value = attributes["aliases"]
+    if isinstance(value, str):
+        return split_values(value), rest
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()], rest
+    return [str(value)], rest
+
+
 def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
     """The validated models behind a graph built by ``graph.data.build.build_graph``."""
     nodes = tuple(
@@ -102,7 +120,8 @@ def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
             label=row.label,
             refs=list(row.refs),
             description=row.description,
-            attributes=row.attributes,
+            aliases=lift_aliases(row.attributes)[0] or [],
+            attributes=lift_aliases(row.attributes)[1],
         )
         for row in node_rows(G)
     )

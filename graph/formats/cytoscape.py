@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from graph.formats._common import edge_rows, node_colour, node_position, node_rows, node_size, renamed
+from graph.schema import BASES, LINES
 
 _NODE_RESERVED = frozenset({"id", "value", "name", "label", "color", "shape", "size"})
 #: The drawing's vis-network shapes as Cytoscape.js node shapes.
@@ -128,9 +129,12 @@ def cytoscape_style(styles: Mapping[str, Mapping[str, Any]] | None = None) -> li
             "selector": "edge",
             "style": {"curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1, "line-color": "#999999"},
         },
-        {"selector": 'edge[basis = "inferred"]', "style": {"line-style": "dashed"}},
-        {"selector": 'edge[basis = "imported"]', "style": {"line-style": "dotted"}},
     ]
+    for basis, rule in BASES.items():  # each basis drawn as the app draws it
+        dashes, line_style = LINES[rule.line]
+        if dashes:
+            look = {"line-style": line_style, "line-dash-pattern": dashes}
+            sheet.append({"selector": f'edge[basis = "{basis.value}"]', "style": look})
     return sheet
 
 

@@ -29,7 +29,7 @@ from typing import Any, Literal
 from graph.data.store import dump_model
 from graph.data.validate import parse_edges, parse_nodes
 from graph.errors import DataError, Problem
-from graph.formats._common import is_finite, is_whole_number, split_values
+from graph.formats._common import is_finite, is_whole_number, lift_aliases, split_values
 from graph.formats.batch import MAX_NUMBER_DIGITS, ImportBatch, ImportedRow
 from graph.schema import RELATIONS, Dataset, Edge, Node, edge_key
 
@@ -363,6 +363,8 @@ class _Merger:
     def _merged_raw(self, before: Node | Edge | None, data: dict, scope: str) -> dict[str, Any]:
         raw = dump_model(before) if before is not None else {}
         raw.update({key: value for key, value in data.items() if key != "attributes"})
+        if isinstance(before, Node) and before.aliases and isinstance(data.get("aliases"), list):
+            raw["aliases"] = _union(before.aliases, data["aliases"])  # an import adds names, never forgets one
         given = data.get("attributes")
         if given is None:
             return raw
@@ -464,6 +466,10 @@ def _normalised(data: Any) -> Any:
     if not isinstance(data, dict):
         return data
     data = dict(data)
+    is_node = "source" not in data and "target" not in data
+    if is_node and isinstance(data.get("attributes"), dict) and "aliases" in data["attributes"]:
+        aliases, data["attributes"] = lift_aliases(data["attributes"])
+        data["aliases"] = aliases
     for name in ("type", "relation", "basis"):
         if isinstance(data.get(name), str):
             data[name] = re.sub(r"[\s\-]+", "_", data[name].strip().lower())
@@ -473,6 +479,12 @@ def _normalised(data: Any) -> Any:
         if reverse:
             data["source"], data["target"] = data.get("target"), data.get("source")
     return data
+
+
+def _union(first: list[str], more: list[Any]) -> list[Any]:
+    seen = {alias.casefold() for alias in first}
+    added = [a for a in more if not isinstance(a, str) or a.casefold() not in seen]
+    return [*first, *added]
 
 
 def _fold(label: str) -> str:

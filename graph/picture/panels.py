@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import RELATIONS, Relation
+from graph.schema import BASES, RELATIONS, Relation, room_of
 
 # A word joiner (U+2060) is invisible and joins what it sits between, but it is part of no pattern
 # Streamlit's markdown acts on once the escapes are read: put in "http://" (after the colon) it is
@@ -23,7 +23,7 @@ _JOIN = "\u2060"
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$:"})
 _LIVE = re.compile(r"(?i)(?<=\\:)(?=//|material/)|(?<=www)(?=\\\.)|(?=@)")
 
-CORE_NODE_KEYS = ("type", "label", "refs", "description")
+CORE_NODE_KEYS = ("type", "label", "refs", "description", "aliases")
 CORE_EDGE_KEYS = ("relation", "refs", "basis", "rationale")
 
 
@@ -91,9 +91,12 @@ def node_details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
             for heading, links in sorted(groups.items())
         ],
         "quotes": sorted({q["id"]: q for q in quotes}.values(), key=lambda q: q["id"]),
-        "stated": sum(1 for group in groups.values() for link in group if link["basis"] == "stated"),
-        "inferred": sum(1 for group in groups.values() for link in group if link["basis"] == "inferred"),
-        "imported": sum(1 for group in groups.values() for link in group if link["basis"] == "imported"),
+        "aliases": list(data.get("aliases") or []),
+        "room": room_of(data),
+        **{
+            basis.value: sum(1 for group in groups.values() for link in group if link["basis"] == basis)
+            for basis in BASES
+        },
     }
 
 
@@ -106,6 +109,7 @@ def _link(graph: nx.MultiDiGraph, other: str, edge: dict[str, Any]) -> dict[str,
         "basis": edge.get("basis"),
         "rationale": edge.get("rationale"),
         "refs": list(edge.get("refs") or []),
+        "room": room_of(edge),
         "attributes": extra,
     }
 

@@ -22,7 +22,7 @@ import networkx as nx
 from graph.errors import NodeNotFound
 from graph.picture import style
 from graph.picture.style import STYLES
-from graph.schema import RELATIONS, NodeType, Relation, edge_key
+from graph.schema import LINES, RELATIONS, NodeType, Relation, basis_rule, edge_key, room_of
 
 #: How each node type is drawn (colour, shape, name in the key), from the one style table.
 NODE_STYLES: dict[NodeType, dict[str, str]] = {
@@ -262,12 +262,11 @@ def _vis_edge(G: nx.Graph, source: str, target: str, key: str, data: Mapping[str
     }
     if relation in _FAINT_RELATIONS:
         entry["faint"] = True
+    dashes = LINES[basis_rule(data["basis"]).line][0] if data.get("basis") else None
     if relation == Relation.NOT_PRIORITISED:
         entry["dashes"] = [2, 5]
-    elif data.get("basis") == "inferred":
-        entry["dashes"] = [8, 5]
-    elif data.get("basis") == "imported":
-        entry["dashes"] = [1, 4]
+    elif dashes:
+        entry["dashes"] = dashes
     return entry
 
 
@@ -294,12 +293,30 @@ def _node_title(node: str, data: Mapping[str, Any], type_name: str, value: float
     lines = [str(data.get("label") or node), f"{type_name} · {node}"]
     if data.get("description"):
         lines.append(_clip(str(data["description"]), _TOOLTIP_TEXT))
+    room = room_of(data)
+    if room:
+        lines.append(f"Added in the room: {room['session']}, {room['session_date']} (captured by {room['editor']})")
     refs = data.get("refs") or []
     if refs:
         lines.append("Report: " + "; ".join(str(ref) for ref in refs))
     if value is not None:
         lines.append(f"{metric}: {value:.3g}")
     return "\n".join(lines)
+
+
+def basis_line(data: Mapping[str, Any], what: str = "") -> str:
+    """Where a link (or, with ``what="Added"``, a node) comes from, in one line.
+
+    >>> basis_line({"basis": "room", "session": "Leeds workshop", "session_date": "2026-12-03", "editor": "Sam"})
+    'Said in the room: Leeds workshop, 2026-12-03 (captured by Sam)'
+    """
+    rule = basis_rule(data.get("basis"))
+    head = f"{what} {rule.label}" if what else rule.label[0].upper() + rule.label[1:]
+    text = f"{head}: {data['rationale']}" if data.get("rationale") else head
+    room = room_of(data)
+    if room:
+        text += f": {room['session']}, {room['session_date']} (captured by {room['editor']})"
+    return text
 
 
 def _edge_title(G: nx.Graph, source: str, target: str, relation: str, data: Mapping[str, Any]) -> str:
@@ -312,13 +329,8 @@ def _edge_title(G: nx.Graph, source: str, target: str, relation: str, data: Mapp
     lines = [f"{source_label} {verb} {target_label}"]
     if data.get("qualifier"):
         lines.append(f"Note: {data['qualifier']}")
-    basis = data.get("basis")
-    if basis == "inferred":
-        lines.append("Inferred: " + str(data.get("rationale") or "a curator's reading"))
-    elif basis == "imported":
-        lines.append("Imported from a file, not from the report")
-    elif basis:
-        lines.append("Stated in the report")
+    if data.get("basis"):
+        lines.append(basis_line(data))
     refs = data.get("refs") or []
     if refs:
         lines.append("Report: " + "; ".join(str(ref) for ref in refs))
