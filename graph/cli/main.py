@@ -1,7 +1,7 @@
 """The command line: the parser and the one place errors become one-line 'Error: ...' messages.
 
 Each group of commands lives in its own module with its options beside each command (``reading``,
-``findings``, ``explore``, ``exchange``); every command calls one library function. Run
+``findings``, ``explore``, ``exchange``, ``history``); every command calls one library function. Run
 ``python -m graph --help``. Every command that reads the data takes ``--data DIR`` (default: the
 ``KG_DATA_DIR`` environment variable, else ``data``).
 """
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from graph.cli import exchange, explore, findings, reading
+from graph.cli import exchange, explore, findings, history, reading
 from graph.cli.common import EXIT_ERROR, EXIT_OK
 from graph.errors import DataError, GraphError, listed, visible
 
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for group in (reading, findings, explore, exchange):
+    for group in (reading, findings, explore, exchange, history):
         group.register(commands)
     return parser
 

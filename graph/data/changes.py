@@ -100,6 +100,8 @@ def change_fields(element: str, change: Change) -> dict[str, Any]:
 def change_of(entry: dict[str, Any]) -> Change:
     """The change a log entry records (the inverse of change_fields)."""
     element, before, after = entry["element"], entry.get("before"), entry.get("after")
+    if element == "session":  # the start of a workshop session: a mark in the log, no change to the data
+        return {}
     if element == "scene":
         return {("scene", entry["key"]): (before, after)}
     if element == "dataset":

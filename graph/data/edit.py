@@ -31,6 +31,7 @@ from graph.data.changes import (
     raw_lists,
     scene_side,
 )
+from graph.data.history import DATA_ELEMENTS, SESSION, check_session, data_version
 from graph.data.journal import read_changelog
 from graph.data.store import edge_sort_key
 from graph.data.stores import Store, open_store
@@ -45,6 +46,7 @@ __all__ = [
     "add_node",
     "add_scene",
     "apply_batch",
+    "begin_session",
     "delete_edge",
     "delete_node",
     "delete_scene",
@@ -262,6 +264,26 @@ def _action(action: str) -> str:
     return action.strip()[:200]
 
 
+# ---- workshop sessions
+
+
+def begin_session(where: Store | Path | str, name: str, day: str, *, editor: str) -> EditResult:
+    """Begin a workshop session: its name and date, set once by the facilitator for every page.
+
+    Logged as an entry of its own (element "session") and no change to the data: the data's
+    version stays as it is, and "since the session began" means every change logged after it.
+    """
+    name, day = check_session(name, day)
+    who = _editor(editor)
+    place = open_store(where)
+    with place.writing():
+        before, version = place.read()
+        fields = {"key": name, "before": None, "after": {"name": name, "date": day}}
+        entry = new_entry(who, "begin_session", SESSION, fields, version, {"data_version": data_version(place.changelog())})
+        place.commit_data(before, before, entry)
+        return EditResult(version, entry["id"])
+
+
 # ---- scenes
 
 
@@ -361,7 +383,7 @@ def undo_target(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The change ``undo`` reverts when given no id: the latest graph change not yet undone."""
     undone = {e.get("undoes") for e in entries if e.get("action") == "undo"}
     for entry in reversed(entries):
-        if entry.get("action") != "undo" and entry.get("id") not in undone and entry.get("element") != "scene":
+        if entry.get("action") != "undo" and entry.get("id") not in undone and entry.get("element") in DATA_ELEMENTS:
             return entry
     return None
 
