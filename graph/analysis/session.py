@@ -182,7 +182,9 @@ def session_markdown(report: dict[str, Any], *, title: str = "What the room chan
     if not any(found.values()):
         lines.append("No overlap between organisations or initiatives appeared or went.")
     for pair in found["appeared"]:
-        lines.append(f"- Appeared ({pair['strength']}): {escape(' and '.join(pair['labels']))}. {escape(pair['reason'])}")
+        lines.append(
+            f"- Appeared ({pair['strength']}): {escape(' and '.join(pair['labels']))}. {escape(pair['reason'])}"
+        )
     for pair in found["changed"]:
         lines.append(f"- Now {pair['strength']} (was {pair['was']}): {escape(' and '.join(pair['labels']))}.")
     for pair in found["went"]:
@@ -212,5 +214,7 @@ def _count_line(counts: dict[str, dict[str, int]]) -> str:
     for status in ("added", "changed", "removed"):
         nodes, links = counts[status]["nodes"], counts[status]["links"]
         if nodes or links:
-            parts.append(f"{nodes} node{'s' if nodes != 1 else ''} and {links} link{'s' if links != 1 else ''} {status}")
+            parts.append(
+                f"{nodes} node{'s' if nodes != 1 else ''} and {links} link{'s' if links != 1 else ''} {status}"
+            )
     return "; ".join(parts) or "nothing changed"

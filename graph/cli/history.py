@@ -27,7 +27,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_session(args: argparse.Namespace) -> int:
-    from graph.data.edit import begin_session
+    from graph.data.history import begin_session
 
     begin_session(args.data, args.name, args.date, editor=args.editor)
     print(f"Session begun: {args.name}, {args.date}. Changes from now on are 'since the session began'.")

@@ -31,7 +31,7 @@ from graph.data.changes import (
     raw_lists,
     scene_side,
 )
-from graph.data.history import DATA_ELEMENTS, SESSION, check_session, data_version
+from graph.data.history import DATA_ELEMENTS
 from graph.data.journal import read_changelog
 from graph.data.store import edge_sort_key
 from graph.data.stores import Store, open_store
@@ -46,7 +46,6 @@ __all__ = [
     "add_node",
     "add_scene",
     "apply_batch",
-    "begin_session",
     "delete_edge",
     "delete_node",
     "delete_scene",
@@ -262,26 +261,6 @@ def _action(action: str) -> str:
     if not isinstance(action, str) or not action.strip() or action.strip() == "undo":
         raise GraphError("Name the batch change (action), e.g. 'import kumu.xlsx'.")
     return action.strip()[:200]
-
-
-# ---- workshop sessions
-
-
-def begin_session(where: Store | Path | str, name: str, day: str, *, editor: str) -> EditResult:
-    """Begin a workshop session: its name and date, set once by the facilitator for every page.
-
-    Logged as an entry of its own (element "session") and no change to the data: the data's
-    version stays as it is, and "since the session began" means every change logged after it.
-    """
-    name, day = check_session(name, day)
-    who = _editor(editor)
-    place = open_store(where)
-    with place.writing():
-        before, version = place.read()
-        fields = {"key": name, "before": None, "after": {"name": name, "date": day}}
-        entry = new_entry(who, "begin_session", SESSION, fields, version, {"data_version": data_version(place.changelog())})
-        place.commit_data(before, before, entry)
-        return EditResult(version, entry["id"])
 
 
 # ---- scenes

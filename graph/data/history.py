@@ -26,9 +26,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from graph.data.changes import Change, Element, apply_change, change_of, describe_element, elements, raw_lists
+from graph.data.changes import (
+    Change,
+    Element,
+    apply_change,
+    change_of,
+    describe_element,
+    elements,
+    new_entry,
+    raw_lists,
+)
+from graph.data.stores import Store, open_store
 from graph.data.validate import parse_edges, parse_nodes, raw_ids
 from graph.errors import GraphError
 from graph.schema import RELATIONS, Dataset, Relation
@@ -96,6 +107,16 @@ def current_session(entries: Sequence[dict[str, Any]]) -> Session | None:
     return found[-1] if found else None
 
 
+def room_attributes(session: Session, editor: str) -> dict[str, str]:
+    """What a link or node said in the room records: the session's name and date and who captured it."""
+    return {"session": session.name, "session_date": session.date, "editor": editor}
+
+
+def room_ref(session: Session) -> str:
+    """The reference of what the room said, when the facilitator gives none: the session."""
+    return f"Workshop: {session.title()}"
+
+
 def check_session(name: str, day: str) -> tuple[str, str]:
     """A session's name and date as they are kept, or a GraphError saying what is wrong.
 
@@ -112,6 +133,28 @@ def check_session(name: str, day: str) -> tuple[str, str]:
     except ValueError:
         raise GraphError(f"The session's date {str(day)[:40]!r} is not a date written YYYY-MM-DD.") from None
     return name, str(day)
+
+
+def begin_session(where: Store | Path | str, name: str, day: str, *, editor: str) -> str:
+    """Begin a workshop session: its name and date, set once by the facilitator for every page.
+    Returns the id of its log entry.
+
+    Logged as an entry of its own (element "session") and no change to the data: the data's
+    version stays as it is, and "since the session began" means every change logged after it.
+    """
+    name, day = check_session(name, day)
+    who = " ".join(str(editor or "").split())[:100]
+    if not who:
+        raise GraphError("Say who is beginning the session: the editor's name is empty.")
+    place = open_store(where)
+    with place.writing():
+        before, version = place.read()
+        fields = {"key": name, "before": None, "after": {"name": name, "date": day}}
+        entry = new_entry(
+            who, "begin_session", SESSION, fields, version, {"data_version": data_version(place.changelog())}
+        )
+        place.commit_data(before, before, entry)
+        return entry["id"]
 
 
 # ---- since a point
@@ -143,7 +186,9 @@ def since(entries: Sequence[dict[str, Any]], text: str) -> Since:
         if session is None:
             raise GraphError("No session has begun: set the session's name and date first.")
         start = session.data_version
-        return Since(text, start, changes[start:], f"the start of the session {session.title()} ({_clock(session.time)})")
+        return Since(
+            text, start, changes[start:], f"the start of the session {session.title()} ({_clock(session.time)})"
+        )
     moment = parse_time(text)
     later = [entry for entry in changes if _time_of(entry) > moment]
     start = len(changes) - len(later)

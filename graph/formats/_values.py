@@ -1,6 +1,7 @@
 """What an import's values become: vocabulary words in their canonical form ('works on' ->
 'works_on', a reverse reading swapping the ends), a node's aliases lifted out of its attributes,
-and attribute values read as text given the shape the existing data uses."""
+attribute values read as text given the shape the existing data uses; and how a problem names the
+file's own column, in words a person acts on."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from collections import defaultdict
 from typing import Any
 
 from graph.formats._common import is_finite, is_whole_number, lift_aliases, split_values
-from graph.formats.batch import MAX_NUMBER_DIGITS
+from graph.formats.batch import MAX_NUMBER_DIGITS, ImportedRow
 from graph.schema import RELATIONS, Dataset
 
+REFS_REQUIRED = (
+    "is required: every node and edge must cite the report section or source "
+    "(a 'Refs' column or 'refs' list; separate several with ';' or '|')"
+)
+BASIS_REQUIRED = "is required: 'stated' (the report says it) or 'inferred' (a curator's reading; give a rationale)"
 _TRUE, _FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
 _DEFAULT_SHAPES = {("node", "tags"): "list", ("edge", "tags"): "list", ("node", "count"): "int"}
 
@@ -90,3 +96,27 @@ def shaped(value: Any, shape: str | None, text_values: bool) -> Any:
     if shape in ("int", None) and is_whole_number(text) and len(text.lstrip("-")) <= MAX_NUMBER_DIGITS:
         return int(text)
     return text
+
+
+def column_of(row: ImportedRow, field_name: str, message: str = "") -> str:
+    """The file's column for one of our fields ('refs' -> 'Reference(s)'), else the field itself."""
+    if field_name in row.columns:
+        return row.columns[field_name]
+    parts = field_name.split(".")
+    if parts[0] == "attributes" and len(parts) > 1:
+        return row.columns.get(f"attributes.{parts[1]}", field_name)
+    if field_name == "attributes":  # the schema checks attributes as a whole; its message names the one at fault
+        for target, column in row.columns.items():
+            name = target.removeprefix("attributes.")
+            if target.startswith("attributes.") and re.search(rf"(^|\W){re.escape(name)}(\W|$)", message):
+                return column
+    return row.columns.get(parts[0], field_name)
+
+
+def friendly(field_name: str, message: str) -> str:
+    head = field_name.split(".")[0]
+    if head == "refs" and (message == "is required" or message.startswith("List should have at least 1 item")):
+        return REFS_REQUIRED
+    if head == "basis" and message == "is required":
+        return BASIS_REQUIRED
+    return message

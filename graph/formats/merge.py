@@ -34,17 +34,12 @@ from typing import Any, Literal
 from graph.data.store import dump_model
 from graph.data.validate import parse_edges, parse_nodes
 from graph.errors import DataError, Problem
-from graph.formats._values import attribute_shapes, normalised, shaped
+from graph.formats._values import attribute_shapes, column_of, friendly, normalised, shaped
 from graph.formats.batch import ImportBatch, ImportedRow
 from graph.formats.ends import created_rows, end_types, folded_name, kept_back_batch
 from graph.formats.names import NameIndex, NameMatch
 from graph.schema import Dataset, Edge, Node, edge_key
 
-REFS_REQUIRED = (
-    "is required: every node and edge must cite the report section or source "
-    "(a 'Refs' column or 'refs' list; separate several with ';' or '|')"
-)
-BASIS_REQUIRED = "is required: 'stated' (the report says it) or 'inferred' (a curator's reading; give a rationale)"
 #: The basis of a link whose file did not say where it comes from.
 IMPORTED_BASIS = "imported"
 #: Formats whose files may lack our refs and basis (other tools' files); our JSON must carry them.
@@ -401,7 +396,7 @@ class _Merger:
 
     def _unknown(self, row: ImportedRow, end: str, text: str, types: set[str] | None, why: str) -> str:
         """Why a link's end names no node, with the suggestions and what it could be created as."""
-        where = (row.element, _column(row, end))
+        where = (row.element, column_of(row, end))
         answer = self.ends.get(folded_name(text))
         if answer is not None:
             return f"'{text}' was answered with {answer}, which is not a node"
@@ -489,9 +484,9 @@ class _Merger:
         for problem in found:
             match = _INDEX.match(problem.element)
             plan = merged[int(match.group(1))] if match else None
-            message = _friendly(problem.field, problem.message)
+            message = friendly(problem.field, problem.message)
             if plan is not None and plan.row is not None:
-                column = _column(plan.row, problem.field, message)
+                column = column_of(plan.row, problem.field, message)
                 self.problems.append(Problem(self.file, plan.row.element, column, message))
             elif not message.startswith("joins a node that is itself invalid"):
                 before = plan.before if plan is not None else None
@@ -500,7 +495,7 @@ class _Merger:
                 self.problems.append(Problem(self.file, where, problem.field, f"{message} (after this import)"))
 
     def _problem(self, row: ImportedRow, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.file, row.element, _column(row, field_name), message))
+        self.problems.append(Problem(self.file, row.element, column_of(row, field_name), message))
 
     def plan(self) -> MergePlan:
         added_nodes, changed_nodes, unchanged_nodes = _sorted_out(
@@ -572,30 +567,6 @@ def _union(first: list[str], more: list[Any]) -> list[Any]:
 
 def _fold(label: str) -> str:
     return " ".join(label.split()).casefold()
-
-
-def _column(row: ImportedRow, field_name: str, message: str = "") -> str:
-    """The file's column for one of our fields ('refs' -> 'Reference(s)'), else the field itself."""
-    if field_name in row.columns:
-        return row.columns[field_name]
-    parts = field_name.split(".")
-    if parts[0] == "attributes" and len(parts) > 1:
-        return row.columns.get(f"attributes.{parts[1]}", field_name)
-    if field_name == "attributes":  # the schema checks attributes as a whole; its message names the one at fault
-        for target, column in row.columns.items():
-            name = target.removeprefix("attributes.")
-            if target.startswith("attributes.") and re.search(rf"(^|\W){re.escape(name)}(\W|$)", message):
-                return column
-    return row.columns.get(parts[0], field_name)
-
-
-def _friendly(field_name: str, message: str) -> str:
-    head = field_name.split(".")[0]
-    if head == "refs" and (message == "is required" or message.startswith("List should have at least 1 item")):
-        return REFS_REQUIRED
-    if head == "basis" and message == "is required":
-        return BASIS_REQUIRED
-    return message
 
 
 def _changed_fields(before: Node | Edge, after: Node | Edge) -> tuple[str, ...]:
