@@ -505,6 +505,9 @@ class View(_Model):
     themes: list[NodeId] = Field(default_factory=list)
     strands: list[NodeId] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+    bases: list[Basis] = Field(
+        default_factory=list, description="Show only links of these bases (e.g. what the room said) and their ends."
+    )
     focus: NodeId | None = None
     depth: int = Field(default=1, ge=1, le=3)
     only_neighbourhood: bool = False
@@ -528,6 +531,12 @@ class View(_Model):
     )
     community: int | None = Field(default=None, ge=0)
     scene: NodeId | None = Field(default=None, description="The scene this view was stepped to, if any.")
+    since: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern=r"^(session|\d{1,9}|\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}:\d{2})?)$",
+        description="Highlight what changed since a data version, a time or 'session' (the session's start).",
+    )
     tab: str | None = Field(default=None, max_length=40, pattern=r"^[a-z][a-z-]*$", description="The panel shown.")
 
 

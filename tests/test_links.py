@@ -64,7 +64,7 @@ def test_each_stale_value_is_dropped_with_one_line_and_the_rest_kept(graph):
     assert view == View(types=["topic"], depth=2)
     assert notices == [
         "The link's focus 'topic:gone' is not a node in the data; it was ignored.",
-        "The link's tab 'nowhere' is not one of details, edit, paths, overlaps, gaps, gap-map, table, about; "
+        "The link's tab 'nowhere' is not one of details, edit, paths, overlaps, gaps, gap-map, changes, table, about; "
         "it was ignored.",
         "The link's types filter 'unicorn' is not a known value; it was ignored.",
     ]

@@ -254,6 +254,7 @@ export default function (component) {
       reframe = true;
     }
     if (drawing.setHighlight(data.highlight)) reframe = true;
+    for (const kind of ["since", "arrived"]) drawing.setMarks(kind, (data.marks || {})[kind]);
     if (reframe) {
       drawing.touched = false;
       drawing.frame(view.framed === true);
@@ -295,6 +296,7 @@ def graph_view(
     highlight: Mapping[str, Any] | None = None,
     presentation: bool = False,
     fit_to: Iterable[str] | None = None,
+    marks: Mapping[str, Any] | None = None,
 ) -> str | None:
     """Draw ``payload`` (from ``graph.picture.render.vis_payload``) and return the selected node id.
 
@@ -308,6 +310,11 @@ def graph_view(
     selection. ``on_select`` is called, with no arguments, when the selection changes.
     To select a node from elsewhere (e.g. a select box), call ``select_node(key, node_id)``
     in that widget's callback.
+
+    ``marks`` rings elements with what happened to them: ``{"since": {...}, "arrived": {...}}``,
+    each ``{"stamp", "nodes": {id: "added"|"changed"|"removed"}, "edges": {edge id: status},
+    "seconds"}`` (``seconds``: a brief mark, e.g. what just arrived from another page; none: it stays).
+    A mark sent again with the same stamp is left as it is.
 
     Older callers: without ``highlight``, the nodes in ``fit_to`` (or the payload's own
     ``highlight``) are highlighted and the selected node is the focus.
@@ -330,6 +337,7 @@ def graph_view(
     data = {
         "payload": fingerprint,
         "highlight": state,
+        "marks": dict(marks or {}),
         "selected": selected,
         "presentation": bool(presentation),
         "height": int(height),

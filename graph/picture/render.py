@@ -245,6 +245,9 @@ def _vis_node(
         "group": node_type if kind is not style.OTHER else "other",
         "rank": rank,
     }
+    if data.get("ghost"):  # removed since the point a view compares with: drawn hollow, where it was
+        entry["ghost"] = True
+        entry["title"] = "Removed: " + entry["title"]
     if position is not None:
         entry["x"], entry["y"] = float(position[0]), float(position[1])
     if value is not None:
@@ -267,6 +270,9 @@ def _vis_edge(G: nx.Graph, source: str, target: str, key: str, data: Mapping[str
         entry["dashes"] = [2, 5]
     elif dashes:
         entry["dashes"] = dashes
+    if data.get("ghost"):
+        entry["ghost"], entry["faint"], entry["dashes"] = True, True, [2, 6]
+        entry["title"] = "Removed: " + entry["title"]
     return entry
 
 

@@ -27,7 +27,7 @@ from ui.editing.common import (
 GATE = gate.PasscodeGate()
 
 
-def unlock_controls() -> None:
+def unlock_controls(handle=None) -> None:
     """The sidebar's facilitator controls: unlock with the passcode; then the editor's name and Lock."""
     if configured_passcode() is None:
         st.caption("Editing is off: no facilitator passcode is configured.")
@@ -44,6 +44,11 @@ def unlock_controls() -> None:
                 help="Recorded in the change log with every change you save. Required before saving.",
             )
             st.button("Lock editing", key="kg_lock", on_click=_lock)
+        if handle is not None:
+            from ui.editing.session import session_controls
+
+            with st.container(border=True):
+                session_controls(handle)
         return
     with st.expander("Facilitator editing", expanded=bool(st.session_state.get(WRONG))):
         with st.form("kg_unlock_form", border=False):
