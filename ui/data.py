@@ -142,7 +142,7 @@ def layout_memory(where: Store) -> dict:
     """Layouts shown so far for a store, kept across reruns and versions (the script's own
     globals start afresh on every rerun): ``whole`` and the filtered views' ``parts`` (made when first
     needed: the layout code, and scipy with it, is not needed when the layout is on disk)."""
-    return {"whole": None, "parts": None}
+    return {"whole": None, "parts": None, "loose": set()}
 
 
 @st.cache_resource(show_spinner="Laying out the graph…", max_entries=2)
@@ -156,11 +156,16 @@ def positions(handle: Handle) -> dict[str, tuple[float, float]]:
         from graph.picture.layout import compute_layout, extend_layout
 
         graph = load(handle)
-        where = compute_layout(graph) if memory["whole"] is None else extend_layout(graph, memory["whole"])
+        if memory["whole"] is None:
+            where = compute_layout(graph)
+        else:  # a node added without links moves beside its neighbours once its first links arrive
+            where = extend_layout(graph, memory["whole"], loose=memory["loose"])
         return {n: list(xy) for n, xy in where.items()}
 
     kept = _kept("layout", handle, ("graph/picture/layout.py",), compute)
     memory["whole"] = {n: (float(x), float(y)) for n, (x, y) in kept.items()}
+    graph = load(handle)
+    memory["loose"] = {n for n in graph if graph.degree(n) == 0}
     return memory["whole"]
 
 
