@@ -5,6 +5,8 @@ download."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from graph.data.stores import Handle
@@ -65,8 +67,7 @@ def changes_panel(graph, handle: Handle) -> None:
             width="stretch",
             height=min(36 * (len(table) + 1), 320),
             selection_mode="single-row",
-            on_select=_picked_row,
-            args=(found.rows,),
+            on_select=partial(_picked_row, found.rows),
             key=TABLE,
         )
         st.caption("Choose a row to select it in the drawing. Removed ones are drawn hollow, where they were.")

@@ -10,6 +10,7 @@ import importlib
 import logging
 import sys
 import threading
+import time
 
 import streamlit as st
 
@@ -142,6 +143,7 @@ ARRIVAL_SECONDS = 8
 _LOG_SEEN = "_kg_log_seen"  # the change log as this page last showed it (a session begun, a scene saved)
 _SEEN = "_kg_seen_version"  # the data version this page drew last
 _ARRIVED = "_kg_arrived"  # the marks of what arrived with it
+_ARRIVED_AT = "_kg_arrived_at"
 
 
 @st.fragment(run_every=FOLLOW_SECONDS)
@@ -168,15 +170,24 @@ def arrivals(handle: Handle) -> dict | None:
 
     entries = data_entries(data.changelog(handle))
     start = next((i + 1 for i in range(len(entries) - 1, -1, -1) if entries[i].get("version_after") == seen), None)
+    if start is None:  # the data as it was before the first change logged since
+        start = next((i for i in range(len(entries) - 1, -1, -1) if entries[i].get("version_before") == seen), None)
     if start is None:  # changed outside the editor, or long ago: nothing to mark
         state[_ARRIVED] = None
         return None
     marks: dict = {"stamp": handle.version[:16], "seconds": ARRIVAL_SECONDS, "nodes": {}, "edges": {}}
+    earlier = state.get(_ARRIVED)
+    if earlier and time.monotonic() - state.get(_ARRIVED_AT, 0.0) < ARRIVAL_SECONDS:  # still showing: keep them
+        marks["nodes"], marks["edges"] = dict(earlier["nodes"]), dict(earlier["edges"])
     for (kind, key), (before, after) in net_change(entries[start:]).items():
         status = "added" if before is None else "removed" if after is None else "changed"
-        if status != "removed":
-            marks["nodes" if kind == "node" else "edges"][key] = status
+        where = marks["nodes" if kind == "node" else "edges"]
+        if status == "removed":
+            where.pop(key, None)
+        else:
+            where[key] = "added" if where.get(key) == "added" else status
     state[_ARRIVED] = marks if marks["nodes"] or marks["edges"] else None
+    state[_ARRIVED_AT] = time.monotonic()
     return state[_ARRIVED]
 
 

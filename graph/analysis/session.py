@@ -213,8 +213,7 @@ def _count_line(counts: dict[str, dict[str, int]]) -> str:
     parts = []
     for status in ("added", "changed", "removed"):
         nodes, links = counts[status]["nodes"], counts[status]["links"]
-        if nodes or links:
-            parts.append(
-                f"{nodes} node{'s' if nodes != 1 else ''} and {links} link{'s' if links != 1 else ''} {status}"
-            )
+        counted = [f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in ((nodes, "node"), (links, "link")) if n]
+        if counted:
+            parts.append(f"{' and '.join(counted)} {status}")
     return "; ".join(parts) or "nothing changed"

@@ -56,8 +56,9 @@ class SinceChanges:
         for status in ("added", "changed", "removed"):
             nodes = sum(1 for c in self.changes if c.status == status and c.kind == "node")
             links = sum(1 for c in self.changes if c.status == status and c.kind == "edge")
-            if nodes or links:
-                parts.append(f"{_count(nodes, 'node')} and {_count(links, 'link')} {status}")
+            counted = " and ".join(_count(n, noun) for n, noun in ((nodes, "node"), (links, "link")) if n)
+            if counted:
+                parts.append(f"{counted} {status}")
         what = "; ".join(parts) if parts else "nothing changed"
         return f"Since {self.since.described}: {what} ({_count(len(self.since.entries), 'change')} logged)."
 

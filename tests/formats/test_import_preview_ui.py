@@ -100,12 +100,12 @@ def test_each_name_no_node_has_gets_a_choice_with_suggestions_best_first(data_co
     at = _preview("sticky-notes.csv", STICKY_NOTES)
     povety = _end_box(at, "Povety")
     assert povety.value == ""  # nothing is matched until someone chooses
-    assert [o.replace("\\", "") for o in povety.options][:2] == [
+    assert povety.options[:2] == [
         "Keep its rows back",
         "It is Poverty (topic:poverty): 1 letter away from 'Poverty' (a typo?)",
     ]
     kinship = _end_box(at, "Kinship Care Alliance")
-    assert "Create a new organisation 'Kinship Care Alliance'" in [o.replace("\\", "") for o in kinship.options]
+    assert "Create a new organisation 'Kinship Care Alliance'" in kinship.options
     assert at.button(key="kg_apply_import").disabled
 
     povety.set_value("is:topic:poverty").run()

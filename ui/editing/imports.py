@@ -133,7 +133,7 @@ def _end_answers(plan: MergePlan) -> tuple[dict[str, str], dict[str, str]]:
         choice = st.selectbox(
             E(f"'{text}' ({', '.join(sorted(set(rows)))})"),
             list(options),
-            format_func=lambda key, options=options: E(options[key]),
+            format_func=options.get,  # options are shown as plain text (a label is markdown)
             key=f"kg_end_{hashlib.sha1(folded.encode()).hexdigest()[:12]}",
             help="Suggestions come first, best first; nothing is matched until you choose.",
         )
@@ -191,7 +191,7 @@ def _show_plan(plan: MergePlan, dataset: Dataset) -> None:
         rows = len({p.element for p in plan.kept_back})
         st.info(f"{rows} row(s) kept back, with their problems; the rest is imported:")
         problem_table(plan.kept_back)
-    elif not plan.has_changes:
+    if not plan.problems and not plan.has_changes:
         st.info("The file adds and changes nothing: everything in it is already in the data.")
     incoming = import_preview(plan, dataset)["nodes"]
     sections = [
