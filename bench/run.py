@@ -66,7 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = ROOT / "data"
 DEFAULT_SIZES = "data,1000,10000,100000"
 QUICK_SIZES = "data,1000,10000"
-DEFAULT_SECTIONS = "load,analyses,layout,app"
+DEFAULT_SECTIONS = "load,analyses,layout,app,live"
 
 
 
@@ -141,12 +141,19 @@ def app_section(run: SizeRun) -> None:
     measure_app(run)
 
 
+def live_section(run: SizeRun) -> None:
+    from bench.live import live_section as measure_live  # needs playwright: only when asked for
+
+    measure_live(run)
+
+
 SECTIONS: dict[str, Callable[[SizeRun], None]] = {
     "load": load_section,
     "analyses": analysis_section,
     "layout": layout_section,
     "save": save_section,
     "app": app_section,
+    "live": live_section,
 }
 
 
