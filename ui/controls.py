@@ -7,7 +7,7 @@ import streamlit as st
 
 from graph.data.stores import Handle
 from graph.picture.view import community_name
-from graph.schema import LEVELS, RELATIONS, NodeType
+from graph.schema import BASES, LEVELS, RELATIONS, NodeType
 from ui import data, state
 
 #: How the filters combine; the README's "Filters" section says the same.
@@ -80,6 +80,14 @@ def view_controls(graph, handle: Handle):
             key="relations",
             format_func=lambda r: RELATIONS[r].verb,
             placeholder="All relations",
+        )
+        st.multiselect(
+            "Where links come from",
+            [b.value for b in BASES],
+            key="bases",
+            format_func=lambda b: BASES[b].label.capitalize(),
+            placeholder="All links",
+            help="Only links of these kinds and the nodes they join (said in the room: also the nodes the room added).",
         )
         st.caption(FILTER_RULE)
     return export

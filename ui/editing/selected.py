@@ -52,8 +52,10 @@ def _node_form(handle: Handle, node: Node) -> None:
     # another page makes: what they have typed is kept while the page follows the data.
     tag = _tag(node.id)
     special = _special_attributes(node)
-    _warn_if_changed(handle, ("node", node.id), node, tag, "update")
+    changed = _warn_if_changed(handle, ("node", node.id), node, tag)
     with st.form(_key("upd_form", tag), border=False):
+        if changed:
+            st.checkbox("Save mine over their change", key=_key("mine", tag))
         st.text_input("Label", node.label, key=_key("upd_label", tag), max_chars=300)
         show_errors("update", "label")
         st.text_input("References", "; ".join(node.refs), key=_key("upd_refs", tag), help=REFS_HELP)
@@ -151,9 +153,10 @@ def _typed(text: str, like: Any) -> Any:
     return text
 
 
-def _update_node(handle: Handle, node: Node, over_theirs: bool = False) -> None:
+def _update_node(handle: Handle, node: Node) -> None:
     state = st.session_state
     tag = _tag(node.id)
+    over_theirs = bool(state.get(_key("mine", tag)))
     state[ERRORS] = {"form": "update", "fields": {}}
     special = _special_attributes(node)
     attributes: dict[str, Any] = {}
@@ -223,9 +226,11 @@ def _links_of_node(graph, handle: Handle, dataset: Dataset, node: Node) -> None:
         return
     link = by_key[key]
     tag = _tag(link.key)
-    _warn_if_changed(handle, ("edge", link.key), link, tag, "edge")
+    changed = _warn_if_changed(handle, ("edge", link.key), link, tag)
     relations = relations_between(type_of(graph, link.source), type_of(graph, link.target))
     with st.form(_key("link_form", tag), border=False):
+        if changed:
+            st.checkbox("Save mine over their change", key=_key("mine", tag))
         st.selectbox(
             "Relation",
             relations,
@@ -264,9 +269,10 @@ def _links_of_node(graph, handle: Handle, dataset: Dataset, node: Node) -> None:
     show_other_errors("edge", {"relation", "rationale", "basis", "refs", *link.attributes})
 
 
-def _update_link(handle: Handle, link: Edge, graph, over_theirs: bool = False) -> None:
+def _update_link(handle: Handle, link: Edge, graph) -> None:
     state = st.session_state
     tag = _tag(link.key)
+    over_theirs = bool(state.get(_key("mine", tag)))
     state[ERRORS] = {"form": "edge", "fields": {}}
     attributes: dict[str, Any] = {}
     for number, (name, value) in enumerate(sorted(link.attributes.items())):
@@ -349,41 +355,27 @@ def _saved(key: str) -> None:
     state[f"_kg_saves_{key}"] = state.get(f"_kg_saves_{key}", 0) + 1
 
 
-def _warn_if_changed(handle: Handle, element: tuple[str, str], model, tag: str, form: str) -> None:
+def _warn_if_changed(handle: Handle, element: tuple[str, str], model, tag: str) -> bool:
     """Remember the element as the form first showed it; if another page changed it since, say who
-    and what, keep what this person typed, and offer to take theirs or to save over it."""
+    and what (what this person typed is kept: the form's keys stay the same), offer to take their
+    version; True then, and the form offers to save this person's over it."""
     state = st.session_state
     base_key = f"_kg_base_{tag}"
     now = as_dict(model)
     if base_key not in state:
         state[base_key] = now
-        return
+        return False
     base = state[base_key]
     if base == now:
-        return
+        return False
     fields = sorted(k for k in {*base, *now} if base.get(k) != now.get(k))
     st.warning(
         f"{E(_who_changed(handle, element))} changed this while you had it open ({E(', '.join(fields))}). What you "
-        "typed below is kept: take their version, or save yours over it.",
+        "typed below is kept: take their version, or tick the box and save yours over it.",
         icon=":material/group:",
     )
-    left, right = st.columns(2)
-    left.button("Take theirs", key=_key("theirs", tag), on_click=_saved, args=(element[1],))
-    right.button(
-        "Save mine over theirs",
-        key=_key("mine", tag),
-        on_click=_over_theirs,
-        args=(handle, element, model),
-    )
-
-
-def _over_theirs(handle: Handle, element: tuple[str, str], model) -> None:
-    if element[0] == "node":
-        _update_node(handle, model, over_theirs=True)
-    else:
-        from ui import data
-
-        _update_link(handle, model, data.load(handle), over_theirs=True)
+    st.button("Take theirs", key=_key("theirs", tag), on_click=_saved, args=(element[1],))
+    return True
 
 
 def _unchanged_since_opened(
@@ -406,7 +398,7 @@ def _unchanged_since_opened(
             form,
             "",
             f"{_who_changed(handle, element)} changed this while you had it open; nothing was saved. What you "
-            "typed is kept: take their version, or save yours over it.",
+            "typed is kept: take their version, or tick the box to save yours over it.",
         )
         return None
     return version
