@@ -85,7 +85,9 @@ def main() -> None:
         )
     st.session_state[_LOG_SEEN] = data.log_stamp(handle.store)
     explorer(handle)
-    follow(handle)
+    from ui.live import follow_page
+
+    follow_page(handle, follow)
     # The sidebar comes after the explorer, so the drawing and the details reach the page first;
     # the facilitator's tools bring heavy imports (pandas, the import formats) into the process.
     from ui import editing
@@ -134,9 +136,9 @@ def _shown(graph, handle: Handle, view, changes=None):
     )
 
 
-#: How often an open page looks whether the data changed (from any browser, the CLI or an import):
-#: a change waits at most this long, then one rerun draws it, well within a second (see bench.live);
-#: a look costs an idle page about 1 % of a core, mostly Streamlit's own fragment run.
+#: Where the data's version cannot be published for the pages to fetch (``ui.live``): how often an
+#: open page runs a fragment to look whether the data changed instead. A change waits at most this
+#: long, then one rerun draws it; a look costs an idle page a Streamlit run.
 FOLLOW_SECONDS = 0.5
 
 
@@ -150,7 +152,7 @@ _ARRIVED_AT = "_kg_arrived_at"
 
 @st.fragment(run_every=FOLLOW_SECONDS)
 def follow(handle: Handle) -> None:
-    """Follow the data: once a second, compare the store's version with the one this page shows
+    """Follow the data (where ``ui.live`` cannot): every half second, compare the store's version with the one this page shows
     (a few file stats, or one indexed query); only when it changed, or the change log did (a
     session begun, a scene saved), does the page run again, keeping its view, selection and scene.
     It draws nothing."""

@@ -138,7 +138,13 @@ def test_a_projector_and_a_laptop_follow_changes_from_the_command_line_and_each_
         projector.wait_for_function("(id) => window.kgDrawings.graph.info.has(id)", arg=grand, timeout=WAIT_MS)
         lags["projector (from the other page)"] = time.monotonic() - start
         # the new node is selected on the page that added it, and labelled in full
-        laptop.wait_for_function("(id) => window.kgDrawings.graph.highlight.focus === id", arg=grand, timeout=20000)
+        try:
+            laptop.wait_for_function("(id) => window.kgDrawings.graph.highlight.focus === id", arg=grand, timeout=20000)
+        except Exception:
+            laptop.screenshot(path=artifacts / "live-laptop-focus-missing.png")
+            print("DEBUG url", laptop.url, "focus", laptop.evaluate("() => window.kgDrawings.graph.highlight.focus"),
+                  "has", laptop.evaluate("(id) => window.kgDrawings.graph.info.has(id)", grand))
+            raise
         laptop.wait_for_function(
             "(id) => (window.kgLabels.graph || []).some((l) => l.id === id && l.text.replace(/\\n/g, ' ') === "
             "'Grandparents Plus')", arg=grand, timeout=20000,
