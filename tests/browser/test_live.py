@@ -1,7 +1,8 @@
 """The screen follows the data: a projector page and a laptop page open at once; changes written from
 the command line and from the other page are drawn on both within the time, each page keeping its
 view (link, zoom) and its selection; what arrives is marked; nobody clicks anything on the page that
-follows."""
+follows. (A timer's rerun used to put back a form's values just after "Add node" cleared them, and
+the selection with them: the last checks pin that.)"""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def live_data(tmp_path_factory) -> str:
 
 
 def _drawn(page, node_id: str) -> bool:
-    return page.evaluate("(id) => Boolean(window.kgDrawings && window.kgDrawings.graph && "
-                         "window.kgDrawings.graph.info.has(id))", node_id)
+    return page.evaluate(
+        "(id) => Boolean(window.kgDrawings && window.kgDrawings.graph && window.kgDrawings.graph.info.has(id))", node_id
+    )
 
 
 def _wait_drawn(page, node_id: str) -> float:
@@ -73,7 +75,10 @@ def _import(data_dir: str, csv: str, name: str, tmp_path) -> None:
     path.write_text(csv, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "graph", "import", str(path), "--data", data_dir, "--editor", "CLI"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
 
@@ -92,12 +97,15 @@ def test_a_projector_and_a_laptop_follow_changes_from_the_command_line_and_each_
 
         # 1. From the command line: a body the room named, linked to Poverty.
         _import(live_data, "Label,Type,Refs\nKinship Care Alliance,organisation,Workshop\n", "nodes.csv", tmp_path)
-        _import(live_data, "From,To,Type,Refs\nKinship Care Alliance,Poverty,works on,Workshop\n", "links.csv", tmp_path)
+        _import(
+            live_data, "From,To,Type,Refs\nKinship Care Alliance,Poverty,works on,Workshop\n", "links.csv", tmp_path
+        )
         new = "organisation:kinship-care-alliance"
         lags = {"laptop": _wait_drawn(laptop, new)}
         laptop.wait_for_function(
             "(id) => ((window.kgMarks || {}).graph || {}).arrived && window.kgMarks.graph.arrived.nodes[id] === 'added'",
-            arg=new, timeout=WAIT_MS,
+            arg=new,
+            timeout=WAIT_MS,
         )
         laptop.screenshot(path=artifacts / "live-laptop-after-cli.png")
         scene_nodes = projector.evaluate("() => [...window.kgDrawings.graph.info.keys()]")
@@ -114,8 +122,9 @@ def test_a_projector_and_a_laptop_follow_changes_from_the_command_line_and_each_
 
         # 2. The projector on the whole graph; the laptop's facilitator adds a node and a link.
         projector.goto(url + "/?present=1")
-        projector.wait_for_function("(id) => window.kgDrawings && window.kgDrawings.graph.info.has(id)", arg=new,
-                                    timeout=60000)
+        projector.wait_for_function(
+            "(id) => window.kgDrawings && window.kgDrawings.graph.info.has(id)", arg=new, timeout=60000
+        )
         projector.wait_for_timeout(1500)
         before["projector"] = _state(projector)
         laptop.get_by_test_id("stExpandSidebarButton").click()
@@ -138,16 +147,13 @@ def test_a_projector_and_a_laptop_follow_changes_from_the_command_line_and_each_
         projector.wait_for_function("(id) => window.kgDrawings.graph.info.has(id)", arg=grand, timeout=WAIT_MS)
         lags["projector (from the other page)"] = time.monotonic() - start
         # the new node is selected on the page that added it, and labelled in full
-        try:
-            laptop.wait_for_function("(id) => window.kgDrawings.graph.highlight.focus === id", arg=grand, timeout=20000)
-        except Exception:
-            laptop.screenshot(path=artifacts / "live-laptop-focus-missing.png")
-            print("DEBUG url", laptop.url, "focus", laptop.evaluate("() => window.kgDrawings.graph.highlight.focus"),
-                  "has", laptop.evaluate("(id) => window.kgDrawings.graph.info.has(id)", grand))
-            raise
+        laptop.wait_for_function("(id) => window.kgDrawings.graph.highlight.focus === id", arg=grand, timeout=20000)
+        assert laptop.get_by_role("textbox", name="Label").input_value() == ""  # the form is ready for the next
         laptop.wait_for_function(
             "(id) => (window.kgLabels.graph || []).some((l) => l.id === id && l.text.replace(/\\n/g, ' ') === "
-            "'Grandparents Plus')", arg=grand, timeout=20000,
+            "'Grandparents Plus')",
+            arg=grand,
+            timeout=20000,
         )
         projector.wait_for_timeout(600)
         projector.screenshot(path=artifacts / "live-projector-after-laptop.png")

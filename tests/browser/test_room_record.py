@@ -34,8 +34,9 @@ def workshop_data(tmp_path_factory) -> str:
     for topic in ("topic:poverty", "topic:fathers"):
         link = {"source": NEW, "target": topic, "relation": "works_on", "basis": "room", **said}
         version = edit.add_edge(data_dir, link, editor="Sam", expected_version=version).version
-    version = edit.update_node(data_dir, "topic:poverty", {"description": "Raised again in the room."}, editor="Ana",
-                               expected_version=version).version
+    version = edit.update_node(
+        data_dir, "topic:poverty", {"description": "Raised again in the room."}, editor="Ana", expected_version=version
+    ).version
     edit.delete_node(data_dir, GONE, editor="Ana", expected_version=version)
     return str(data_dir)
 
@@ -45,8 +46,11 @@ def test_the_view_since_the_session_began_marks_what_changed_and_draws_removed_o
 ):
     url = streamlit_server(script="app.py", env={"KG_DATA_DIR": workshop_data})
     page.goto(url + "/?since=session&tab=changes")
-    page.wait_for_function("(id) => window.kgDrawings && window.kgDrawings.graph && window.kgDrawings.graph.info.has(id)",
-                           arg=GONE, timeout=60000)
+    page.wait_for_function(
+        "(id) => window.kgDrawings && window.kgDrawings.graph && window.kgDrawings.graph.info.has(id)",
+        arg=GONE,
+        timeout=60000,
+    )
     marks = page.evaluate("() => window.kgMarks.graph.since")
     assert marks["nodes"] == {NEW: "added", "topic:poverty": "changed", GONE: "removed"}
     assert set(marks["edges"]) >= {f"{NEW}|works_on|topic:poverty", f"{NEW}|works_on|topic:fathers"}
@@ -81,7 +85,9 @@ def test_an_old_link_says_how_many_changes_were_made_since_and_shows_them(page, 
     assert re.search(r"version=5(&|$)", page.url)  # the link now says what version it shows
 
 
-def test_the_import_preview_suggests_what_a_misspelt_name_is(page, streamlit_server, workshop_data, artifacts, tmp_path):
+def test_the_import_preview_suggests_what_a_misspelt_name_is(
+    page, streamlit_server, workshop_data, artifacts, tmp_path
+):
     url = streamlit_server(script="app.py", env={"KG_DATA_DIR": workshop_data, "KG_EDIT_PASSCODE": PASSCODE})
     page.goto(url)
     page.wait_for_function("() => window.kgDrawings && window.kgDrawings.graph", timeout=60000)
@@ -94,8 +100,11 @@ def test_the_import_preview_suggests_what_a_misspelt_name_is(page, streamlit_ser
     page.get_by_role("tab", name="Edit").click()
     page.get_by_text("Import", exact=True).click()
     sheet = tmp_path / "sticky-notes.csv"
-    sheet.write_text("From,To,Type,Refs\nGrandparents Plus,Povety,works on,Sticky notes\n"
-                     "Local Government Association,Fathers,works on,Sticky notes\n", encoding="utf-8")
+    sheet.write_text(
+        "From,To,Type,Refs\nGrandparents Plus,Povety,works on,Sticky notes\n"
+        "Local Government Association,Fathers,works on,Sticky notes\n",
+        encoding="utf-8",
+    )
     page.locator("input[type=file]").set_input_files(str(sheet))
     page.get_by_text("name(s) in the file match no node").wait_for(timeout=30000)
     page.get_by_text("Incoming nodes").wait_for(timeout=20000)
