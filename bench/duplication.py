@@ -26,8 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from graph.analysis.overlaps import overlaps
+from graph.bases import Basis
 from graph.data.build import build_graph
-from graph.schema import Basis, Dataset, Edge, Node
+from graph.schema import Dataset, Edge, Node
 
 BODIES = 50
 PLANTED = 5

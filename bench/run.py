@@ -67,7 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = ROOT / "data"
 DEFAULT_SIZES = "data,1000,10000,100000"
 QUICK_SIZES = "data,1000,10000"
-DEFAULT_SECTIONS = "load,analyses,layout,stores,app"
+DEFAULT_SECTIONS = "load,analyses,layout,stores,app,live"
 
 
 
@@ -142,6 +142,12 @@ def app_section(run: SizeRun) -> None:
     measure_app(run)
 
 
+def live_section(run: SizeRun) -> None:
+    from bench.live import live_section as measure_live  # needs playwright: only when asked for
+
+    measure_live(run)
+
+
 SECTIONS: dict[str, Callable[[SizeRun], None]] = {
     "load": load_section,
     "analyses": analysis_section,
@@ -149,6 +155,7 @@ SECTIONS: dict[str, Callable[[SizeRun], None]] = {
     "save": save_section,
     "stores": stores_section,
     "app": app_section,
+    "live": live_section,
 }
 
 

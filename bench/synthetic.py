@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from graph.analysis._common import VOICES
+from graph.bases import Basis
 from graph.data.store import save_dataset
-from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Basis, Dataset, Edge, Node, NodeType, Relation
+from graph.schema import LEVELS, MESSAGE_KINDS, RELATIONS, Dataset, Edge, Node, NodeType, Relation
 
 #: Edges per node, on average (the report itself has about 2.3; a denser graph is the harder case).
 EDGES_PER_NODE = 5.0

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from graph.bases import BASES, Basis, check_room, check_source
+
 
 class NodeType(StrEnum):
     STAKEHOLDER = "stakeholder"
@@ -234,96 +236,25 @@ RELATIONS: dict[Relation, RelationRule] = {
 }
 del T
 
-#: How a link is drawn, by the ``line`` of its basis: the dash pattern (vis-network, the PNG) and
-#: the Cytoscape.js line style.
-LINES: dict[str, tuple[list[int] | None, str]] = {
-    "solid": (None, "solid"),
-    "dashed": ([8, 5], "dashed"),
-    "dotted": ([1, 4], "dotted"),
-    "long-dash": ([16, 4, 2, 4], "dashed"),
-    "double-dot": ([2, 3, 2, 9], "dotted"),
-}
 
 
-class Basis(StrEnum):
-    STATED = "stated"
-    INFERRED = "inferred"
-    IMPORTED = "imported"
-    EXTERNAL = "external"
 
 
-@dataclass(frozen=True)
-class BasisRule:
-    """Where a link (or a node's description) comes from, and how every view tells it apart.
-
-    Everything that shows a basis (the drawing, details, paths, overlaps, the briefing, every
-    export) reads this one table, so a new basis is one line here. The table runs from the
-    strongest evidence to the weakest; overlaps rank a shared thing by its weaker side.
-    """
-
-    doc: str
-    label: str  # in a sentence: "stated in the report"
-    mark: str  # after a sentence that rests on it: "" (stated) or "(outside the report)"
-    from_report: bool  # True when the report's own words (or a reading of them) carry it
-    line: str  # how the drawing draws such a link: one of graph.picture.style.LINES
-    needs: tuple[str, ...] = ()  # the fields it must carry
 
 
-BASES: dict[Basis, BasisRule] = {
-    Basis.STATED: BasisRule("The report says it.", "stated in the report", "", True, "solid"),
-    Basis.INFERRED: BasisRule(
-        "A careful reader's link between the report's own words; the rationale quotes them.",
-        "inferred from the report's words",
-        "(inferred)",
-        True,
-        "dashed",
-        ("rationale",),
-    ),
-    Basis.EXTERNAL: BasisRule(
-        "A fact from outside the report; `external_source` names the public document or page it comes from.",
-        "from outside the report",
-        "(outside the report)",
-        False,
-        "long-dash",
-        ("rationale", "external_source"),
-    ),
-    Basis.IMPORTED: BasisRule(
-        "It came from an imported file that did not say (its refs name the file); not yet checked.",
-        "imported from a file, not checked against the report",
-        "(imported)",
-        False,
-        "dotted",
-    ),
-}
 
 
-def basis_rule(basis: str | None) -> BasisRule:
-    """The rule of a basis; an unknown or missing one reads as not checked (imported).
-
-    >>> basis_rule("external").mark
-    '(outside the report)'
-    """
-    try:
-        return BASES[Basis(basis or "imported")]
-    except ValueError:
-        return BASES[Basis.IMPORTED]
 
 
-_STRENGTH = {basis.value: rank for rank, basis in enumerate(BASES)}
 
 
-def basis_strength(basis: str | None) -> int:
-    """0 for the strongest evidence (stated), larger for weaker (the table's order).
-
-    >>> basis_strength("stated") < basis_strength("inferred") < basis_strength("external")
-    True
-    """
-    return _STRENGTH.get(basis or "imported", len(_STRENGTH))
 
 
-def is_stated(basis: str | None) -> bool:
-    """Only the report's own statement counts as stated evidence."""
-    return basis == Basis.STATED
+
+
+
+
+
 
 
 LEVELS = ("frontline", "organisation", "system")
@@ -335,6 +266,7 @@ RESERVED_KEYS = frozenset(
         "label",
         "refs",
         "description",
+        "aliases",
         "source",
         "target",
         "relation",
@@ -350,6 +282,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 NodeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_ID_RE.pattern)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ExternalSource = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Scalar = str | int | float | bool
 AttributeValue = Scalar | list[Scalar]
 
@@ -374,11 +307,6 @@ def _check_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
     return attributes
 
 
-def _check_source(basis: Basis, source: str | None) -> None:
-    if basis is Basis.EXTERNAL and not source:
-        raise ValueError("an external fact needs external_source: the public document or page it comes from")
-    if source and basis is not Basis.EXTERNAL:
-        raise ValueError("external_source is only for basis 'external' (a fact from outside the report)")
 
 
 class Node(_Model):
@@ -399,6 +327,11 @@ class Node(_Model):
         "'external' (outside the report; give external_source).",
     )
     external_source: ExternalSource | None = None
+    aliases: list[Alias] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Other names people use for it: an acronym, an old or a new name ('DfE', 'RiP').",
+    )
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
 
     @field_validator("attributes")
@@ -406,11 +339,20 @@ class Node(_Model):
     def _attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
         return _check_attributes(value)
 
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        folded = [alias.casefold() for alias in value]
+        if len(set(folded)) < len(folded):
+            raise ValueError("an alias is listed twice")
+        return value
+
     @model_validator(mode="after")
     def _kind_of_message(self) -> Node:
         if self.type is NodeType.MESSAGE and self.attributes.get("kind") not in MESSAGE_KINDS:
             raise ValueError(f"a message needs attributes.kind, one of {', '.join(MESSAGE_KINDS)}")
-        _check_source(self.basis, self.external_source)
+        check_source(self.basis, self.external_source)
+        check_room(None, self.attributes)
         return self
 
 
@@ -430,7 +372,8 @@ class Edge(_Model):
         description=(
             "'stated': the report says it; 'inferred': a reading of the report's words (give a rationale "
             "quoting them); 'imported': it came from an imported file that did not say (its refs name the "
-            "file); 'external': a fact from outside the report (give a rationale and external_source)."
+            "file); 'room': said in a workshop (attributes session, session_date and editor record it); "
+            "'external': a fact from outside the report (give a rationale and external_source)."
         )
     )
     rationale: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
@@ -447,7 +390,8 @@ class Edge(_Model):
         for needed in BASES[self.basis].needs:
             if needed == "rationale" and not self.rationale:
                 raise ValueError(f"an {self.basis.value} edge needs a one-line rationale")
-        _check_source(self.basis, self.external_source)
+        check_source(self.basis, self.external_source)
+        check_room(self.basis, self.attributes)
         if self.source == self.target:
             raise ValueError("an edge may not join a node to itself")
         return self
@@ -503,6 +447,9 @@ class View(_Model):
     themes: list[NodeId] = Field(default_factory=list)
     strands: list[NodeId] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+    bases: list[Basis] = Field(
+        default_factory=list, description="Show only links of these bases (e.g. what the room said) and their ends."
+    )
     focus: NodeId | None = None
     depth: int = Field(default=1, ge=1, le=3)
     only_neighbourhood: bool = False
@@ -526,6 +473,12 @@ class View(_Model):
     )
     community: int | None = Field(default=None, ge=0)
     scene: NodeId | None = Field(default=None, description="The scene this view was stepped to, if any.")
+    since: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern=r"^(session|\d{1,9}|\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}:\d{2})?)$",
+        description="Highlight what changed since a data version, a time or 'session' (the session's start).",
+    )
     tab: str | None = Field(default=None, max_length=40, pattern=r"^[a-z][a-z-]*$", description="The panel shown.")
 
 

@@ -31,7 +31,8 @@ def _shown(at: AppTest) -> str:
 def test_app_draws_the_whole_shipped_graph(monkeypatch):
     at = _app(monkeypatch)
     assert _shown(at) == "Showing **225** of 225 nodes and **512** links"
-    assert len(at.get("bidi_component")) == 2  # the drawing and the element that carries its data
+    # the drawing, the element that carries its data, and the page's look at the data's version
+    assert sorted(c.key for c in at.get("bidi_component")) == ["graph", "graph-payload", "kg-live"]
     assert not at.error
 
 
@@ -180,7 +181,7 @@ def test_an_error_in_a_panel_leaves_the_rest_of_the_page_working(monkeypatch):
         "The details could not be shown because of an unexpected error. The rest of the page still works; "
         "reload the page to try again."
     ]
-    assert _shown(at).startswith("Showing **225**") and len(at.get("bidi_component")) == 2
+    assert _shown(at).startswith("Showing **225**") and len(at.get("bidi_component")) == 3
 
 
 _FIRST_PAGE_IMPORTS = """

@@ -64,3 +64,33 @@ def test_a_new_node_lands_beside_its_neighbours_and_nothing_else_moves(monkeypat
     assert {node: after[node] for node in before} == before
     span = max(math.dist(p, q) for p in before.values() for q in before.values())
     assert math.dist(after["topic:new-in-the-room"], after["theme:creating-a-supportive-system"]) < 0.2 * span
+
+
+def test_a_node_added_live_moves_beside_what_it_links_to_when_its_first_links_arrive(
+    monkeypatch, copy_of_data, tmp_path_factory
+):
+    # The room names a body; it is drawn (beside the drawing: it links to nothing yet); then linked
+    # to Poverty and Fathers, it moves beside them, and nothing else moves.
+    monkeypatch.setenv("KG_DATA_DIR", str(copy_of_data))
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.mktemp("layouts")))  # laid out here, not read from disk
+    monkeypatch.delenv("KG_EDIT_PASSCODE", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    new = "organisation:kinship-care-alliance"
+    body = {"id": new, "type": "organisation", "label": "Kinship Care Alliance", "refs": ["Workshop"]}
+    edit.add_node(copy_of_data, body, editor="test", expected_version=edit.snapshot(copy_of_data)[1])
+    at.run()
+    alone = _positions(at)
+    for topic in ("topic:poverty", "topic:fathers"):
+        link = {"source": new, "target": topic, "relation": "works_on", "refs": ["Workshop"], "basis": "stated"}
+        edit.add_edge(copy_of_data, link, editor="test", expected_version=edit.snapshot(copy_of_data)[1])
+    at.run()
+    linked = _positions(at)
+
+    assert not at.exception
+    assert {n: xy for n, xy in linked.items() if n != new} == {n: xy for n, xy in alone.items() if n != new}
+    ends = (linked["topic:poverty"], linked["topic:fathers"])
+    centre = ((ends[0][0] + ends[1][0]) / 2, (ends[0][1] + ends[1][1]) / 2)
+    span = max(math.dist(p, q) for p in linked.values() for q in linked.values())
+    assert math.dist(alone[new], centre) > 0.25 * span  # first beside the drawing, far from them
+    assert math.dist(linked[new], centre) < math.dist(ends[0], ends[1]) / 2 + 0.08 * span  # now beside them

@@ -64,7 +64,7 @@ def test_each_stale_value_is_dropped_with_one_line_and_the_rest_kept(graph):
     assert view == View(types=["topic"], depth=2)
     assert notices == [
         "The link's focus 'topic:gone' is not a node in the data; it was ignored.",
-        "The link's tab 'nowhere' is not one of details, edit, paths, overlaps, gaps, gap-map, table, about; "
+        "The link's tab 'nowhere' is not one of details, edit, paths, overlaps, gaps, gap-map, changes, table, about; "
         "it was ignored.",
         "The link's types filter 'unicorn' is not a known value; it was ignored.",
     ]
@@ -103,3 +103,21 @@ def test_the_readme_documents_every_parameter():
         assert f"`{name}`" in section, name
     for tab in TABS:
         assert f"`{tab}`" in section, tab
+
+
+def test_what_changed_since_and_a_basis_filter_survive_the_round_trip(graph):
+    view = View(bases=["room", "imported"], since="session", tab="changes")
+    query = view_query(view)
+    assert query == {"since": "session", "tab": "changes", "basis": "room,imported"}
+    assert read_query(graph, query) == (view, [])
+    for since in ("12", "2026-12-03", "2026-12-03T10:00", "2026-12-03T10:00:00+00:00"):
+        assert read_query(graph, {"since": since})[0].since == since
+
+
+def test_a_since_that_is_no_point_is_dropped_with_a_notice(graph):
+    view, notices = read_query(graph, {"since": ["yesterday"], "basis": ["gossip"]})
+    assert view == View()
+    assert notices == [
+        "The link's since 'yesterday' is not a data version, a time (2026-12-03T10:00) or 'session'; it was ignored.",
+        "The link's basis filter 'gossip' is not a known basis; it was ignored.",
+    ]

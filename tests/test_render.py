@@ -114,6 +114,20 @@ def test_external_links_are_drawn_apart_and_never_read_as_stated():
     assert "Stated" not in external["title"]
 
 
+def test_links_said_in_the_room_are_drawn_apart_and_name_their_session():
+    # quote:q -speaks_to (room)-> topic:t, beside strand:a -raised (stated)-> topic:t
+    graph = _graph()
+    graph.edges["quote:q", "topic:t", "speaks_to"].update(
+        basis="room", rationale=None, session="Leeds workshop", session_date="2026-12-03", editor="Sam"
+    )
+    edges = {e["from"]: e for e in vis_payload(graph, POSITIONS)["edges"]}
+    inferred = next(e for e in vis_payload(_graph(), POSITIONS)["edges"] if e["from"] == "quote:q")
+    room, stated = edges["quote:q"], edges["strand:a"]
+    assert room["dashes"] and "dashes" not in stated and room["dashes"] != inferred["dashes"]
+    assert "Said in the room: Leeds workshop, 2026-12-03 (captured by Sam)" in room["title"]
+    assert "Stated" not in room["title"]
+
+
 def test_tooltips_are_plain_text_with_the_full_label_type_and_references():
     long_label = "A very long label that will not fit on the canvas in one or two short lines at all"
     payload = vis_payload(_graph({"topic:t": long_label}), POSITIONS)

@@ -145,3 +145,24 @@ def test_a_view_too_big_to_draw_becomes_an_overview_or_one_community(graph):
     assert overview.overview is not None and overview.node_count == 2 and "communities instead" in overview.notes[0]
     one = plan_drawing(graph, View(community=0), apply_view(graph, View(community=0)), groups, max_nodes=3)
     assert one.nodes == ("h1", "s1", "t1") and one.notes == ("Drawing community 1 only (3 nodes).",)
+
+
+def test_a_basis_filter_keeps_the_links_said_in_the_room_and_what_they_join():
+    # strand:a -raised (stated)-> topic:t ; organisation:k -works_on (room)-> topic:t ; organisation:n (room node, alone)
+    import networkx as nx
+
+    from graph.picture.view import apply_view
+    from graph.schema import View
+
+    room = {"session": "Leeds workshop", "session_date": "2026-12-03", "editor": "Sam"}
+    G = nx.MultiDiGraph()
+    G.add_node("strand:a", type="strand", label="A")
+    G.add_node("topic:t", type="topic", label="T")
+    G.add_node("organisation:k", type="organisation", label="K", **room)
+    G.add_node("organisation:n", type="organisation", label="N", **room)
+    G.add_edge("strand:a", "topic:t", "raised", basis="stated")
+    G.add_edge("organisation:k", "topic:t", "works_on", basis="room", **room)
+    shown = apply_view(G, View(bases=["room"]))
+    assert shown.nodes == {"organisation:k", "topic:t", "organisation:n"}
+    assert shown.edges == {("organisation:k", "topic:t", "works_on")}
+    assert apply_view(G, View(bases=["stated"])).nodes == {"strand:a", "topic:t"}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.bases import BASES
 from graph.data.stores import Handle
 from graph.picture.panels import escape_markdown as E
-from graph.schema import BASES, NODE_TYPE_DOCS, NodeType
+from graph.schema import NODE_TYPE_DOCS, NodeType
 from ui import data
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.bases import BASES
 from graph.data.stores import Handle
 from graph.picture.view import community_name
 from graph.schema import LEVELS, RELATIONS, NodeType
@@ -80,6 +81,14 @@ def view_controls(graph, handle: Handle):
             key="relations",
             format_func=lambda r: RELATIONS[r].verb,
             placeholder="All relations",
+        )
+        st.multiselect(
+            "Where links come from",
+            [b.value for b in BASES],
+            key="bases",
+            format_func=lambda b: BASES[b].label.capitalize(),
+            placeholder="All links",
+            help="Only links of these kinds and the nodes they join (said in the room: also the nodes the room added).",
         )
         st.caption(FILTER_RULE)
     return export

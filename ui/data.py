@@ -27,6 +27,7 @@ from graph.data import files
 from graph.data import store as store_files
 from graph.data.folder import FolderStore
 from graph.data.stores import Handle, Store, configured_store
+from graph.errors import GraphError
 from graph.schema import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -240,7 +241,7 @@ def layout_memory(where: Store) -> dict:
     """Layouts shown so far for a store, kept across reruns and versions (the script's own
     globals start afresh on every rerun): ``whole`` and the filtered views' ``parts`` (made when first
     needed: the layout code, and scipy with it, is not needed when the layout is on disk)."""
-    return {"whole": None, "parts": None}
+    return {"whole": None, "parts": None, "loose": set()}
 
 
 @st.cache_resource(show_spinner="Laying out the graph…", max_entries=2)
@@ -254,7 +255,10 @@ def positions(handle: Handle) -> dict[str, tuple[float, float]]:
         from graph.picture.layout import compute_layout, extend_layout
 
         graph = load(handle)
-        where = compute_layout(graph) if memory["whole"] is None else extend_layout(graph, memory["whole"])
+        if memory["whole"] is None:
+            where = compute_layout(graph)
+        else:  # a node added without links moves beside its neighbours once its first links arrive
+            where = extend_layout(graph, memory["whole"], loose=memory["loose"])
         return {n: list(xy) for n, xy in where.items()}
 
     nodes = load(handle).nodes
@@ -264,6 +268,8 @@ def positions(handle: Handle) -> dict[str, tuple[float, float]]:
 
     kept = _kept("layout", handle, ("graph/picture/layout.py",), compute, places_every_node)
     memory["whole"] = {n: (float(x), float(y)) for n, (x, y) in kept.items()}
+    graph = load(handle)
+    memory["loose"] = {n for n in graph if graph.degree(n) == 0}
     return memory["whole"]
 
 
@@ -408,3 +414,70 @@ def drawn_positions(handle: Handle, shown: list[str]) -> dict[str, tuple[float, 
     whole = positions(handle)
     inside = tuple(sorted(n for n in shown if n in whole))
     return part_positions(handle, inside) if len(inside) < len(whole) else whole
+
+
+# ------------------------------------------------------------------ the change log: versions, sessions, what changed
+
+
+def log_stamp(where: Store) -> tuple:
+    """Changes whenever the change log does (a session begun, a scene saved) as well as the data."""
+    if isinstance(where, FolderStore):
+        return store_files.stamp(where.folder)
+    return (where.version(), where.scenes_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _changelog(where: Store, stamp: tuple) -> list[dict[str, Any]]:
+    return where.changelog()
+
+
+def changelog(handle: Handle) -> list[dict[str, Any]]:
+    """Every logged change, oldest first (read again only when the log changed)."""
+    return _changelog(handle.store, log_stamp(handle.store))
+
+
+def data_number(handle: Handle) -> int:
+    """The data version people read: how many data changes the log holds."""
+    from graph.data.history import data_version
+
+    return data_version(changelog(handle))
+
+
+def session(handle: Handle):
+    """The current workshop session (``graph.data.history.Session``), or None."""
+    from graph.data.history import current_session
+
+    return current_session(changelog(handle))
+
+
+def since_view(handle: Handle, text: str):
+    """What changed since ``text`` (``graph.picture.changes.SinceChanges``), or the GraphError saying why not."""
+    return _since_view(handle, text, log_stamp(handle.store))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _since_view(handle: Handle, text: str, stamp: tuple):
+    from graph.picture.changes import since_changes
+
+    try:
+        return since_changes(dataset(handle), load(handle), changelog(handle), text)
+    except GraphError as error:
+        return error
+
+
+def briefing(handle: Handle, text: str) -> str | GraphError:
+    """The session briefing of what changed since ``text`` (markdown), or why it cannot be made."""
+    return _briefing(handle, text, log_stamp(handle.store))
+
+
+@st.cache_resource(show_spinner="Writing the briefing…", max_entries=4)
+def _briefing(handle: Handle, text: str, stamp: tuple) -> str | GraphError:
+    from graph.analysis.session import changes_since, session_markdown
+
+    try:
+        report = changes_since(dataset(handle), changelog(handle), text)
+    except GraphError as error:
+        return error
+    found = report["session"]
+    title = f"What the room changed: {found['name']}, {found['date']}" if found else "What changed"
+    return session_markdown(report, title=title)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.bases import BASES, basis_rule
 from graph.picture.panels import escape_markdown as E
 from graph.picture.panels import node_details
-from graph.schema import BASES, basis_rule
 from ui import state
 
 
@@ -25,8 +25,14 @@ def details_panel(graph) -> None:
         if d["basis"] != "stated":
             source = f" Source: {E(d['external_source'])}." if d.get("external_source") else ""
             st.caption(f"This description is {E(basis_rule(d['basis']).label)}.{source}")
-    if d["attributes"]:  # a few short facts: a list reads (and draws) faster than a table
-        st.markdown("\n".join(f"- **{E(k)}**: {E(_text(v))}" for k, v in d["attributes"].items()))
+    if d["aliases"]:
+        st.caption("Also known as: " + E("; ".join(d["aliases"])))
+    if d["room"]:
+        room = d["room"]
+        st.caption(f"Added in the room: {E(room['session'])}, {E(room['session_date'])} (captured by {E(room['editor'])}).")
+    facts = {k: v for k, v in d["attributes"].items() if not (d["room"] and k in d["room"])}
+    if facts:  # a few short facts: a list reads (and draws) faster than a table
+        st.markdown("\n".join(f"- **{E(k)}**: {E(_text(v))}" for k, v in facts.items()))
     for quote in d["quotes"]:
         st.markdown(f"> {E(quote['text'])}  \n> — {E(quote['attribution'])}")
     counts = [f"{d[basis]} {rule.label}" for basis, rule in BASES.items() if d.get(basis)]
@@ -51,8 +57,12 @@ def details_panel(graph) -> None:
             lines = []
             for link in group["links"]:
                 basis = basis_rule(link["basis"]).label
-                extra = "; ".join(f"{k}: {_text(v)}" for k, v in link["attributes"].items())
-                line = f"- **{E(link['label'])}** · _{basis}_ · {E(', '.join(link['refs']))}"
+                room = link["room"]
+                if room:
+                    basis += f" ({room['session']}, {room['session_date']}, captured by {room['editor']})"
+                shown = {k: v for k, v in link["attributes"].items() if not (room and k in room)}
+                extra = "; ".join(f"{k}: {_text(v)}" for k, v in shown.items())
+                line = f"- **{E(link['label'])}** · _{E(basis)}_ · {E(', '.join(link['refs']))}"
                 if extra:
                     line += f" · {E(extra)}"
                 if link["rationale"]:

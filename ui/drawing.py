@@ -34,6 +34,9 @@ def prepare(graph, handle: Handle, view: View, shown: Shown, *, presentation: bo
     scale = 1.5 if presentation else (1.35 if state.large_labels() else 1.0)
     if plan.overview is not None:
         payload = _overview_payload(handle, _digest(shown.nodes), plan.overview, scale)
+    elif view.since and any(graph.nodes[n].get("ghost") for n in plan.nodes):  # removed ones drawn as ghosts
+        stamp = data.log_stamp(handle.store)
+        payload = _since_payload(handle, view.since, stamp, "\n".join(plan.nodes), state.size_by(), scale)
     else:  # the highlight travels apart (``show``), so a payload serves every selection in this view
         # one string, not a tuple of ids: the cache hashes its key on every rerun
         payload = _payload(handle, "\n".join(plan.nodes), state.size_by(), scale, presentation)
@@ -42,7 +45,13 @@ def prepare(graph, handle: Handle, view: View, shown: Shown, *, presentation: bo
 
 
 def show(
-    payload: dict, shown: Shown, *, height: int, presentation: bool = False, fill_below: int | None = None
+    payload: dict,
+    shown: Shown,
+    *,
+    height: int,
+    presentation: bool = False,
+    fill_below: int | None = None,
+    marks: dict | None = None,
 ) -> None:
     """Draw the payload with the view's highlight (restyled in place when only it changed);
     a click selects (``state.clicked_in_drawing``). The one place the app calls the component.
@@ -57,6 +66,7 @@ def show(
         highlight=shown.highlight(),
         presentation=presentation,
         fill_below=fill_below,
+        marks={kind: found for kind, found in (marks or {}).items() if found},
     )
 
 
@@ -100,6 +110,26 @@ def _payload(
         graph,
         where,
         node_ids=list(nodes),
+        size_by=metric,
+        metric=METRIC_NAMES.get(size_by) if metric else None,
+        label_scale=scale,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _since_payload(handle: Handle, since: str, stamp: tuple, node_list: str, size_by: str, scale: float) -> dict:
+    """The payload of a view of what changed, with the removed nodes back as ghosts: everything
+    stays where people saw it, and each ghost goes beside what it was linked to."""
+    from graph.picture.layout import extend_layout
+    from graph.picture.render import vis_payload
+
+    graph = data.since_view(handle, since).graph
+    where = extend_layout(graph, data.positions(handle))
+    metric = data.node_metrics(handle).get(size_by)
+    return vis_payload(
+        graph,
+        where,
+        node_ids=node_list.split("\n") if node_list else [],
         size_by=metric,
         metric=METRIC_NAMES.get(size_by) if metric else None,
         label_scale=scale,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.bases import basis_rule
 from graph.data.stores import Handle
 from graph.picture.panels import escape_markdown as E
-from graph.schema import basis_rule
 from ui import data, state
 
 OVERLAP_TYPES = ["organisation", "initiative", "strand", "stakeholder", "topic", "message"]

@@ -34,12 +34,14 @@ CHECKED = "_kg_checked_version"
 RERUN_APP = "_kg_rerun_whole_app"
 DRAWN = "_kg_drawn"  # this session's page has had its drawing once
 DRAWN_VIEW = "_kg_drawn_view"  # the View the drawing shows (a panel rerun alone compares with it)
+MADE_ON = "_kg_made_on"  # the data version the link this page was opened from was made on
+VERSION = "version"  # the link's parameter for it
 
 GRAPH = "graph"  # the drawing component
 FIND = "focus"
 DEPTH = "depth"
 ONLY = "only"
-FILTERS = ("types", "levels", "themes", "strands", "relations")
+FILTERS = ("types", "levels", "themes", "strands", "relations", "bases")
 PATH_FROM = "path_from"
 PATH_TO = "path_to"
 PATH_COUNT = "path_k"
@@ -69,6 +71,7 @@ TAB_LABELS = {
     "overlaps": "Overlaps",
     "gaps": "Gaps",
     "gap-map": "Gap map",
+    "changes": "Changes",
     "table": "Table",
     "about": "About",
 }
@@ -228,7 +231,7 @@ def begin(
 
     if VIEW not in state:
         params = {name: st.query_params.get_all(name) for name in st.query_params}
-        first, found = read_query(graph, params, ignore=(PRESENT, SIZE, LARGE), **checks())
+        first, found = read_query(graph, params, ignore=(PRESENT, SIZE, LARGE, VERSION), **checks())
         scene = _scene_view(first.scene, first.tab, scene_views) if first.scene else None
         if scene is not None and first == View(scene=first.scene, tab=first.tab):  # a link to a scene alone
             first, more = check_view(graph, scene, **checks())
@@ -274,6 +277,11 @@ def _read_display(params: dict[str, list[str]], found: list[str]) -> None:
     state = st.session_state
     for name, values in params.items():
         value = values[-1] if values else ""
+        if name == VERSION:
+            if value.isdigit() and len(value) < 10:
+                state[MADE_ON] = int(value)
+            else:
+                found.append(f"The link's version '{value[:40]}' is not a data version (a whole number); it was ignored.")
         if name in (PRESENT, LARGE):
             if value.lower() in _YES | _NO:
                 state[name] = value.lower() in _YES
@@ -286,9 +294,12 @@ def _read_display(params: dict[str, list[str]], found: list[str]) -> None:
                 found.append(f"The link's size '{value[:40]}' is not one of {', '.join(SIZE_BY)}; it was ignored.")
 
 
-def write_url() -> None:
-    """Put the view (and the display options) in the address bar, if it changed."""
+def write_url(data_version: int = 0) -> None:
+    """Put the view (and the display options, and the data version it shows) in the address bar, if
+    it changed. A link copied from it says which version of the data it was made on."""
     query = view_query(view())
+    if data_version:
+        query[VERSION] = str(data_version)
     if present():
         query[PRESENT] = "1"
     if size_by() != "links":
@@ -297,6 +308,32 @@ def write_url() -> None:
         query[LARGE] = "1"
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
+
+
+def made_on() -> int | None:
+    """The data version the link this page was opened from was made on, until the page moves on."""
+    return st.session_state.get(MADE_ON)
+
+
+def forget_made_on() -> None:
+    st.session_state.pop(MADE_ON, None)
+
+
+def pending_since() -> str | None:
+    """The 'since' this run shows: the View's, or on a session's first run the link's."""
+    if VIEW in st.session_state:
+        return view().since
+    value = st.query_params.get("since")
+    return value or None
+
+
+def drop_since(notice: str) -> None:
+    """The view's 'since' cannot be shown (a version the log does not have yet): drop it, with a notice."""
+    state = st.session_state
+    current = view()
+    if current.since:
+        state[VIEW] = current.model_copy(update={"since": None})
+        state[NOTICES] = [*notices(), notice]
 
 
 def rerun_whole_app_if_asked() -> None:

@@ -21,7 +21,8 @@ from graph.analysis.gaps import gaps
 from graph.analysis.metrics import consensus
 from graph.analysis.overlaps import overlaps
 from graph.analysis.reported import messages_of_kind, next_steps, report_totals
-from graph.schema import BASES, Relation
+from graph.bases import BASES
+from graph.schema import Relation
 
 TITLE = "What the sector told the What Works Centre for Children's Social Care"
 SOURCE = (

@@ -10,7 +10,7 @@ import networkx as nx
 
 from graph.analysis._common import listed, plural_type, plural_verb, short_label_of, type_of, verb
 from graph.analysis.sdsm import ALPHA
-from graph.schema import BASES
+from graph.bases import BASES
 
 Link = tuple[str, str, str]  # (source, target, relation) of one supporting edge
 _RANK = ("strong", "moderate", "weak")

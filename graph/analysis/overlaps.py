@@ -11,8 +11,9 @@ Whether a pair shares more than chance is tested with the stochastic degree sequ
 (``graph.analysis.sdsm``): given how much each does and how many do each thing, how likely is
 it to share this much? Each pair has a p-value and a Benjamini–Hochberg q-value over all the
 pairs tested. A pair is *strong* or *moderate* only when it is significant (q <= 0.05) and at
-least 3 (strong) or 2 (moderate) of the things it shares are stated in the report for both; a
-pair resting on inference or outside knowledge says so and is *weak*. The Adamic–Adar score
+least 3 (strong) or 2 (moderate) of the things it shares are first-hand for both: stated in the
+report, or said in the room (a workshop, where the sector says what it does: the report says little);
+a pair resting on inference or outside knowledge says so and is *weak*. The Adamic–Adar score
 (each shared thing weighs ``1 / ln(k)``, ``k`` how many do it) orders pairs of equal standing.
 A pair must share at least ``min_shared`` things (2 by default) to be listed. Pairs are found
 through an inverted index (thing -> nodes doing it), so only pairs that share something are
@@ -46,7 +47,8 @@ from graph.analysis._common import (
 from graph.analysis.overlap_words import caveat, differs, reason
 from graph.analysis.overlap_words import summary as summary_of
 from graph.analysis.sdsm import ALPHA, benjamini_hochberg, expected_shared, pair_p_values, solve
-from graph.schema import BASES, Relation, basis_rule, basis_strength
+from graph.bases import BASES, basis_rule, basis_strength
+from graph.schema import Relation
 
 #: Most pair co-occurrences the inverted index may generate. Things shared by so many nodes that
 #: pairing them all would pass this budget ("hubs", e.g. a theme holding thousands of topics) are
@@ -104,7 +106,7 @@ def overlaps(
     stakeholders it is *agreement* (they raised the same topics, face the same barriers); for
     other types a plain *overlap* of neighbours. Returns ``{"type", "kind", "min_shared",
     "pairs", "counts", "left_out", "summary", "to_add"}``. Each pair: ``a``, ``b``, ``strength``
-    (strong or moderate: more than chance, q <= 0.05, on 3 or 2 things stated for both; else
+    (strong or moderate: more than chance, q <= 0.05, on 3 or 2 first-hand things for both; else
     weak), ``p_value``, ``q_value``, ``significant``, ``expected`` (shared by chance on average),
     ``rests_on`` (shared things by basis), ``caveat``, ``duplication``, ``score`` (Adamic–Adar),
     ``shared`` (each with ``done_by``: how many do it), ``specific``, ``only_a`` and ``only_b`` (the first ``MAX_DIFFERENCES``, with ``only_a_count``
@@ -148,7 +150,7 @@ def overlaps(
         hood = {node: features - hubs for node, features in hood.items()}
     features = [f for f in index if f not in hubs]
     weights = np.array([_weight(done_by[f]) for f in features])
-    stated = {(node, f) for node in members for f in hood[node] if _strongest(G, doing[node][f]) == 0}
+    stated = {(node, f) for node in members for f in hood[node] if _first_hand(G, doing[node][f])}
     shared, score, n_stated, rows, cols = _candidate_pairs(len(members), features, index, weights, members, stated)
     sharing = rows * max(len(members), 1) + cols  # every pair that shares something they do
     p_value = pair_p_values(model, degree[rows], degree[cols], shared)
@@ -358,6 +360,11 @@ def _candidate_pairs(
     )
 
 
+def _first_hand(G: nx.MultiDiGraph, links: list[Link]) -> bool:
+    """Whether one side of a shared thing rests on first-hand evidence: the report's statement, or the room's."""
+    return any(basis_rule(G._succ[s][t][r].get("basis")).first_hand for s, t, r in links)
+
+
 def _strongest(G: nx.MultiDiGraph, links: list[Link]) -> int:
     """The strongest basis among the links behind one side of a shared thing (0 = stated)."""
     return min(basis_strength(G._succ[s][t][r].get("basis")) for s, t, r in links)
@@ -408,7 +415,7 @@ def _finding(
     only_b = list(islice((n for n in ordered(b) if n not in both), MAX_DIFFERENCES))
     count_a, count_b = len(hood[a]) - len(both), len(hood[b]) - len(both)
     specific = sum(done_by[thing] <= specific_at_most for thing in shared)
-    n_stated = rests_on.get("stated", 0)
+    n_stated = sum(n for basis, n in rests_on.items() if basis_rule(basis).first_hand)
     strength = "weak"
     if chance["significant"] and n_stated >= 2:
         strength = "strong" if n_stated >= 3 else "moderate"

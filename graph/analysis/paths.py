@@ -30,8 +30,8 @@ from graph.analysis._common import (
     verb,
 )
 from graph.analysis.search import resolve_node
+from graph.bases import basis_rule
 from graph.errors import GraphError
-from graph.schema import basis_rule
 
 #: What going through a node costs beyond the step itself: HUB_COST * ln(its number of neighbours),
 #: half on the way in and half on the way out. A node with 40 neighbours (the Centre) costs about

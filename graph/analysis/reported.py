@@ -8,7 +8,8 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis._common import in_links, label_of, node_data, out_links, ref, type_of
-from graph.schema import Relation, basis_rule
+from graph.bases import basis_rule
+from graph.schema import Relation
 
 
 def report_totals(G: nx.MultiDiGraph) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from graph.analysis._common import (
     verb,
 )
 from graph.analysis.communities import _communities, unique_names
-from graph.schema import basis_rule, basis_strength
+from graph.bases import basis_rule, basis_strength
 
 #: Only this many of the largest communities are compared pairwise for structural gaps.
 MAX_COMMUNITIES_COMPARED = 30

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from graph.cli.common import EXIT_OK, add_data, load, store_of
+from graph.cli.common import EXIT_OK, add_data, load, print_json, store_of
 from graph.errors import DataError, GraphError, visible
 
 
@@ -69,9 +69,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     from graph.data.files import read_bytes
     from graph.formats import MAX_IMPORT_BYTES, parse_import, plan_merge
 
+    if args.format == "json" and not args.dry_run:
+        raise GraphError("--format json goes with --dry-run (it shows what the import would do)")
     data = read_bytes(args.file, MAX_IMPORT_BYTES)
     batch = parse_import(data, Path(args.file).name)
     same_as = dict(args.merge or ())
+    answers = {"ends": dict(args.means or ()), "create": dict(args.create or ()), "keep_back": args.skip_bad_rows}
+    say = print if args.format == "text" else _quiet
 
     def merge(existing):
         # Planned from the data as it is under the write lock, so a concurrent import is merged, not lost.
@@ -79,43 +83,64 @@ def cmd_import(args: argparse.Namespace) -> int:
         for new, old in same_as.items():
             if old not in known:
                 raise GraphError(f"--merge {new}={old}: there is no existing node {old}")
-        plan = plan_merge(existing, batch, same_as=same_as)
+        plan = plan_merge(existing, batch, same_as=same_as, **answers)
+        if args.format == "json":
+            from graph.formats.preview import import_preview
+
+            print_json(import_preview(plan, existing))
+            if plan.problems:
+                raise GraphError(f"{args.file}: {len(plan.problems)} problem(s); each is listed in the JSON above")
+            return None
         met = {change.after.id for change in plan.changed_nodes} | {node.id for node in plan.unchanged_nodes}
         added = {node.id for node in plan.added_nodes}
         unused = sorted(new for new, old in same_as.items() if new in added or old not in met)
         if unused:
-            print(
-                f"Note: --merge {visible(', '.join(unused))}: no row of the file would add that node; nothing merged there"
-            )
+            say(f"Note: --merge {visible(', '.join(unused))}: no row of the file would add that node; nothing merged there")
         for note in plan.notes:
-            print(f"Note: {visible(note)}")
+            say(f"Note: {visible(note)}")
         from graph.formats import near_duplicates
 
         for near in near_duplicates(plan, existing):
-            print(
+            say(
                 f"Note: new node {near.new.id} may be {near.existing.id}: {near.reason}; "
                 f"keep both, or add --merge {near.new.id}={near.existing.id}"
             )
         if plan.rows_read:
-            print(plan.rows_read_summary())
-        print(f"{visible(args.file)}: {plan.summary()}")
+            say(plan.rows_read_summary())
+        for problem in plan.kept_back:
+            say(f"Kept back: {problem}")
+        say(f"{visible(args.file)}: {plan.summary()}")
         if plan.problems:
             raise DataError(plan.problems)
         if plan.type_changes and not args.allow_type_change:
             what = f"would change the type of {len(plan.type_changes)} existing node(s): {plan.describe_type_changes()}"
             if not args.dry_run:
                 raise GraphError(f"{args.file} {what}; nothing was written (add --allow-type-change to apply it)")
-            print(f"Note: {what}; applying it needs --allow-type-change")
+            say(f"Note: {what}; applying it needs --allow-type-change")
         return plan.merged if plan.has_changes and not args.dry_run else None
 
     where = store_of(args)
     if args.dry_run:
         merge(where.read()[0])
-        print("Dry run: nothing written.")
+        say("Dry run: nothing written.")
         return EXIT_OK
     result = merge_batch(where, merge, editor=args.editor, action=f"import {Path(args.file).name}")
     print(f"Saved to {visible(where.describe())}." if result.entry_id else "Nothing to change.")
     return EXIT_OK
+
+
+def _quiet(*_: object) -> None:
+    """Text lines are left out when the output is JSON."""
+
+
+def _answer(what: str):
+    def parse(text: str) -> tuple[str, str]:
+        name, sep, value = text.rpartition("=")
+        if not (sep and name.strip() and value.strip()):
+            raise argparse.ArgumentTypeError(f"{text!r}: give NAME={what}")
+        return name.strip(), value.strip()
+
+    return parse
 
 
 def _export_formats() -> dict[str, str]:
@@ -163,6 +188,26 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=_merge_answer,
         metavar="NEW=EXISTING",
         help="import the row that would add node NEW into the existing node EXISTING (repeatable)",
+    )
+    sub.add_argument(
+        "--means",
+        action="append",
+        type=_answer("ID"),
+        metavar="NAME=ID",
+        help="a link's end written NAME (any case) is the node ID, e.g. 'Povety=topic:poverty' (repeatable)",
+    )
+    sub.add_argument(
+        "--create",
+        action="append",
+        type=_answer("TYPE"),
+        metavar="NAME=TYPE",
+        help="a link's end names a body no node is yet: create it, e.g. 'Kinship Care Alliance=organisation'",
+    )
+    sub.add_argument(
+        "--skip-bad-rows", action="store_true", help="import the good rows; keep back the rows with problems, listed"
+    )
+    sub.add_argument(
+        "--format", choices=["text", "json"], default="text", help="json (with --dry-run): the preview as JSON"
     )
     sub.add_argument(
         "--editor", default=os.environ.get("USER") or "command line", help="name recorded in the change log"

@@ -1,8 +1,8 @@
 """The command line: the parser and the one place errors become one-line 'Error: ...' messages.
 
 Each group of commands lives in its own module with its options beside each command (``reading``,
-``findings``, ``explore``, ``exchange``, ``hub``); every command calls one library function. Run
-``python -m graph --help``. Every command that reads the data takes ``--data DIR``; without it, the
+``findings``, ``explore``, ``exchange``, ``history``, ``hub``); every command calls one library function.
+Run ``python -m graph --help``. Every command that reads the data takes ``--data DIR``; without it, the
 PostgreSQL database in ``KG_DATABASE_URL`` when that is set, else the folder in ``KG_DATA_DIR``, else
 ``data``.
 """
@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from graph.cli import exchange, explore, findings, hub, reading
+from graph.cli import exchange, explore, findings, history, hub, reading
 from graph.cli.common import EXIT_ERROR, EXIT_OK
 from graph.errors import DataError, GraphError, listed, visible
 
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for group in (reading, findings, explore, exchange, hub):
+    for group in (reading, findings, explore, exchange, history, hub):
         group.register(commands)
     return parser
 

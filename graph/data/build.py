@@ -2,7 +2,7 @@
 
 The graph is a ``MultiDiGraph``: relations have a direction (a strand *raised* a topic) and
 two nodes may be joined by more than one relation; each edge's key is its relation.
-Node data: ``type``, ``label``, ``refs``, ``description`` and the node's attributes
+Node data: ``type``, ``label``, ``refs``, ``description``, ``aliases`` (when it has any) and the node's attributes
 flattened beside them (the schema reserves the core names). Edge data: ``relation``,
 ``refs``, ``basis``, ``rationale`` and the edge's attributes.
 """
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from graph.bases import Basis
 from graph.data.files import gc_paused
 from graph.data.store import load_dataset
-from graph.schema import Basis, Dataset, NodeType, Relation
+from graph.schema import Dataset, NodeType, Relation
 
 # The plain string of each enum member: a dict look-up is several times cheaper than ``.value``.
 _TYPE_VALUE = {member: member.value for member in NodeType}
@@ -52,6 +53,7 @@ def _build(dataset: Dataset) -> nx.MultiDiGraph:
                 "description": node.description,
                 "basis": _BASIS_VALUE[node.basis],
                 **({"external_source": node.external_source} if node.external_source else {}),
+                **({"aliases": list(node.aliases)} if node.aliases else {}),
             },
         )
         for node in dataset.nodes

@@ -100,6 +100,8 @@ def change_fields(element: str, change: Change) -> dict[str, Any]:
 def change_of(entry: dict[str, Any]) -> Change:
     """The change a log entry records (the inverse of change_fields)."""
     element, before, after = entry["element"], entry.get("before"), entry.get("after")
+    if element == "session":  # the start of a workshop session: a mark in the log, no change to the data
+        return {}
     if element == "scene":
         return {("scene", entry["key"]): (before, after)}
     if element == "dataset":
@@ -145,8 +147,10 @@ def describe_element(element: Element) -> str:
 def as_dict(model: Node | Edge | Scene) -> dict[str, Any]:
     """An element as its data file holds it (so equal dicts mean equal file content)."""
     data = model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    if not isinstance(model, Scene) and not data.get("attributes"):
-        data.pop("attributes", None)
+    if not isinstance(model, Scene):
+        for empty in ("attributes", "aliases"):
+            if not data.get(empty):
+                data.pop(empty, None)
     return data
 
 

@@ -31,6 +31,7 @@ from graph.data.changes import (
     raw_lists,
     scene_side,
 )
+from graph.data.history import DATA_ELEMENTS
 from graph.data.journal import read_changelog
 from graph.data.store import edge_sort_key
 from graph.data.stores import Store, open_store
@@ -369,7 +370,7 @@ def undo_target(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The change ``undo`` reverts when given no id: the latest graph change not yet undone."""
     undone = {e.get("undoes") for e in entries if e.get("action") == "undo"}
     for entry in reversed(entries):
-        if entry.get("action") != "undo" and entry.get("id") not in undone and entry.get("element") != "scene":
+        if entry.get("action") != "undo" and entry.get("id") not in undone and entry.get("element") in DATA_ELEMENTS:
             return entry
     return None
 

@@ -245,11 +245,12 @@ def _float_text(value: float) -> str:
 
 
 def dump_model(model: Node | Edge) -> dict[str, Any]:
-    # Defaults are left out (a node's basis 'stated', no description, no attributes), so files
-    # written before a field existed read and write back byte for byte.
+    # Defaults are left out (a node's basis 'stated', no description, no attributes, no aliases), so
+    # files written before a field existed read and write back byte for byte.
     data = model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    if not data.get("attributes"):
-        data.pop("attributes", None)
+    for empty in ("attributes", "aliases"):
+        if not data.get(empty):
+            data.pop(empty, None)
     return data
 
 
@@ -343,8 +344,15 @@ def load_scenes(data_dir: Path | str) -> list[Scene]:
 
 def dump_scenes(scenes: Sequence[Scene]) -> str:
     """scenes.json text: in the given order (a presentation's order), UTF-8, 2-space indent."""
-    body = {"scenes": [scene.model_dump(mode="json", exclude_none=True) for scene in scenes]}
+    body = {"scenes": [_scene_dict(scene) for scene in scenes]}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _scene_dict(scene: Scene) -> dict[str, Any]:
+    data = scene.model_dump(mode="json", exclude_none=True)
+    if not data["view"].get("bases"):  # newer than the files: left out when empty, so they write back byte for byte
+        data["view"].pop("bases", None)
+    return data
 
 
 def save_scenes(data_dir: Path | str, scenes: Sequence[Scene]) -> None:

@@ -106,6 +106,24 @@ def provenance(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str,
     return own, {k: v for k, v in attributes.items() if k not in PROVENANCE_FIELDS}
 
 
+def lift_aliases(attributes: Mapping[str, Any]) -> tuple[list[str] | None, dict[str, Any]]:
+    """A node's ``aliases`` travel among its attributes in every format (an 'aliases' column or key,
+    several joined with ';' or '|'); this takes them out again: (the aliases or None, the rest).
+
+    >>> lift_aliases({"aliases": "DfE; Department of Education", "tags": ["a"]})
+    (['DfE', 'Department of Education'], {'tags': ['a']})
+    """
+    rest = {key: value for key, value in attributes.items() if key != "aliases"}
+    if "aliases" not in attributes:
+        return None, rest
+    value = attributes["aliases"]
+    if isinstance(value, str):
+        return split_values(value), rest
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()], rest
+    return [str(value)], rest
+
+
 def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
     """The validated models behind a graph built by ``graph.data.build.build_graph``."""
     nodes = tuple(
@@ -116,7 +134,8 @@ def dataset_from_graph(G: nx.MultiDiGraph) -> Dataset:
             refs=list(row.refs),
             description=row.description,
             **provenance(row.attributes)[0],
-            attributes=provenance(row.attributes)[1],
+            aliases=lift_aliases(provenance(row.attributes)[1])[0] or [],
+            attributes=lift_aliases(provenance(row.attributes)[1])[1],
         )
         for row in node_rows(G)
     )

@@ -15,8 +15,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph.bases import BASES, LINES
 from graph.formats._common import edge_rows, node_colour, node_position, node_rows, node_size, renamed
-from graph.schema import BASES, LINES
 
 _NODE_RESERVED = frozenset({"id", "value", "name", "label", "color", "shape", "size"})
 #: The drawing's vis-network shapes as Cytoscape.js node shapes.

@@ -7,7 +7,12 @@ Rules (the README should carry them):
 - An import adds and updates; it never deletes and never clears: a field the file leaves
   out (no column, blank cell) keeps its current value.
 - From/To (source/target) may be an id or a label (case-insensitive), of a node in the
-  import or already in the data.
+  import or already in the data. A name that is the same once case, punctuation, a leading 'The'
+  and '&' are set aside, or a node's recorded alias, is taken with a note; any other likeness
+  (an acronym, a typo...) is only a suggestion, best first, for a person to confirm (``ends``),
+  and a name no node has may be created as a new node of a type the relation allows (``create``).
+- ``keep_back``: rows with problems (and rows that need them) are left out and listed with their
+  problems; the good rows are imported.
 - Attribute values read as text take the shape the existing data gives that attribute
   (a list, a whole number...); a whole number is read as a number otherwise.
 - Provenance is never invented: a new node or link from another tool's file (CSV, xlsx,
@@ -23,28 +28,23 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from graph.data.store import dump_model
 from graph.data.validate import parse_edges, parse_nodes
 from graph.errors import DataError, Problem, visible
-from graph.formats._common import is_finite, is_whole_number, split_values
-from graph.formats.batch import MAX_NUMBER_DIGITS, ImportBatch, ImportedRow
-from graph.schema import RELATIONS, Dataset, Edge, Node, edge_key
+from graph.formats._values import attribute_shapes, column_of, friendly, normalised, shaped
+from graph.formats.batch import ImportBatch, ImportedRow
+from graph.formats.ends import created_rows, end_types, folded_name, kept_back_batch
+from graph.formats.names import NameIndex, NameMatch
+from graph.schema import Dataset, Edge, Node, edge_key
 
-REFS_REQUIRED = (
-    "is required: every node and edge must cite the report section or source "
-    "(a 'Refs' column or 'refs' list; separate several with ';' or '|')"
-)
-BASIS_REQUIRED = "is required: 'stated' (the report says it) or 'inferred' (a curator's reading; give a rationale)"
 #: The basis of a link whose file did not say where it comes from.
 IMPORTED_BASIS = "imported"
 #: Formats whose files may lack our refs and basis (other tools' files); our JSON must carry them.
 _FOREIGN_FORMATS = frozenset({"csv", "xlsx", "graphml", "gexf"})
 _INDEX = re.compile(r"^(?:nodes|edges)\[(\d+)\]")
-_TRUE, _FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
-_DEFAULT_SHAPES = {("node", "tags"): "list", ("edge", "tags"): "list", ("node", "count"): "int"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,17 @@ class MergePlan:
     notes: tuple[str, ...] = ()
     result: Dataset | None = field(default=None, repr=False)
     rows_read: tuple[tuple[str, int], ...] = ()  # each sheet (or CSV) of the file, and the rows read from it
+    #: Existing nodes a name that matched none may mean, best first, by (row, column) of the problem.
+    suggestions: Mapping[tuple[str, str], tuple[NameMatch, ...]] = field(default_factory=dict)
+    #: Names no node has that could be created, by (row, column): (the name, the types it may be).
+    creatable: Mapping[tuple[str, str], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: Rows left out with their problems (``keep_back``); the rest is imported.
+    kept_back: tuple[Problem, ...] = ()
+    #: The row each planned node and link came from: node id or link key -> row.
+    rows: Mapping[str, str] = field(default_factory=dict)
+    #: Each name written as a link's end (folded) -> (as written, first row, the node id it names or
+    #: None, why when it was taken by likeness).
+    named: Mapping[str, tuple[str, str, str | None, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -134,12 +145,23 @@ class _Planned:
     before: Node | Edge | None
 
 
-def plan_merge(existing: Dataset, batch: ImportBatch, same_as: Mapping[str, str] | None = None) -> MergePlan:
+def plan_merge(
+    existing: Dataset,
+    batch: ImportBatch,
+    same_as: Mapping[str, str] | None = None,
+    *,
+    ends: Mapping[str, str] | None = None,
+    create: Mapping[str, str] | None = None,
+    keep_back: bool = False,
+) -> MergePlan:
     """Match the batch against ``existing``, validate the merged result, and say what would change.
 
     ``same_as`` maps the id a row would get as a new node to the existing node it is (the
     user's "merge" answer to a near-duplicate warning): the row then updates that node,
     which keeps its label, type and refs, and links naming the row's id or label join it.
+    ``ends`` maps a name written as a link's end (any case) to the node a person chose for it
+    from the suggestions; ``create`` maps such a name to the type of a new node to create for it.
+    ``keep_back`` leaves out the rows with problems (listed in ``kept_back``) and plans the rest.
 
     >>> from graph.formats.imports import parse_import
     >>> trauma = Node(id="topic:trauma", type="topic", label="Trauma", refs=["4.2"])
@@ -148,7 +170,21 @@ def plan_merge(existing: Dataset, batch: ImportBatch, same_as: Mapping[str, str]
     >>> [n.id for n in plan.added_nodes], [n.id for n in plan.unchanged_nodes]
     (['topic:neglect'], ['topic:trauma'])
     """
-    merger = _Merger(existing, batch, same_as)
+    plan = _plan(existing, batch, same_as, ends, create)
+    held: list[Problem] = []
+    while keep_back and plan.problems:
+        batch, dropped = kept_back_batch(batch, plan.problems)
+        if not dropped:
+            break  # what is left is not one row's: nothing more can be kept back
+        held += dropped
+        plan = _plan(existing, batch, same_as, ends, create)
+    if held:
+        plan = replace(plan, kept_back=tuple(held))
+    return plan
+
+
+def _plan(existing, batch, same_as, ends, create) -> MergePlan:
+    merger = _Merger(existing, batch, same_as, ends, create)
     merger.plan_nodes()
     merger.plan_edges()
     return merger.plan()
@@ -157,13 +193,27 @@ def plan_merge(existing: Dataset, batch: ImportBatch, same_as: Mapping[str, str]
 class _Merger:
     """The state of one plan_merge call (kept together so each step reads at a glance)."""
 
-    def __init__(self, existing: Dataset, batch: ImportBatch, same_as: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        existing: Dataset,
+        batch: ImportBatch,
+        same_as: Mapping[str, str] | None = None,
+        ends: Mapping[str, str] | None = None,
+        create: Mapping[str, str] | None = None,
+    ):
         self.existing = existing
         self.batch = batch
+        self.ends = {folded_name(text): node_id for text, node_id in (ends or {}).items()}
+        self.create = {folded_name(text): kind for text, kind in (create or {}).items()}
+        self.suggestions: dict[tuple[str, str], tuple[NameMatch, ...]] = {}
+        self.creatable: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+        self._names: NameIndex | None = None
+        self.named: dict[str, tuple[str, str, str | None, str]] = {}
+        self.took = ""  # why the last name taken by likeness was taken
         self.file = batch.file
         self.problems: list[Problem] = list(batch.problems)
         self.notes: list[str] = list(batch.notes)
-        self.shapes = _attribute_shapes(existing)
+        self.shapes = attribute_shapes(existing)
         self.aliases: dict[str, str] = {}
         self.same_as: Mapping[str, str] = same_as or {}
         self.label_aliases: dict[str, str] = {}  # folded label of a row merged into an existing node -> its id
@@ -183,8 +233,8 @@ class _Merger:
             by_label[_fold(node.label)].append(node.id)
         claimed: dict[str, str] = {}
         seen: dict[tuple[str, Any], list[str]] = {}  # (label, type) of rows already planned -> their ids
-        for row in self.batch.nodes:
-            data = _normalised(row.data)
+        for row in [*self.batch.nodes, *created_rows(self.create, self.batch)]:
+            data = normalised(row.data)
             if not isinstance(data, dict):
                 self.node_plans.append(_Planned(row, data, None))
                 continue
@@ -243,6 +293,8 @@ class _Merger:
             candidates = by_label_type.get((_fold(label), node_type), [])
         else:
             candidates = by_label.get(_fold(label), [])
+        if not candidates:
+            candidates = self._sure(label, [node_type] if isinstance(node_type, str) else None, row)
         if len(candidates) > 1:
             listed = ", ".join(sorted(candidates))
             self._problem(row, "label", f"'{label}' matches more than one existing node ({listed}); give the id")
@@ -290,19 +342,22 @@ class _Merger:
                 labels[_fold(raw["label"])].append(raw["id"])
         claimed: dict[str, str] = {}
         for row in self.batch.edges:
-            data = _normalised(row.data)
+            data = normalised(row.data)
             if not isinstance(data, dict):
                 self.edge_plans.append(_Planned(row, data, None))
                 continue
             sources = self._resolve(row, data, "source", labels)
-            targets = self._resolve(row, data, "target", labels)
+            targets = self._resolve(row, data, "target", labels, sources)
             for source in sources:
                 for target in targets:
                     self._plan_edge(row, {**data, "source": source, "target": target}, by_key, claimed)
         self._validate_edges()
 
-    def _resolve(self, row: ImportedRow, data: dict, end: str, labels: dict[str, list[str]]) -> list[Any]:
-        """The node ids an edge end names (several for Kumu's 'A|B'); [] after reporting a problem."""
+    def _resolve(
+        self, row: ImportedRow, data: dict, end: str, labels: dict[str, list[str]], other: list[Any] | None = None
+    ) -> list[Any]:
+        """The node ids an edge end names (several for Kumu's 'A|B'); [] after reporting a problem
+        (with suggestions: the nodes of the types the relation allows there that it may mean)."""
         value = data.get(end)
         if value is None or (isinstance(value, str) and not value.strip()):
             self._problem(row, end, "is required")
@@ -310,17 +365,64 @@ class _Merger:
         if not isinstance(value, str):
             return [value]  # validation says it must be text, located
         node_id, why = self._resolve_one(value.strip(), labels)
+        self.named.setdefault(folded_name(value), (value.strip(), row.element, node_id, ""))
         if node_id is not None:
             return [node_id]
         if "|" in value and self.batch.format in ("csv", "xlsx"):
             parts = [self._resolve_one(part.strip(), labels) for part in value.split("|") if part.strip()]
             if all(part_id is not None for part_id, _ in parts):
                 return [part_id for part_id, _ in parts]
+        if why.startswith("no node has"):
+            other_type = self._type_of(other[0]) if other and len(other) == 1 else None
+            types = end_types(data.get("relation"), end, other_type)
+            sure = self._sure(value.strip(), types, row)
+            if len(sure) == 1:
+                self.named[folded_name(value)] = (value.strip(), row.element, sure[0], self.took)
+                return sure
+            why = self._unknown(row, end, value.strip(), types, why)
         self._problem(row, end, why)
         return []
 
+    def _type_of(self, node_id: Any) -> str | None:
+        node = self.nodes.get(node_id) if isinstance(node_id, str) else None
+        return node.type.value if node is not None else None
+
+    def _index(self) -> NameIndex:
+        if self._names is None:
+            self._names = NameIndex(self.nodes.values() if self.nodes else self.existing.nodes)
+        return self._names
+
+    def _sure(self, text: str, types: list[str] | set[str] | None, row: ImportedRow) -> list[str]:
+        """The one node ``text`` surely names (the same name once case and punctuation are set aside,
+        or a recorded alias), noted; [] when none or more than one."""
+        sure = [m for m in self._index().find(text, types=types) if m.sure]
+        if len(sure) != 1:
+            return []
+        self.took = sure[0].why
+        if sure[0].kind != "same" or _fold(text) != _fold(sure[0].label):
+            self.notes.append(f"{row.element}: took '{text}' as {sure[0].id}: {sure[0].why}")
+        return [sure[0].id]
+
+    def _unknown(self, row: ImportedRow, end: str, text: str, types: set[str] | None, why: str) -> str:
+        """Why a link's end names no node, with the suggestions and what it could be created as."""
+        where = (row.element, column_of(row, end))
+        answer = self.ends.get(folded_name(text))
+        if answer is not None:
+            return f"'{text}' was answered with {answer}, which is not a node"
+        found = tuple(self._index().find(text, types=types))
+        if found:
+            self.suggestions[where] = found
+            why += "; did you mean " + ", ".join(f"{m.label} ({m.id})" for m in found[:3]) + "?"
+        kinds = tuple(sorted(types)) if types else ()
+        if kinds:
+            self.creatable[where] = (text, kinds)
+            why += f"{' Or' if found else ';'} it may be a new {' or '.join(kinds)}: create it"
+        return why
+
     def _resolve_one(self, text: str, labels: dict[str, list[str]]) -> tuple[str | None, str]:
         """(the node id ``text`` names, "") or (None, why it names none)."""
+        if folded_name(text) in self.ends and self.ends[folded_name(text)] in self.nodes:
+            return self.ends[folded_name(text)], ""  # a person chose it from the suggestions
         if text in self.aliases:
             return self.aliases[text], ""
         if _fold(text) in self.label_aliases:
@@ -372,6 +474,8 @@ class _Merger:
     def _merged_raw(self, before: Node | Edge | None, data: dict, scope: str) -> dict[str, Any]:
         raw = dump_model(before) if before is not None else {}
         raw.update({key: value for key, value in data.items() if key != "attributes"})
+        if isinstance(before, Node) and before.aliases and isinstance(data.get("aliases"), list):
+            raw["aliases"] = _union(before.aliases, data["aliases"])  # an import adds names, never forgets one
         given = data.get("attributes")
         if given is None:
             return raw
@@ -380,7 +484,7 @@ class _Merger:
             return raw
         attributes = dict(before.attributes) if before is not None else {}
         for name, value in given.items():
-            attributes[name] = _shaped(value, self.shapes.get((scope, name)), self.batch.text_values)
+            attributes[name] = shaped(value, self.shapes.get((scope, name)), self.batch.text_values)
         raw["attributes"] = attributes
         return raw
 
@@ -389,9 +493,9 @@ class _Merger:
         for problem in found:
             match = _INDEX.match(problem.element)
             plan = merged[int(match.group(1))] if match else None
-            message = _friendly(problem.field, problem.message)
+            message = friendly(problem.field, problem.message)
             if plan is not None and plan.row is not None:
-                column = _column(plan.row, problem.field, message)
+                column = column_of(plan.row, problem.field, message)
                 self.problems.append(Problem(self.file, plan.row.element, column, message))
             elif not message.startswith("joins a node that is itself invalid"):
                 before = plan.before if plan is not None else None
@@ -400,7 +504,7 @@ class _Merger:
                 self.problems.append(Problem(self.file, where, problem.field, f"{message} (after this import)"))
 
     def _problem(self, row: ImportedRow, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.file, row.element, _column(row, field_name), message))
+        self.problems.append(Problem(self.file, row.element, column_of(row, field_name), message))
 
     def plan(self) -> MergePlan:
         added_nodes, changed_nodes, unchanged_nodes = _sorted_out(
@@ -424,6 +528,10 @@ class _Merger:
             notes=tuple(self.notes),
             result=result,
             rows_read=self.batch.rows_read,
+            suggestions=dict(self.suggestions),
+            creatable=dict(self.creatable),
+            rows=_rows_of(self.node_plans, lambda raw: raw.get("id")) | _rows_of(self.edge_plans, _raw_key),
+            named=dict(self.named),
         )
 
 
@@ -442,6 +550,15 @@ def _sorted_out(plans: list[_Planned], valid: dict, ident: Any) -> tuple[list, l
     return added, changed, unchanged
 
 
+def _rows_of(plans: list[_Planned], ident: Any) -> dict[str, str]:
+    found = {}
+    for plan in plans:
+        key = ident(plan.raw) if isinstance(plan.raw, dict) else None
+        if isinstance(key, str) and plan.row is not None:
+            found.setdefault(key, plan.row.element)
+    return found
+
+
 def _raw_key(raw: dict[str, Any]) -> str | None:
     parts = (raw.get("source"), raw.get("relation"), raw.get("target"))
     return edge_key(*parts) if all(isinstance(part, str) for part in parts) else None
@@ -452,65 +569,14 @@ def imported_ref(file: str) -> str:
     return f"Imported from {file}"[:200]
 
 
-def _words(text: str) -> str:
-    return " ".join(re.sub(r"[_\-]+", " ", text.casefold()).split())
-
-
-def _readings() -> dict[str, tuple[str, bool]]:
-    """How each relation may be written -> (its id, whether the reading is the reverse one)."""
-    readings = {_words(rule.inverse): (relation.value, True) for relation, rule in RELATIONS.items() if rule.inverse}
-    for relation, rule in RELATIONS.items():  # the forward reading wins where both read the same
-        readings[_words(rule.verb)] = (relation.value, False)
-        readings[_words(relation.value)] = (relation.value, False)
-    return readings
-
-
-_READINGS = _readings()
-
-
-def _normalised(data: Any) -> Any:
-    """Vocabulary words in their canonical form: 'Topic' -> 'topic', 'Not prioritised' -> 'not_prioritised',
-    'works on' -> 'works_on'; 'is worked on by' -> 'works_on' with source and target swapped."""
-    if not isinstance(data, dict):
-        return data
-    data = dict(data)
-    for name in ("type", "relation", "basis"):
-        if isinstance(data.get(name), str):
-            data[name] = re.sub(r"[\s\-]+", "_", data[name].strip().lower())
-    relation = data.get("relation")
-    if isinstance(relation, str) and _words(relation) in _READINGS:
-        data["relation"], reverse = _READINGS[_words(relation)]
-        if reverse:
-            data["source"], data["target"] = data.get("target"), data.get("source")
-    return data
+def _union(first: list[str], more: list[Any]) -> list[Any]:
+    seen = {alias.casefold() for alias in first}
+    added = [a for a in more if not isinstance(a, str) or a.casefold() not in seen]
+    return [*first, *added]
 
 
 def _fold(label: str) -> str:
     return " ".join(label.split()).casefold()
-
-
-def _column(row: ImportedRow, field_name: str, message: str = "") -> str:
-    """The file's column for one of our fields ('refs' -> 'Reference(s)'), else the field itself."""
-    if field_name in row.columns:
-        return row.columns[field_name]
-    parts = field_name.split(".")
-    if parts[0] == "attributes" and len(parts) > 1:
-        return row.columns.get(f"attributes.{parts[1]}", field_name)
-    if field_name == "attributes":  # the schema checks attributes as a whole; its message names the one at fault
-        for target, column in row.columns.items():
-            name = target.removeprefix("attributes.")
-            if target.startswith("attributes.") and re.search(rf"(^|\W){re.escape(name)}(\W|$)", message):
-                return column
-    return row.columns.get(parts[0], field_name)
-
-
-def _friendly(field_name: str, message: str) -> str:
-    head = field_name.split(".")[0]
-    if head == "refs" and (message == "is required" or message.startswith("List should have at least 1 item")):
-        return REFS_REQUIRED
-    if head == "basis" and message == "is required":
-        return BASIS_REQUIRED
-    return message
 
 
 def _changed_fields(before: Node | Edge, after: Node | Edge) -> tuple[str, ...]:
@@ -520,42 +586,3 @@ def _changed_fields(before: Node | Edge, after: Node | Edge) -> tuple[str, ...]:
         if old["attributes"].get(name) != new["attributes"].get(name):
             names.append(f"attributes.{name}")
     return tuple(names)
-
-
-def _attribute_shapes(existing: Dataset) -> dict[tuple[str, str], str]:
-    """How the existing data stores each attribute: 'list', 'int', 'float', 'bool' or 'str'."""
-    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for scope, items in (("node", existing.nodes), ("edge", existing.edges)):
-        for item in items:
-            for name, value in item.attributes.items():
-                kinds[(scope, name)].add("list" if isinstance(value, list) else type(value).__name__)
-    shapes = dict(_DEFAULT_SHAPES)
-    for key, found in kinds.items():
-        shapes[key] = "list" if "list" in found else (next(iter(found)) if len(found) == 1 else "str")
-    return shapes
-
-
-def _shaped(value: Any, shape: str | None, text_values: bool) -> Any:
-    """A value read as text, in the shape the existing data uses for its attribute."""
-    if not text_values:
-        return value
-    if shape == "list":
-        return split_values(value) if isinstance(value, str) else value if isinstance(value, list) else [value]
-    if shape == "str" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    if shape == "int" and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if shape == "bool" and text.lower() in _TRUE | _FALSE:
-        return text.lower() in _TRUE
-    if shape == "float":
-        try:
-            number = float(text)
-        except ValueError:
-            return text
-        return number if is_finite(number) else text
-    if shape in ("int", None) and is_whole_number(text) and len(text.lstrip("-")) <= MAX_NUMBER_DIGITS:
-        return int(text)
-    return text

@@ -1,8 +1,10 @@
-"""Near-duplicates an import would create: a new node whose label is a small edit away from an
-existing node of the same type ("Research in Practice" beside "Research in Practice (RiP)").
+"""Near-duplicates an import would create: a new node that is probably an existing node of the same
+type under another name ("Research in Practice" beside "Research in Practice (RiP)", "LGA" beside
+"Local Government Association", "Povety" beside "Poverty"). Names are compared as people write
+them (``graph.formats.names``).
 
-Pure: a merge plan and the existing data in, warnings out. The answer ("merge" or "keep
-both") goes back to ``plan_merge(..., same_as={new id: existing id})``.
+Pure: a merge plan and the existing data in, warnings out, best first for each new node. The
+answer ("merge" or "keep both") goes back to ``plan_merge(..., same_as={new id: existing id})``.
 """
 
 from __future__ import annotations
@@ -12,10 +14,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from graph.formats.merge import MergePlan
+from graph.formats.names import NameIndex, NameMatch
 from graph.schema import Dataset, Node
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
@@ -30,6 +30,8 @@ class NearDuplicate:
     existing: Node
     distance: int
     reason: str
+    score: float = 0.0
+    kind: str = ""
 
 
 def core_label(label: str) -> str:
@@ -43,23 +45,8 @@ def core_label(label: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-def allowed_distance(text: str) -> int:
-    """How many edits still count as 'the same name': 1 for short names, 1 per 8 characters, at most 3."""
-    return max(1, min(3, len(text) // 8))
-
-
-def full_label(label: str) -> str:
-    """Like ``core_label`` but keeping what is in brackets: 'Understanding families (types of abuse)'
-    and '... (types of families)' are two topics."""
-    return core_label(_BRACKETS.sub(r" \1 ", label))
-
-
 def near_duplicates(plan: MergePlan, existing: Dataset) -> list[NearDuplicate]:
-    """Each node ``plan`` adds whose label is within a small edit distance of an existing node of its type.
-
-    Labels are compared without case, accents and punctuation; a bracketed part is set aside when
-    only one of the two labels has one ('Research in Practice (RiP)'); numbers must agree ('Wave 1'
-    is not 'Wave 2'); a new label that is the short name in brackets of an existing one is caught too.
+    """Each node ``plan`` adds that is probably an existing node of its type, best first for each.
 
     >>> from graph.formats import parse_import, plan_merge
     >>> rip = Node(id="organisation:rip", type="organisation", label="Research in Practice (RiP)", refs=["2"])
@@ -71,50 +58,19 @@ def near_duplicates(plan: MergePlan, existing: Dataset) -> list[NearDuplicate]:
     by_type: dict[str, list[Node]] = defaultdict(list)
     for node in existing.nodes:
         by_type[node.type.value].append(node)
-    forms = {
-        node_type: ([core_label(n.label) for n in nodes], [full_label(n.label) for n in nodes])
-        for node_type, nodes in by_type.items()
-    }
+    indexes: dict[str, NameIndex] = {}
     found: list[NearDuplicate] = []
     for new in plan.added_nodes:
-        candidates = by_type.get(new.type.value, [])
-        if not candidates:
+        kind = new.type.value
+        if kind not in by_type:
             continue
-        cores, fulls = forms[new.type.value]
-        distances: dict[int, int] = {}
-        for text, choices, bracket_free in (
-            (full_label(new.label), fulls, False),
-            (core_label(new.label), cores, True),
-        ):
-            if not text:
-                continue
-            for _, distance, index in process.extract(
-                text, choices, scorer=Levenshtein.distance, score_cutoff=allowed_distance(text), limit=5
-            ):
-                other = candidates[index]
-                if bracket_free and _BRACKETS.search(new.label) and _BRACKETS.search(other.label):
-                    continue  # both name their own bracketed part: compared in full above
-                if _numbers(new.label) != _numbers(other.label):
-                    continue
-                distances[index] = min(int(distance), distances.get(index, int(distance)))
-        short = new.label.strip().casefold()
-        for index, other in enumerate(candidates):
-            if short in {part.strip().casefold() for part in _BRACKETS.findall(other.label)}:
-                distances[index] = 0
-        for index, distance in sorted(distances.items(), key=lambda item: (item[1], candidates[item[0]].id)):
-            other = candidates[index]
-            found.append(NearDuplicate(new, other, distance, _reason(new, other, distance)))
+        if kind not in indexes:
+            indexes[kind] = NameIndex(by_type[kind])
+        nodes = indexes[kind].nodes
+        for match in indexes[kind].find(new.label):
+            found.append(_warning(new, nodes[match.id], match))
     return found
 
 
-def _numbers(label: str) -> list[str]:
-    return re.findall(r"\d+", label)
-
-
-def _reason(new: Node, existing: Node, distance: int) -> str:
-    if new.label.strip().casefold() in {p.strip().casefold() for p in _BRACKETS.findall(existing.label)}:
-        return f"'{new.label}' is the short name in brackets of '{existing.label}'"
-    if distance == 0:
-        return f"'{new.label}' and '{existing.label}' differ only in case, punctuation or a part in brackets"
-    edits = "edit" if distance == 1 else "edits"
-    return f"'{new.label}' is {distance} {edits} away from '{existing.label}'"
+def _warning(new: Node, existing: Node, match: NameMatch) -> NearDuplicate:
+    return NearDuplicate(new, existing, match.distance, match.why, match.score, match.kind)

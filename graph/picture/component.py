@@ -294,6 +294,7 @@ export default function (component) {
     const drawing = view.drawing;
     if (drawing.setPresentation(data.presentation)) reframe = true;
     if (drawing.setHighlight(data.highlight)) reframe = true;
+    for (const kind of ["since", "arrived"]) drawing.setMarks(kind, (data.marks || {})[kind]);
     if (reframe) {
       drawing.touched = false;
       drawing.frame(view.framed === true);
@@ -338,6 +339,7 @@ def graph_view(
     presentation: bool = False,
     fit_to: Iterable[str] | None = None,
     fill_below: int | None = None,
+    marks: Mapping[str, Any] | None = None,
 ) -> str | None:
     """Draw ``payload`` (from ``graph.picture.render.vis_payload``) and return the selected node id.
 
@@ -355,6 +357,11 @@ def graph_view(
     selection. ``on_select`` is called, with no arguments, when the selection changes.
     To select a node from elsewhere (e.g. a select box), call ``select_node(key, node_id)``
     in that widget's callback.
+
+    ``marks`` rings elements with what happened to them: ``{"since": {...}, "arrived": {...}}``,
+    each ``{"stamp", "nodes": {id: "added"|"changed"|"removed"}, "edges": {edge id: status},
+    "seconds"}`` (``seconds``: a brief mark, e.g. what just arrived from another page; none: it stays).
+    A mark sent again with the same stamp is left as it is.
 
     Older callers: without ``highlight``, the nodes in ``fit_to`` (or the payload's own
     ``highlight``) are highlighted and the selected node is the focus.
@@ -377,6 +384,7 @@ def graph_view(
     data = {
         "payload": fingerprint,
         "highlight": state,
+        "marks": dict(marks or {}),
         "selected": selected,
         "presentation": bool(presentation),
         "height": int(height),

@@ -16,7 +16,7 @@ nodes beside their neighbours (an edit).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 
 import networkx as nx
 import numpy as np
@@ -227,18 +227,22 @@ def fill_layout(G: nx.Graph, *, aspect: float = 16 / 10, seed: int = 0) -> dict[
 
 
 def extend_layout(
-    G: nx.Graph, previous: dict[str, tuple[float, float]], *, seed: int = 0
+    G: nx.Graph, previous: dict[str, tuple[float, float]], *, seed: int = 0, loose: Collection[str] = ()
 ) -> dict[str, tuple[float, float]]:
     """Positions for ``G`` that keep every node of ``previous`` exactly where it was; a new
     node goes into free room beside the nodes it links to (or beside the drawing, if it links
-    to none placed yet). Nodes no longer in ``G`` are dropped.
+    to none placed yet). Nodes no longer in ``G`` are dropped. A ``loose`` node (placed while it
+    had no links: added live, its links still to come) moves beside its neighbours once it has some.
 
     >>> G = nx.path_graph(["a", "b", "c"])
     >>> where = extend_layout(G, {"a": (0.0, 0.0), "b": (100.0, 0.0)})
     >>> where["a"], where["b"], sorted(where)
     ((0.0, 0.0), (100.0, 0.0), ['a', 'b', 'c'])
+    >>> extend_layout(G, {"a": (0.0, 0.0), "b": (100.0, 0.0), "c": (900.0, 900.0)}, loose={"c"})["c"] != (900.0, 900.0)
+    True
     """
-    kept = {node: previous[node] for node in G if node in previous}
+    linked = {node for node in loose if node in G and G.degree(node) > 0}  # its first links have arrived
+    kept = {node: previous[node] for node in G if node in previous and node not in linked}
     new = sorted((node for node in G if node not in kept), key=_sort_key)
     if not kept:
         return compute_layout(G, seed=seed)
@@ -273,6 +277,7 @@ class LayoutMemory:
 
     def __init__(self, size: int = 32, near: int = 5) -> None:
         self._parts: dict[frozenset, dict[str, tuple[float, float]]] = {}
+        self._loose: dict[frozenset, set[str]] = {}  # a part's nodes that had no link in it when placed
         self._size, self._near = size, near
 
     def layout(self, G: nx.Graph) -> dict[str, tuple[float, float]]:
@@ -286,13 +291,21 @@ class LayoutMemory:
         ]
         if close:
             _, _, known = min(close, key=lambda item: (item[0], item[1]))
-            where = extend_layout(G, self._parts[known])
+            where = extend_layout(G, self._parts[known], loose=self._loose.get(known, ()))
         else:
             where = fill_layout(G)
         if len(self._parts) >= self._size:
-            self._parts.pop(next(iter(self._parts)))
+            oldest = next(iter(self._parts))
+            self._parts.pop(oldest)
+            self._loose.pop(oldest, None)
         self._parts[nodes] = where
+        self._loose[nodes] = loose_nodes(G)
         return where
+
+
+def loose_nodes(G: nx.Graph) -> set[str]:
+    """Nodes with no link: placed beside the drawing, to move once their links arrive."""
+    return {node for node in G if G.degree(node) == 0}
 
 
 def _free_spot(centre: tuple[float, float], box: np.ndarray, placed: dict, boxes: dict) -> tuple[float, float]:

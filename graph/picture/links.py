@@ -16,15 +16,17 @@ one-line notice, so an old link opens what it still can instead of failing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
 
+from graph.bases import Basis
 from graph.schema import LEVELS, NodeType, Relation, View
 
 #: The panels a link can open, by the name the link uses.
-TABS = ("details", "edit", "paths", "overlaps", "gaps", "gap-map", "table", "about")
+TABS = ("details", "edit", "paths", "overlaps", "gaps", "gap-map", "changes", "table", "about")
 
 #: Every parameter ``view_query`` writes, in the order it writes them.
 PARAMETERS = (
@@ -40,6 +42,7 @@ PARAMETERS = (
     "duplicate",
     "gap",
     "community",
+    "since",
     "scene",
     "tab",
     "types",
@@ -47,8 +50,10 @@ PARAMETERS = (
     "themes",
     "strands",
     "relations",
+    "basis",
 )
 _FILTERS = ("types", "levels", "themes", "strands", "relations")
+_SINCE = re.compile(View.model_fields["since"].metadata[-1].pattern)  # the View's own rule
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -78,6 +83,8 @@ def view_query(view: View) -> dict[str, str]:
         query["gap"] = view.gap
     if view.community is not None:
         query["community"] = str(view.community + 1)
+    if view.since:
+        query["since"] = view.since
     if view.scene:
         query["scene"] = view.scene
     if view.tab:
@@ -86,6 +93,8 @@ def view_query(view: View) -> dict[str, str]:
         values = [str(v) for v in getattr(view, name)]
         if values:
             query[name] = ",".join(values)
+    if view.bases:
+        query["basis"] = ",".join(str(b) for b in view.bases)
     return query
 
 
@@ -170,6 +179,14 @@ def read_query(
             notices.append(
                 f"The link's community '{_clip(text)}' is not one of the graph's communities; it was ignored."
             )
+    if (text := one("since")) is not None:
+        if _SINCE.match(text):
+            fields["since"] = text
+        else:
+            notices.append(
+                f"The link's since '{_clip(text)}' is not a data version, a time (2026-12-03T10:00) or 'session'; "
+                "it was ignored."
+            )
     if (text := one("scene")) is not None:
         known = set(scenes) if scenes is not None else None
         if (known is None and _is_id(text)) or (known is not None and text in known):
@@ -182,6 +199,12 @@ def read_query(
         else:
             notices.append(f"The link's tab '{_clip(text)}' is not one of {', '.join(TABS)}; it was ignored.")
     _filters(graph, raw, names, notices, fields)
+    if raw.get("basis"):
+        known = [b for b in raw["basis"] if b in {basis.value for basis in Basis}]
+        for text in raw["basis"]:
+            if text not in known:
+                notices.append(f"The link's basis filter '{_clip(text)}' is not a known basis; it was ignored.")
+        fields["bases"] = list(dict.fromkeys(known))
     for parameter in raw:
         if parameter not in PARAMETERS and parameter not in set(ignore):
             notices.append(f"The link's parameter '{_clip(parameter)}' is not one this app reads; it was ignored.")

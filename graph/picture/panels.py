@@ -13,7 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.schema import BASES, RELATIONS, Relation
+from graph.bases import BASES, room_of
+from graph.schema import RELATIONS, Relation
 
 # A word joiner (U+2060) is invisible and joins what it sits between, but it is part of no pattern
 # Streamlit's markdown acts on once the escapes are read: put in "http://" (after the colon) it is
@@ -23,7 +24,7 @@ _JOIN = "\u2060"
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~=$:"})
 _LIVE = re.compile(r"(?i)(?<=\\:)(?=//|material/)|(?<=www)(?=\\\.)|(?=@)")
 
-CORE_NODE_KEYS = ("type", "label", "refs", "description", "basis", "external_source")
+CORE_NODE_KEYS = ("type", "label", "refs", "description", "basis", "external_source", "aliases")
 CORE_EDGE_KEYS = ("relation", "refs", "basis", "rationale", "external_source")
 
 
@@ -93,6 +94,8 @@ def node_details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
         "quotes": sorted({q["id"]: q for q in quotes}.values(), key=lambda q: q["id"]),
         "basis": data.get("basis") or "stated",
         "external_source": data.get("external_source"),
+        "aliases": list(data.get("aliases") or []),
+        "room": room_of(data),
         **{
             basis.value: sum(1 for group in groups.values() for link in group if link["basis"] == basis)
             for basis in BASES
@@ -110,6 +113,7 @@ def _link(graph: nx.MultiDiGraph, other: str, edge: dict[str, Any]) -> dict[str,
         "rationale": edge.get("rationale"),
         "external_source": edge.get("external_source"),
         "refs": list(edge.get("refs") or []),
+        "room": room_of(edge),
         "attributes": extra,
     }
 

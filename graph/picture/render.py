@@ -19,10 +19,11 @@ from typing import Any
 
 import networkx as nx
 
+from graph.bases import LINES, basis_rule, room_of
 from graph.errors import NodeNotFound
 from graph.picture import style
 from graph.picture.style import STYLES
-from graph.schema import LINES, RELATIONS, NodeType, Relation, basis_rule, edge_key
+from graph.schema import RELATIONS, NodeType, Relation, edge_key
 
 #: How each node type is drawn (colour, shape, name in the key), from the one style table.
 NODE_STYLES: dict[NodeType, dict[str, str]] = {
@@ -282,6 +283,9 @@ def _vis_node(
         "group": node_type if kind is not style.OTHER else "other",
         "rank": rank,
     }
+    if data.get("ghost"):  # removed since the point a view compares with: drawn hollow, where it was
+        entry["ghost"] = True
+        entry["title"] = "Removed: " + entry["title"]
     if position is not None:
         entry["x"], entry["y"] = float(position[0]), float(position[1])
     if value is not None:
@@ -299,11 +303,14 @@ def _vis_edge(G: nx.Graph, source: str, target: str, key: str, data: Mapping[str
     }
     if relation in _FAINT_RELATIONS:
         entry["faint"] = True
-    dashes = LINES[basis_rule(data.get("basis")).line][0]
+    dashes = LINES[basis_rule(data["basis"]).line][0] if data.get("basis") else None
     if relation == Relation.NOT_PRIORITISED:
         entry["dashes"] = [2, 5]
     elif dashes:
         entry["dashes"] = dashes
+    if data.get("ghost"):
+        entry["ghost"], entry["faint"], entry["dashes"] = True, True, [2, 6]
+        entry["title"] = "Removed: " + entry["title"]
     return entry
 
 
@@ -332,6 +339,9 @@ def _node_title(node: str, data: Mapping[str, Any], type_name: str, value: float
         lines.append(_clip(str(data["description"]), _TOOLTIP_TEXT))
         if data.get("basis") not in (None, "stated"):
             lines.append(_clip(basis_line(data, "Described"), _TOOLTIP_TEXT))
+    room = room_of(data)
+    if room:
+        lines.append(f"Added in the room: {room['session']}, {room['session_date']} (captured by {room['editor']})")
     refs = data.get("refs") or []
     if refs:
         lines.append("Report: " + "; ".join(str(ref) for ref in refs))
@@ -341,16 +351,21 @@ def _node_title(node: str, data: Mapping[str, Any], type_name: str, value: float
 
 
 def basis_line(data: Mapping[str, Any], what: str = "") -> str:
-    """Where a link (or, with ``what="Described"``, a description) comes from, in one line.
+    """Where a link (or, with ``what="Described"``, a description; ``what="Added"``, a node) comes from, in one line.
 
     >>> basis_line({"basis": "external", "rationale": "Ofsted inspects", "external_source": "Ofsted, About us"})
     'From outside the report: Ofsted inspects (source: Ofsted, About us)'
+    >>> basis_line({"basis": "room", "session": "Leeds workshop", "session_date": "2026-12-03", "editor": "Sam"})
+    'Said in the room: Leeds workshop, 2026-12-03 (captured by Sam)'
     """
     rule = basis_rule(data.get("basis"))
     head = f"{what} {rule.label}" if what else rule.label[0].upper() + rule.label[1:]
     text = f"{head}: {data['rationale']}" if data.get("rationale") else head
     if data.get("external_source"):
         text += f" (source: {data['external_source']})"
+    room = room_of(data)
+    if room:
+        text += f": {room['session']}, {room['session_date']} (captured by {room['editor']})"
     return text
 
 
@@ -364,7 +379,8 @@ def _edge_title(G: nx.Graph, source: str, target: str, relation: str, data: Mapp
     lines = [f"{source_label} {verb} {target_label}"]
     if data.get("qualifier"):
         lines.append(f"Note: {data['qualifier']}")
-    lines.append(basis_line(data))
+    if data.get("basis"):
+        lines.append(basis_line(data))
     refs = data.get("refs") or []
     if refs:
         lines.append("Report: " + "; ".join(str(ref) for ref in refs))

@@ -117,10 +117,17 @@ def _raised_by(graph: nx.MultiDiGraph, topic: str, strands: set[str]) -> bool:
     return any(key == "raised" and source in strands for source, _, key in graph.in_edges(topic, keys=True))
 
 
-def edges_among(graph: nx.MultiDiGraph, nodes: set[str], relations: Iterable[str] = ()) -> set[EdgeKey]:
-    """Edges with both ends in ``nodes`` (and of the given relations, if any are given)."""
+def edges_among(
+    graph: nx.MultiDiGraph, nodes: set[str], relations: Iterable[str] = (), bases: Iterable[str] = ()
+) -> set[EdgeKey]:
+    """Edges with both ends in ``nodes`` (and of the given relations and bases, if any are given)."""
     wanted = {str(r) for r in relations}
-    return {(u, v, k) for u, v, k in graph.edges(nodes, keys=True) if v in nodes and (not wanted or k in wanted)}
+    kinds = {str(b) for b in bases}
+    return {
+        (u, v, k)
+        for u, v, k, basis in graph.edges(nodes, keys=True, data="basis")
+        if v in nodes and (not wanted or k in wanted) and (not kinds or basis in kinds)
+    }
 
 
 def neighbourhood(graph: nx.MultiDiGraph, centre: str, depth: int, allowed: set[str] | None = None) -> set[str]:
@@ -159,10 +166,13 @@ def apply_view(
     ``highlight_edges`` add more (e.g. from a caller's own analysis).
     """
     relations = [r.value for r in view.relations]
+    bases = [b.value for b in view.bases]
     nodes = filter_nodes(graph, view)
-    if relations:
-        edges = edges_among(graph, nodes, relations)
-        nodes = {u for u, _, _ in edges} | {v for _, v, _ in edges}
+    if relations or bases:
+        edges = edges_among(graph, nodes, relations, bases)
+        ends = {u for u, _, _ in edges} | {v for _, v, _ in edges}
+        said = {n for n in nodes if "room" in bases and graph.nodes[n].get("session")}  # added in the room
+        nodes = ends | said
     picked_nodes, picked_edges, caption = selection_highlight(
         graph, view, communities=communities, gap_report=gap_report, paths=paths
     )
@@ -179,7 +189,7 @@ def apply_view(
             notes.append(f"Showing only what lies within {view.depth} link(s) of the selected node.")
         nodes.add(focus)
     nodes |= extra | {n for e in lit_edges for n in e[:2]}
-    edges = edges_among(graph, nodes, relations) | lit_edges
+    edges = edges_among(graph, nodes, relations, bases) | lit_edges
     if focus:
         ring = {e for e in edges if e[0] in lit_nodes and e[1] in lit_nodes}
         lit_edges |= {e for e in ring if focus in e[:2]} if view.depth == 1 else ring

@@ -26,7 +26,9 @@ from graph.data.folder import FolderStore
 from graph.data.postgres import PgStore
 from graph.data.transfer import contents_of
 from tests.conftest import DATA_DIR, ROOT
-from ui.follow import POLL_SECONDS
+from ui.live import LOOK_MS, WATCH_SECONDS
+
+POLL_SECONDS = LOOK_MS / 1000 + WATCH_SECONDS  # a page looks this often; the server publishes a change this soon
 
 pytestmark = pytest.mark.browser
 

@@ -81,3 +81,42 @@ def test_a_type_change_needs_a_tick_before_it_can_be_applied(data_copy):
     assert not at.button(key="kg_apply_import").disabled
     at.button(key="kg_apply_import").click().run()
     assert {n.id: n.type.value for n in load_dataset(data_copy).nodes}["organisation:futuregov"] == "initiative"
+
+
+STICKY_NOTES = (
+    b"From,To,Type,Refs\n"
+    b"Kinship Care Alliance,Povety,works on,Sticky notes\n"
+    b"Kinship Care Alliance,Fathers,works on,Sticky notes\n"
+    b"Department of Education,Poverty,works on,Sticky notes\n"
+)
+
+
+def _end_box(at: AppTest, name: str):
+    (box,) = [s for s in at.selectbox if s.key and s.key.startswith("kg_end_") and name in s.label.replace("\\", "")]
+    return box
+
+
+def test_each_name_no_node_has_gets_a_choice_with_suggestions_best_first(data_copy):
+    at = _preview("sticky-notes.csv", STICKY_NOTES)
+    povety = _end_box(at, "Povety")
+    assert povety.value == ""  # nothing is matched until someone chooses
+    assert povety.options[:2] == [
+        "Keep its rows back",
+        "It is Poverty (topic:poverty): 1 letter away from 'Poverty' (a typo?)",
+    ]
+    kinship = _end_box(at, "Kinship Care Alliance")
+    assert "Create a new organisation 'Kinship Care Alliance'" in kinship.options
+    assert at.button(key="kg_apply_import").disabled
+
+    povety.set_value("is:topic:poverty").run()
+    _end_box(at, "Kinship Care Alliance").set_value("new:organisation").run()
+    at.checkbox(key="kg_import_keep_back").check().run()  # the Department of Education row is kept back
+    assert not at.exception
+    assert any("1 row(s) kept back" in i.value for i in at.info)
+    at.button(key="kg_apply_import").click().run()
+    saved = load_dataset(data_copy)
+    assert "organisation:kinship-care-alliance" in {n.id for n in saved.nodes}
+    keys = {e.key for e in saved.edges}
+    assert {"organisation:kinship-care-alliance|works_on|topic:poverty",
+            "organisation:kinship-care-alliance|works_on|topic:fathers"} <= keys
+    assert "organisation:department-for-education|works_on|topic:poverty" not in keys

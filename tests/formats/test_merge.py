@@ -63,8 +63,22 @@ def test_an_unknown_id_with_a_known_label_and_type_is_that_node_with_a_note(data
 
 
 def test_a_new_label_whose_slug_is_taken_gets_a_numbered_id(dataset):
-    plan = _plan(dataset, "Label,Type,Refs\nWorkforce!,theme,4\n")
+    # A label that differs only in punctuation is the same name (the test below); so here the
+    # existing node with the id the new label would get is labelled otherwise.
+    renamed = Dataset(
+        tuple(n.model_copy(update={"label": "People who do the work"}) if n.id == "theme:workforce" else n
+              for n in dataset.nodes),
+        dataset.edges,
+    )
+    plan = _plan(renamed, "Label,Type,Refs\nWorkforce,theme,4\n")
     assert [n.id for n in plan.added_nodes] == ["theme:workforce-2"]
+
+
+def test_a_row_whose_name_differs_only_in_punctuation_is_that_node_with_a_note(dataset):
+    plan = _plan(dataset, "Label,Type,Refs\nWorkforce!,theme,4\n")
+    assert plan.added_nodes == () and [n.id for n in plan.unchanged_nodes] == ["theme:workforce"]
+    assert plan.notes == ("row 2: took 'Workforce!' as theme:workforce: the same name as 'Workforce' apart from "
+                          "case, punctuation, 'The' or '&'",)
 
 
 def test_a_new_node_without_refs_cites_the_file_it_came_from(dataset):

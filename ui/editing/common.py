@@ -22,6 +22,8 @@ APP_TAB_KEY = "tab"
 EDIT_TAB = "Edit"
 
 BASIS = {"stated": "Stated in the report", "inferred": "Inferred (give a rationale)"}
+#: The basis of what the room says, offered once a session has begun.
+ROOM_BASIS = {"room": "Said in the room"}
 REFS_HELP = (
     "Where this comes from: report sections (e.g. 4.2) or the workshop (e.g. Workshop 12 March). "
     "Separate several with ;"

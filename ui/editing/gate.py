@@ -31,7 +31,7 @@ GATE = gate.PasscodeGate()
 _SESSION_TAG = "_kg_gate_session"  # a random name for this browser session in the gate's records
 
 
-def unlock_controls() -> None:
+def unlock_controls(handle=None) -> None:
     """The sidebar's facilitator controls: unlock with the passcode; then the editor's name and Lock."""
     if configured_passcode() is None:
         st.caption("Editing is off: no facilitator passcode is configured.")
@@ -49,6 +49,11 @@ def unlock_controls() -> None:
             )
             st.button("Lock editing", key="kg_lock", on_click=_lock)
         _attempts()
+        if handle is not None:
+            from ui.editing.session import session_controls
+
+            with st.container(border=True):
+                session_controls(handle)
         return
     with st.expander("Facilitator editing", expanded=bool(st.session_state.get(WRONG))):
         with st.form("kg_unlock_form", border=False):

@@ -14,6 +14,7 @@ from ui.editing.common import (
     BASIS,
     ERRORS,
     REFS_HELP,
+    ROOM_BASIS,
     E,
     add_error,
     names_of,
@@ -26,6 +27,7 @@ from ui.editing.common import (
     show_other_errors,
     type_of,
 )
+from ui.editing.session import room_fields, said_in_the_room
 
 
 def add_link_section(graph, handle: Handle, dataset: Dataset) -> None:
@@ -72,7 +74,17 @@ def add_link_section(graph, handle: Handle, dataset: Dataset) -> None:
     if relation:
         st.caption(E(RELATIONS[Relation(relation)].doc))
     show_errors("link", "relation")
-    st.radio("Basis", list(BASIS), format_func=BASIS.get, horizontal=True, key="kg_link_basis")
+    session = said_in_the_room(handle)
+    bases = {**ROOM_BASIS, **BASIS} if session else BASIS
+    if session and state.get("_kg_room_default") != session.time:  # a session began: what is said is the room's
+        state["_kg_room_default"] = session.time
+        state["kg_link_basis"] = "room"
+    if state.get("kg_link_basis") not in bases:
+        state.pop("kg_link_basis", None)
+    st.radio("Basis", list(bases), format_func=bases.get, horizontal=True, key="kg_link_basis")
+    if session and state.get("kg_link_basis") == "room":
+        st.caption(f"Recorded with the session {E(session.title())} and your name; its reference is the session "
+                   "unless you give one.")
     st.text_input(
         "Rationale", key="kg_link_rationale", max_chars=1000, help="One line: why. Required for an inferred link."
     )
@@ -125,6 +137,12 @@ def _add_link(handle: Handle, graph, dataset: Dataset) -> None:
     rationale = str(state.get("kg_link_rationale") or "").strip()
     refs = refs_from(state.get("kg_link_refs"))
     state[ERRORS] = {"form": "link", "fields": {}}
+    session = said_in_the_room(handle) if basis == "room" else None
+    if basis == "room" and session is None:
+        add_error("link", "basis", "Begin a session in the sidebar first: what the room says is recorded with it.")
+    elif session is not None:
+        room = room_fields(session, refs)
+        refs = room["refs"]
     if not source:
         add_error("link", "source", "Choose the node the link starts from.")
     if not target:
@@ -142,6 +160,8 @@ def _add_link(handle: Handle, graph, dataset: Dataset) -> None:
     link = {"source": source, "target": target, "relation": relation, "refs": refs, "basis": basis}
     if rationale:
         link["rationale"] = rationale
+    if session is not None:
+        link["attributes"] = room["attributes"]
     done = "Added the link: " + E(sentence(graph, source, relation, target))
     if save("link", lambda who: edit.add_edge(handle.store, link, editor=who, expected_version=handle.version), done):
         # Ready for the next missed link: keep From, the basis and the references.

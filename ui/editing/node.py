@@ -11,6 +11,7 @@ from graph.data.stores import Handle
 from graph.formats import slug_id
 from graph.schema import LEVELS, MESSAGE_KINDS, Dataset, NodeType
 from ui.editing.common import ERRORS, REFS_HELP, E, add_error, refs_from, save, show_errors, show_other_errors
+from ui.editing.session import room_fields, said_in_the_room
 
 
 def add_node_section(graph, handle: Handle, dataset: Dataset) -> None:
@@ -40,8 +41,18 @@ def add_node_section(graph, handle: Handle, dataset: Dataset) -> None:
     show_errors("node", "refs")
     st.text_area("Description", key="kg_node_description", max_chars=5000, height=90)
     show_errors("node", "description")
+    st.text_input(
+        "Other names (aliases)",
+        key="kg_node_aliases",
+        placeholder="e.g. KCA; Kinship Carers' Alliance",
+        help="Acronyms, old and new names people use for it, separated by ; so imports and searches find it.",
+    )
+    show_errors("node", "aliases")
+    session = said_in_the_room(handle)
+    if session:
+        st.caption(f"Recorded as added in the room: {E(session.title())}, with your name.")
     st.button("Add node", key="kg_add_node", type="primary", on_click=_add_node, args=(handle, dataset))
-    show_other_errors("node", {"label", "id", "level", "kind", "refs", "description"})
+    show_other_errors("node", {"label", "id", "level", "kind", "refs", "description", "aliases"})
 
 
 def _suggest_id(node_type: str | None, label: str, dataset: Dataset) -> str:
@@ -69,8 +80,16 @@ def _add_node(handle: Handle, dataset: Dataset) -> None:
         attributes["level"] = state["kg_node_level"]
     if node_type == "message" and state.get("kg_node_kind"):
         attributes["kind"] = state["kg_node_kind"]
+    session = said_in_the_room(handle)
+    if session is not None:
+        room = room_fields(session, node["refs"])
+        node["refs"] = room["refs"]
+        attributes.update(room["attributes"])
     if attributes:
         node["attributes"] = attributes
+    aliases = refs_from(state.get("kg_node_aliases"))
+    if aliases:
+        node["aliases"] = aliases
     state[ERRORS] = {"form": "node", "fields": {}}
     if not label:
         add_error("node", "label", "Give the node a label.")
@@ -82,8 +101,11 @@ def _add_node(handle: Handle, dataset: Dataset) -> None:
         return
     done = f"Added the {node_type} {E(label)} (id `{node_id}`)." if _is_plain_id(node_id) else f"Added {E(label)}."
     if save("node", lambda who: edit.add_node(handle.store, node, editor=who, expected_version=handle.version), done):
-        for key in ("kg_node_label", "kg_node_id", "kg_node_description"):
+        for key in ("kg_node_label", "kg_node_id", "kg_node_description", "kg_node_aliases"):
             state[key] = ""
+        from ui import state as app_state
+
+        app_state.select(focus=node_id)  # the new node is selected, labelled in full, ready to be linked
         for key in ("kg_node_level", "kg_node_kind"):
             state.pop(key, None)
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.data import edit
+from graph.data.changes import as_dict
 from graph.data.stores import Handle
 from graph.schema import LEVELS, MESSAGE_KINDS, Dataset, Edge, Node, NodeType
 from ui.editing.common import (
@@ -47,15 +48,27 @@ def _key(*parts: str) -> str:
 
 
 def _node_form(handle: Handle, node: Node) -> None:
-    tag = f"{node.id}_{handle.version[:12]}"  # fields start again from the saved data after every change
+    # Fields start again from the saved data after this person's own save, not after every change
+    # another page makes: what they have typed is kept while the page follows the data.
+    tag = _tag(node.id)
     special = _special_attributes(node)
+    changed = _warn_if_changed(handle, ("node", node.id), node, tag)
     with st.form(_key("upd_form", tag), border=False):
+        if changed:
+            st.checkbox("Save mine over their change", key=_key("mine", tag))
         st.text_input("Label", node.label, key=_key("upd_label", tag), max_chars=300)
         show_errors("update", "label")
         st.text_input("References", "; ".join(node.refs), key=_key("upd_refs", tag), help=REFS_HELP)
         show_errors("update", "refs")
         st.text_area("Description", node.description or "", key=_key("upd_description", tag), max_chars=5000)
         show_errors("update", "description")
+        st.text_input(
+            "Other names (aliases)",
+            "; ".join(node.aliases),
+            key=_key("upd_aliases", tag),
+            help="Acronyms, old and new names people use for it, separated by ; (imports and searches find it by them).",
+        )
+        show_errors("update", "aliases")
         if "level" in special:
             current = node.attributes.get("level")
             st.selectbox(
@@ -88,7 +101,7 @@ def _node_form(handle: Handle, node: Node) -> None:
             on_click=_update_node,
             args=(handle, node),
         )
-    show_other_errors("update", {"label", "refs", "description", "level", "kind", "attributes", *others})
+    show_other_errors("update", {"label", "refs", "description", "aliases", "level", "kind", "attributes", *others})
 
 
 def _special_attributes(node: Node) -> tuple[str, ...]:
@@ -142,7 +155,8 @@ def _typed(text: str, like: Any) -> Any:
 
 def _update_node(handle: Handle, node: Node) -> None:
     state = st.session_state
-    tag = f"{node.id}_{handle.version[:12]}"
+    tag = _tag(node.id)
+    over_theirs = bool(state.get(_key("mine", tag)))
     state[ERRORS] = {"form": "update", "fields": {}}
     special = _special_attributes(node)
     attributes: dict[str, Any] = {}
@@ -178,14 +192,19 @@ def _update_node(handle: Handle, node: Node) -> None:
         "label": str(state.get(_key("upd_label", tag)) or ""),
         "refs": refs,
         "description": description or None,
+        "aliases": refs_from(state.get(_key("upd_aliases", tag))) or None,
         "attributes": attributes,
     }
+    version = _unchanged_since_opened(handle, ("node", node.id), tag, "update", over_theirs)
+    if version is None:
+        return
     done = f"Saved the changes to {E(changes['label'].strip() or node.label)}."
-    save(
+    if save(
         "update",
-        lambda who: edit.update_node(handle.store, node.id, changes, editor=who, expected_version=handle.version),
+        lambda who: edit.update_node(handle.store, node.id, changes, editor=who, expected_version=version),
         done,
-    )
+    ):
+        _saved(node.id)
 
 
 def _links_of_node(graph, handle: Handle, dataset: Dataset, node: Node) -> None:
@@ -206,9 +225,12 @@ def _links_of_node(graph, handle: Handle, dataset: Dataset, node: Node) -> None:
     if key is None or key not in by_key:
         return
     link = by_key[key]
-    tag = f"{link.key}_{handle.version[:12]}"
+    tag = _tag(link.key)
+    changed = _warn_if_changed(handle, ("edge", link.key), link, tag)
     relations = relations_between(type_of(graph, link.source), type_of(graph, link.target))
     with st.form(_key("link_form", tag), border=False):
+        if changed:
+            st.checkbox("Save mine over their change", key=_key("mine", tag))
         st.selectbox(
             "Relation",
             relations,
@@ -249,7 +271,8 @@ def _links_of_node(graph, handle: Handle, dataset: Dataset, node: Node) -> None:
 
 def _update_link(handle: Handle, link: Edge, graph) -> None:
     state = st.session_state
-    tag = f"{link.key}_{handle.version[:12]}"
+    tag = _tag(link.key)
+    over_theirs = bool(state.get(_key("mine", tag)))
     state[ERRORS] = {"form": "edge", "fields": {}}
     attributes: dict[str, Any] = {}
     for number, (name, value) in enumerate(sorted(link.attributes.items())):
@@ -271,8 +294,13 @@ def _update_link(handle: Handle, link: Edge, graph) -> None:
         return
     changes = {"relation": relation, "basis": basis, "rationale": rationale or None, "refs": refs}
     changes["attributes"] = attributes
+    version = _unchanged_since_opened(handle, ("edge", link.key), tag, "edge", over_theirs)
+    if version is None:
+        return
     done = "Saved the link: " + E(sentence(graph, link.source, relation, link.target))
-    save("edge", lambda who: edit.update_edge(handle.store, link.key, changes, editor=who, expected_version=handle.version), done)
+    write = lambda who: edit.update_edge(handle.store, link.key, changes, editor=who, expected_version=version)  # noqa: E731
+    if save("edge", write, done):
+        _saved(link.key)
 
 
 def _delete_link(handle: Handle, link: Edge, graph) -> None:
@@ -311,3 +339,78 @@ def _delete_node_confirmed(handle: Handle, node: Node, link_count: int) -> None:
     done = f"Deleted {E(node.label)} and its {link_count} link{'s' if link_count != 1 else ''}."
     if save("delete", lambda who: edit.delete_node(handle.store, node.id, editor=who, expected_version=handle.version), done):
         st.session_state[APP_FOCUS_KEY] = None
+
+
+# ------------------------------------------------------------------ two facilitators at once
+
+
+def _tag(key: str) -> str:
+    """A form's widget keys: the element, and how many times this person saved it."""
+    return f"{key}_{st.session_state.get(f'_kg_saves_{key}', 0)}"
+
+
+def _saved(key: str) -> None:
+    """After this person's own save, the form starts again from the data they saved."""
+    state = st.session_state
+    state[f"_kg_saves_{key}"] = state.get(f"_kg_saves_{key}", 0) + 1
+
+
+def _warn_if_changed(handle: Handle, element: tuple[str, str], model, tag: str) -> bool:
+    """Remember the element as the form first showed it; if another page changed it since, say who
+    and what (what this person typed is kept: the form's keys stay the same), offer to take their
+    version; True then, and the form offers to save this person's over it."""
+    state = st.session_state
+    base_key = f"_kg_base_{tag}"
+    now = as_dict(model)
+    if base_key not in state:
+        state[base_key] = now
+        return False
+    base = state[base_key]
+    if base == now:
+        return False
+    fields = sorted(k for k in {*base, *now} if base.get(k) != now.get(k))
+    st.warning(
+        f"{E(_who_changed(handle, element))} changed this while you had it open ({E(', '.join(fields))}). What you "
+        "typed below is kept: take their version, or tick the box and save yours over it.",
+        icon=":material/group:",
+    )
+    st.button("Take theirs", key=_key("theirs", tag), on_click=_saved, args=(element[1],))
+    return True
+
+
+def _unchanged_since_opened(
+    handle: Handle, element: tuple[str, str], tag: str, form: str, over_theirs: bool
+) -> str | None:
+    """The data's version now, if the element is as the form first showed it (or the person chose to
+    save over the other change); else None, with a message beside the form and their typing kept."""
+    state = st.session_state
+    dataset, version = edit.snapshot(handle.store)
+    current = next(
+        (as_dict(m) for m in (*dataset.nodes, *dataset.edges) if (m.id if isinstance(m, Node) else m.key) == element[1]),
+        None,
+    )
+    if current is None:
+        add_error(form, "", f"{_who_changed(handle, element)} deleted this while you had it open; nothing was saved.")
+        return None
+    base = state.get(f"_kg_base_{tag}", current)
+    if base != current and not over_theirs:
+        add_error(
+            form,
+            "",
+            f"{_who_changed(handle, element)} changed this while you had it open; nothing was saved. What you "
+            "typed is kept: take their version, or tick the box to save yours over it.",
+        )
+        return None
+    return version
+
+
+def _who_changed(handle: Handle, element: tuple[str, str]) -> str:
+    """'Ana (at 10:42 UTC)': who last changed the element, from the change log."""
+    from graph.data.changes import change_of
+    from ui import data
+
+    for entry in reversed(data.changelog(handle)):
+        if entry.get("element") in ("node", "edge", "dataset") and element in change_of(entry):
+            when = str(entry.get("time", "")).replace("T", " ")[11:16]
+            return f"{entry.get('editor', 'Someone')} (at {when} UTC)"
+    return "Someone else"
