@@ -123,7 +123,7 @@ def test_component_code_fetches_nothing_but_the_local_library():
     from graph.picture import component
 
     code = component._JS + component._HTML + component._CSS + component._PAYLOAD_JS
-    code += (ROOT / "static" / "kg-draw.js").read_text()
+    code += "".join((ROOT / "static" / name).read_text() for name in ("kg-draw.js", "kg-labels.js", "kg-marks.js"))
     code = code.replace('"http://www.w3.org/2000/svg"', "")  # SVG's namespace name, never fetched
 
     assert "http:" not in code and "https:" not in code and "//cdn" not in code

@@ -34,6 +34,8 @@ from graph.picture.style import PRESENTATION_SCALE
 #: page; Streamlit serves the ``static/`` folder beside the app's main script at ``app/static/``).
 VIS_NETWORK_URL = "./app/static/vis-network.min.js"
 DRAWING_URL = "./app/static/kg-draw.js"
+#: The drawing's parts, loaded after it: each adds its methods to the drawing (name -> where).
+DRAWING_PARTS = {"labels": "./app/static/kg-labels.js", "marks": "./app/static/kg-marks.js"}
 
 _NAME = "kg_graph_view"
 _PAYLOAD_NAME = "kg_graph_payload"
@@ -264,6 +266,8 @@ export default function (component) {
     loadScript(new URL(data.library, base).href, () => Boolean(window.vis && window.vis.Network)),
     waitForPayload(data.payload),
   ]).then(([, payload]) => loadScript(new URL(data.drawing, base).href, () => Boolean(window.KGDraw))
+    .then(() => Promise.all(Object.entries(data.parts).map(([name, part]) =>
+      loadScript(new URL(part, base).href, () => window.KGDraw.parts.has(name)))))
     .then(() => payload)).then((payload) => {
     if (view.run !== run || view.destroyed) return;
     let reframe = false;
@@ -392,6 +396,7 @@ def graph_view(
         "key": key,
         "library": VIS_NETWORK_URL,
         "drawing": DRAWING_URL,
+        "parts": DRAWING_PARTS,
         "counts": f"{nodes} nodes, {edges} links",
         "label": f"Graph drawing of {nodes} nodes. To choose a node with the keyboard, use the node list beside it.",
         "png_name": f"{key}.png",

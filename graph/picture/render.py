@@ -37,6 +37,8 @@ _TOOLTIP_TEXT = 400  # characters of a description shown in a tooltip
 _LARGE = 2000  # edges above which the canvas hides edges while dragging and zooming
 #: Where the drawing code and vis-network live (served to the app, inlined into pages).
 STATIC = Path(__file__).resolve().parents[2] / "static"
+#: The drawing code, in the order it loads: the drawing, then its parts (labels, marks).
+DRAWING_FILES = ("kg-draw.js", "kg-labels.js", "kg-marks.js")
 
 
 def legend() -> list[dict[str, str]]:
@@ -217,7 +219,7 @@ def standalone_html(
         legend=_legend_html({node["type"] for node in payload["nodes"]}),
         count=len(payload["nodes"]),
         vis=(STATIC / "vis-network.min.js").read_text(encoding="utf-8"),
-        draw=(STATIC / "kg-draw.js").read_text(encoding="utf-8"),
+        draw="\n".join((STATIC / name).read_text(encoding="utf-8") for name in DRAWING_FILES),
         script=script,
     )
     _check_standalone(page)
