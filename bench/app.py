@@ -129,8 +129,12 @@ SERVERS: dict[str, int] = {}
 
 def server_cpu(url: str) -> float:
     """CPU seconds the server behind ``url`` has used so far (user + system, from /proc)."""
-    base = next(server for server in SERVERS if url.startswith(server))
-    fields = Path(f"/proc/{SERVERS[base]}/stat").read_text().rsplit(")", 1)[1].split()
+    return process_cpu(next(pid for server, pid in SERVERS.items() if url.startswith(server)))
+
+
+def process_cpu(pid: int) -> float:
+    """User and system CPU seconds a process (all its threads) has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

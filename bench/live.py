@@ -22,19 +22,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.app import CHROMIUM, HELLO_APP, ROOT, _browser, _free_port, format_rows, rerun_round_trip
+from bench.app import CHROMIUM, HELLO_APP, ROOT, SERVERS, _browser, format_rows, process_cpu, rerun_round_trip, served
 
 TIMER_APP = "bench/timer_app.py"
 
@@ -55,48 +53,9 @@ _WATCH = """(id) => { window.__kgSeen = null; clearInterval(window.__kgWatch);
 
 @contextmanager
 def _server(script: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """A Streamlit server: its URL and process id (whose CPU time /proc gives)."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        script,
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-    ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"{script} did not start")
-        yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds a process (all its threads) has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """A Streamlit server (``bench.app.served``): its URL and process id (whose CPU time /proc gives)."""
+    with served(script, env) as url:
+        yield url, SERVERS[url]
 
 
 def idle_cpu(browser, url: str, pid: int, ready_js: str, pages: list[tuple[str, dict]]) -> float:
@@ -109,9 +68,9 @@ def idle_cpu(browser, url: str, pid: int, ready_js: str, pages: list[tuple[str, 
             page.wait_for_function(ready_js, timeout=120_000)
             opened.append(page)
         time.sleep(5)  # first reruns, caches, the drawing's own first messages
-        start_cpu, start = cpu_seconds(pid), time.monotonic()
+        start_cpu, start = process_cpu(pid), time.monotonic()
         time.sleep(IDLE_SECONDS)
-        return (cpu_seconds(pid) - start_cpu) / (time.monotonic() - start)
+        return (process_cpu(pid) - start_cpu) / (time.monotonic() - start)
     finally:
         for page in opened:
             page.close()
@@ -196,7 +155,7 @@ def measure(data_dir: Path = ROOT / "data") -> list[dict[str, Any]]:
             try:
                 with _server("app.py", env) as (url, pid):
                     found = rerun_round_trip(browser, f"{url}/?focus=topic:poverty", _DRAWN, "Neighbourhood depth")
-                    rerun = found["seconds"] if isinstance(found, dict) else found  # newer bench.app: a dict
+                    rerun = found["seconds"]
                     app_idle = idle_cpu(browser, url, pid, _DRAWN, two_pages)
                     lagged = lags(browser, url, copy)
                 hello = "() => [...document.querySelectorAll('p')].some((p) => p.textContent.includes('Hello'))"
