@@ -83,9 +83,17 @@ def _no_errors(page) -> None:
 
 def _click_first_row(page, table) -> None:
     """Click the first row's selection box of a dataframe (the grid is a canvas: by position)."""
+    table.wait_for(state="visible", timeout=30_000)
     table.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    box = table.bounding_box()
+    # An expander or a tab is still opening while the table moves: click only once it has stopped moving,
+    # or a slow machine clicks where the row was a moment ago.
+    box, deadline = None, time.monotonic() + 15
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        now = table.bounding_box()
+        if now and box == now and now["height"] > 60:
+            break
+        box = now
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
 
 
@@ -161,9 +169,17 @@ def test_a_gap_map_row_selects_its_topic(page, browser, app_url, graph):
     topic = evidence_gap_map(graph)["groups"][0]["rows"][0]["id"]
     _open(page, app_url + "/?tab=gap-map")
     table = _tab_panel(page).locator("[data-testid='stDataFrame']").first
+    table.wait_for(state="visible", timeout=30_000)
     table.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    box = table.bounding_box()
+    # An expander or a tab is still opening while the table moves: click only once it has stopped moving,
+    # or a slow machine clicks where the row was a moment ago.
+    box, deadline = None, time.monotonic() + 15
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        now = table.bounding_box()
+        if now and box == now and now["height"] > 60:
+            break
+        box = now
     page.mouse.click(box["x"] + 60, box["y"] + 35 + 35 + 17)  # a cell of the first topic, under its theme's row
     _check(page, browser, "focus", topic, _around(graph, topic), topic)
     label = graph.nodes[topic]["label"]
