@@ -291,3 +291,19 @@ def test_a_missing_package_is_one_line_naming_it_and_nothing_is_written(tmp_path
     (line,) = done.stderr.splitlines()
     assert line.startswith("Error: this command needs the Python package 'filelock'")
     assert {name: (data_copy / name).read_bytes() for name in before} == before
+
+
+def test_session_and_changes_use_the_configured_data_folder_without_data(capsys, data_dir: Path, monkeypatch):
+    """A facilitator types the commands as the README shows them, with the folder in KG_DATA_DIR:
+    the session lands in that folder's log, and `changes` reads it (once a traceback: no --data)."""
+    from graph.data.stores import open_store
+
+    monkeypatch.delenv("KG_DATABASE_URL", raising=False)
+    monkeypatch.setenv("KG_DATA_DIR", str(data_dir))
+    code, out, err = run(capsys, "session", "Leeds workshop", "--date", "2026-12-04")
+    assert (code, err) == (0, "") and out.startswith("Session begun: Leeds workshop, 2026-12-04.")
+    assert [e["after"]["name"] for e in open_store(data_dir).changelog() if e.get("element") == "session"] == [
+        "Leeds workshop"
+    ]
+    code, out, err = run(capsys, "changes", "--since", "session", "--format", "json")
+    assert (code, err) == (0, "") and json.loads(out)["session"]["name"] == "Leeds workshop"

@@ -7,14 +7,13 @@ import argparse
 import os
 from datetime import date
 
-from graph.cli.common import EXIT_OK, add_data, print_json
+from graph.cli.common import EXIT_OK, add_data, print_json, store_of
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
     from graph.analysis.session import changes_since, session_markdown
-    from graph.data.stores import open_store
 
-    store = open_store(args.data)
+    store = store_of(args)
     now, _ = store.read()
     report = changes_since(now, store.changelog(), args.since)
     if args.format == "json":
@@ -29,7 +28,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 def cmd_session(args: argparse.Namespace) -> int:
     from graph.data.history import begin_session
 
-    begin_session(args.data, args.name, args.date, editor=args.editor)
+    begin_session(store_of(args), args.name, args.date, editor=args.editor)
     print(f"Session begun: {args.name}, {args.date}. Changes from now on are 'since the session began'.")
     return EXIT_OK
 
