@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from graph.bases import BASES, Basis, check_room, check_source
 
@@ -280,7 +280,20 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 NodeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=_ID_RE.pattern)]
-Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+#: A list of references travels in one cell of a CSV file, a workbook and Kumu, separated by one of these.
+REF_SEPARATORS = ("|", ";")
+
+
+def _one_reference(ref: str) -> str:
+    if any(separator in ref for separator in REF_SEPARATORS):
+        raise ValueError(
+            f"a reference may not contain '|' or ';': they separate references in CSV, Excel and Kumu files "
+            f"(give {ref!r} as separate references)"
+        )
+    return ref
+
+
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_one_reference)]
 ExternalSource = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Scalar = str | int | float | bool

@@ -1,5 +1,7 @@
 """The models and the relation vocabulary."""
 
+import re
+
 import pytest
 from pydantic import ValidationError
 
@@ -78,3 +80,11 @@ def test_models_are_frozen():
     node = Node(id="t", type="topic", label="X", refs=["4"])
     with pytest.raises(ValidationError):
         node.label = "Y"
+
+
+@pytest.mark.parametrize("ref", ["3.1 | 3.3", "3.1; 3.3"])
+def test_a_reference_may_not_hold_the_separator_of_a_list_of_references(ref):
+    """A list of references travels in one cell of CSV, Excel and Kumu, separated by '|' or ';':
+    a reference holding one would come back as two."""
+    with pytest.raises(ValidationError, match=re.escape("a reference may not contain '|' or ';'")):
+        Node(id="topic:x", type="topic", label="X", refs=[ref])

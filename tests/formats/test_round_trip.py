@@ -125,3 +125,21 @@ def test_cytoscape_keeps_attributes_named_like_its_own_fields():
     edge = document["elements"]["edges"][0]["data"]
     assert (node["name"], node["attribute_name"]) == ("A", "n")
     assert (edge["key"], edge["attribute_key"], edge["attribute_interaction"]) == ("funds", "k", "i")
+
+
+REFS = ["Appendix 1 / System", "3.1, 3.3", "Section 6.1 (barriers): 'access'", "p. 12 — \"Key messages\"", "=1+1"]
+
+
+@pytest.mark.parametrize(
+    ("export", "name"),
+    [
+        (lambda G: to_json(G).encode(), "r.json"),
+        (to_kumu_xlsx, "r.xlsx"),
+        (to_graphml, "r.graphml"),
+        (to_gexf, "r.gexf"),
+        (lambda G: to_csv(G)["nodes.csv"].encode(), "nodes.csv"),
+    ],
+)
+def test_every_reference_the_schema_allows_comes_back_as_it_was(export, name):
+    dataset = Dataset((Node(id="topic:x", type="topic", label="X", refs=REFS),), ())
+    _assert_unchanged(plan_merge(dataset, parse_import(export(build_graph(dataset)), name)), dataset, edges=False)
