@@ -161,3 +161,31 @@ def test_the_scene_picker_starts_empty_and_choosing_the_first_scene_goes_to_it(m
     assert at.session_state["_kg_view"].scene == scenes[0].id
     at.selectbox(key="scene_pick").set_value(2).run()
     assert at.session_state["_kg_view"].scene == scenes[2].id
+
+
+def test_my_scene_keeps_its_undo_after_someone_else_saved_and_my_next_change_was_refused(monkeypatch, copy_of_data):
+    """Ada saves a scene; Bo saves one from another page; Ada's Delete is refused (her page was
+    drawn before Bo's save). Her own saved scene can still be undone, and Bo's scene stays."""
+    from graph.data import edit
+    from graph.data.stores import open_store
+    from graph.schema import Scene
+
+    at = _facilitator_with_a_new_scene(monkeypatch, copy_of_data)
+    store = open_store(copy_of_data)
+    bo = Scene(id="scene:bo", title="Bo's view", caption="", view=load_scenes(copy_of_data)[0].view)
+    edit.add_scene(copy_of_data, bo, editor="Bo", expected_version=store.scenes_version())
+
+    at.button(key="delete-scene").click().run()
+    assert [e.value for e in at.error] == [
+        "Someone else changed the scenes meanwhile\\: they have been reloaded\\. Try again\\."
+    ]
+    assert "scene:only-the-barriers" in [s.id for s in load_scenes(copy_of_data)]
+    assert any(c.value == "Your last scene change\\: you saved the scene 'Only the barriers'\\." for c in at.caption)
+
+    at.button(key="scene-undo-mine").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    ids = [s.id for s in load_scenes(copy_of_data)]
+    assert "scene:only-the-barriers" not in ids and "scene:bo" in ids
+    assert [e["action"] for e in read_changelog(copy_of_data)] == ["add_scene", "add_scene", "undo"]
+    assert [s.value for s in at.success] == ["Undone\\."]
+    assert not any(c.value.startswith("Your last scene change") for c in at.caption)

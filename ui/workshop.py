@@ -194,7 +194,7 @@ def _scene_editor(where: Store, scenes: list[Scene], version: str) -> None:
             disabled=index == 0,
             on_click=_write,
             args=(edit.move_scene, where, scene.id, index - 1),
-            kwargs={"editor": editor, "expected_version": version},
+            kwargs={"editor": editor, "expected_version": version, "what": f"moved up the scene '{scene.title}'"},
             width="stretch",
         )
         down.button(
@@ -203,7 +203,7 @@ def _scene_editor(where: Store, scenes: list[Scene], version: str) -> None:
             disabled=index == len(scenes) - 1,
             on_click=_write,
             args=(edit.move_scene, where, scene.id, index + 1),
-            kwargs={"editor": editor, "expected_version": version},
+            kwargs={"editor": editor, "expected_version": version, "what": f"moved down the scene '{scene.title}'"},
             width="stretch",
         )
         delete.button(
@@ -211,7 +211,7 @@ def _scene_editor(where: Store, scenes: list[Scene], version: str) -> None:
             key="delete-scene",
             on_click=_write,
             args=(edit.delete_scene, where, scene.id),
-            kwargs={"editor": editor, "expected_version": version},
+            kwargs={"editor": editor, "expected_version": version, "what": f"deleted the scene '{scene.title}'"},
             width="stretch",
         )
     message = st.session_state.pop("scene_message", None)
@@ -227,6 +227,18 @@ def _scene_editor(where: Store, scenes: list[Scene], version: str) -> None:
         )
     elif message:
         (st.success if message[0] == "ok" else st.error)(E(message[1]))
+    mine = st.session_state.get(SCENE_MINE)
+    if mine and not (message and message[0] == "ok" and message[2] == mine[1]):
+        # This facilitator's own last scene change keeps its Undo, whatever was saved or refused since.
+        st.caption(E(f"Your last scene change: you {mine[0]}."))
+        st.button(
+            "Undo your last scene change",
+            key="scene-undo-mine",
+            on_click=_write,
+            args=(edit.undo, where, mine[1]),
+            kwargs={"editor": editor, "expected_version": None, "done": "Undone."},
+            width="stretch",
+        )
 
 
 def _save_new_scene(where: Store, scenes: list[Scene], version: str, editor: str) -> None:
@@ -242,14 +254,19 @@ def _save_new_scene(where: Store, scenes: list[Scene], version: str, editor: str
     except ValueError:
         st.session_state["scene_message"] = ("error", "A scene needs a title.")
         return
-    if _write(edit.add_scene, where, scene, editor=editor, expected_version=version):
+    if _write(edit.add_scene, where, scene, editor=editor, expected_version=version, what=f"saved the scene '{title}'"):
         from ui import state as app_state
 
         app_state.show_view(scene.view.model_copy(update={"scene": scene_id}))
 
 
-def _write(operation, *args, done: str = "Saved.", **kwargs) -> bool:
-    """Run a scene operation; say what happened. True when it was saved.
+#: This session's own last scene change that can be undone: (what it did, in words; its log entry id).
+SCENE_MINE = "_kg_scene_mine"
+
+
+def _write(operation, *args, done: str = "Saved.", what: str = "changed the scenes", **kwargs) -> bool:
+    """Run a scene operation; say what happened. True when it was saved. A change that can be undone
+    is kept as this session's own, so its Undo outlives a later conflict or someone else's change.
 
     The passcode is checked again now, at the moment of writing: a page drawn before the passcode
     was changed (or before Lock) cannot write.
@@ -276,6 +293,10 @@ def _write(operation, *args, done: str = "Saved.", **kwargs) -> bool:
     else:
         undoable = result.entry_id if operation is not edit.undo else None
         st.session_state["scene_message"] = ("ok", done, undoable, result.version)
+        if undoable:
+            st.session_state[SCENE_MINE] = (what, undoable)
+        elif operation is edit.undo and st.session_state.get(SCENE_MINE, (None, None))[1] in args:
+            st.session_state.pop(SCENE_MINE, None)
     _scenes.clear()
     return saved
 
