@@ -316,7 +316,9 @@ _PANELS = {
 
 def _panels(graph, handle: Handle, drawn) -> None:
     args = {"details": (graph,), "table": (graph, drawn.node_ids), "about": (handle, graph)}
-    names = [name for name in _PANELS if name != "edit" or _can_edit()]
+    # The Edit tab comes last: unlocking adds it without moving any other tab (inserted second, it moved
+    # every tab after it, and a slow browser could show the old place's tab, empty, instead of Edit).
+    names = [name for name in _PANELS if name != "edit"] + (["edit"] if _can_edit() else [])
     labels = [state.TAB_LABELS[name] for name in names]
     state.preset(state.TAB, state.tab_label(labels))
     tabs = st.tabs(labels, key=state.TAB, on_change="rerun")

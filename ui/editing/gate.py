@@ -39,7 +39,7 @@ def unlock_controls(handle=None) -> None:
     if editing_unlocked():
         with st.container(border=True):
             st.markdown("**Editing is unlocked**")
-            st.caption("Make changes in the **Edit** tab, next to Details.")
+            st.caption("Make changes in the **Edit** tab, after About.")
             st.text_input(
                 "Your name",
                 key=EDITOR,
