@@ -66,3 +66,29 @@ def test_the_page_is_drawn_with_the_token_the_server_publishes_and_a_change_chan
     third = _look(at)
     assert third["token"] not in (first["token"], second["token"]) and _published(third) == third["token"]
     assert json.dumps(third)  # plain data
+
+
+def _focus(at: AppTest) -> str | None:
+    from ui.state import VIEW
+
+    return at.session_state[VIEW].focus
+
+
+def test_a_run_the_page_asks_for_with_older_values_keeps_what_the_server_set(data_copy):
+    """The browser asks for a run when the data changes, sometimes before it has shown the run that
+    selected a node: the old "Find a node" value it sends is not a person's choice. A person choosing
+    that node again is."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.selectbox(key="focus").set_value("topic:poverty").run()
+    at.session_state["graph"] = {"selected": "topic:trauma"}  # a click in the drawing selects Trauma
+    at.run()
+    assert _focus(at) == "topic:trauma" and at.session_state["focus"] == "topic:trauma"
+
+    at.session_state["_kg_followed"] = True  # the page following the data asked for this run...
+    at.selectbox(key="focus").set_value("topic:poverty").run()  # ...with the value it had before the click
+    assert not at.exception
+    assert _focus(at) == "topic:trauma"
+
+    at.selectbox(key="focus").set_value("topic:poverty").run()  # a person chooses Poverty again
+    assert _focus(at) == "topic:poverty"

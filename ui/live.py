@@ -148,4 +148,8 @@ def follow_page(handle: Handle, fallback) -> None:
 
 
 def _rerun() -> None:
-    """The data changed: the app runs again (a component's trigger reruns the whole page)."""
+    """The data changed: the app runs again (a component's trigger reruns the whole page). The page asked
+    for it, not a person: the widget values it sent may be older than what the server last set."""
+    from ui import state
+
+    state.followed_the_data()

@@ -17,6 +17,7 @@ their widgets with these keys.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
@@ -151,8 +152,54 @@ def _widget_values(v: View) -> dict[str, Any]:
     return values
 
 
+#: Per mirrored widget that this server set (a selection made elsewhere moves "Find a node", a scene sets
+#: the depth): the value it set, and the values it replaced, which the browser may still hold. A rerun can
+#: leave the browser before the run that set the value has reached it (a page following the data asks
+#: for one when the data changes, often just then): its stale value is not a person's choice.
+_SET = "_kg_widgets_set"
+
+
+_FOLLOWED = "_kg_followed"  # this run was asked for by the page following the data, not by a person
+#: How long after a setting a run the page following the data asked for may still carry the value it
+#: replaced (the browser had not yet drawn the run that made the setting).
+STALE_SECONDS = 10.0
+
+
+def followed_the_data() -> None:
+    """The page following the data asked for this run (its callback)."""
+    st.session_state[_FOLLOWED] = True
+
+
+def _drop_stale(state) -> None:
+    """In a run the page following the data asked for: put back what this server set in a mirrored
+    widget lately that came back with a value the server had replaced. In a run a person asked for, the
+    values stand as they chose them."""
+    if not state.pop(_FOLLOWED, False):
+        return
+    now = time.monotonic()
+    for key, (value, replaced, when) in (state.get(_SET) or {}).items():
+        if now - when < STALE_SECONDS and key in state and state[key] != value and state[key] in replaced:
+            state[key] = value
+
+
+def set_widget(key: str, value: Any) -> None:
+    """Set a widget's value from the server (in a callback, or before the widget is built), so that a
+    run the page following the data asks for before the browser has shown it does not put the old
+    value back (e.g. a form cleared after "Add node")."""
+    _set(st.session_state, key, value)
+
+
+def _set(state, key: str, value: Any) -> None:
+    if key in state:
+        settings = state.setdefault(_SET, {})
+        replaced = settings[key][1] if key in settings else []
+        settings[key] = (value, [*replaced, state[key]][-4:], time.monotonic())
+    state[key] = value
+
+
 def _from_widgets(v: View, state) -> dict[str, Any]:
     """The View fields a person changed in a mirrored widget since the last run."""
+    _drop_stale(state)
     shown = _widget_values(v)
     changed: dict[str, Any] = {}
     for key, field in ((DEPTH, "depth"), (ONLY, "only_neighbourhood"), (PATH_COUNT, "path_count")):
@@ -193,7 +240,7 @@ def _set_widgets(v: View, state, *, only_missing: bool = False) -> None:
         if key in (PATH_FROM, PATH_TO) and not v.path and key in state:
             continue  # keep a half-chosen path's one end
         if state.get(key, object()) != value:
-            state[key] = value
+            _set(state, key, value)
 
 
 def _store(new: View, state) -> None:

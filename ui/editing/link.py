@@ -165,5 +165,7 @@ def _add_link(handle: Handle, graph, dataset: Dataset) -> None:
     done = "Added the link: " + E(sentence(graph, source, relation, target))
     if save("link", lambda who: edit.add_edge(handle.store, link, editor=who, expected_version=handle.version), done):
         # Ready for the next missed link: keep From, the basis and the references.
-        state["kg_link_target"] = None
-        state["kg_link_rationale"] = ""
+        from ui import state as app_state
+
+        app_state.set_widget("kg_link_target", None)
+        app_state.set_widget("kg_link_rationale", "")

@@ -101,9 +101,10 @@ def _add_node(handle: Handle, dataset: Dataset) -> None:
         return
     done = f"Added the {node_type} {E(label)} (id `{node_id}`)." if _is_plain_id(node_id) else f"Added {E(label)}."
     if save("node", lambda who: edit.add_node(handle.store, node, editor=who, expected_version=handle.version), done):
-        for key in ("kg_node_label", "kg_node_id", "kg_node_description", "kg_node_aliases"):
-            state[key] = ""
         from ui import state as app_state
+
+        for key in ("kg_node_label", "kg_node_id", "kg_node_description", "kg_node_aliases"):
+            app_state.set_widget(key, "")
 
         app_state.select(focus=node_id)  # the new node is selected, labelled in full, ready to be linked
         for key in ("kg_node_level", "kg_node_kind"):
