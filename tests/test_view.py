@@ -166,3 +166,10 @@ def test_a_basis_filter_keeps_the_links_said_in_the_room_and_what_they_join():
     assert shown.nodes == {"organisation:k", "topic:t", "organisation:n"}
     assert shown.edges == {("organisation:k", "topic:t", "works_on")}
     assert apply_view(G, View(bases=["stated"])).nodes == {"strand:a", "topic:t"}
+
+
+def test_a_highlighted_link_lights_its_two_ends(graph):
+    """What changed since the session: a link added between two old nodes is framed with both its ends,
+    so the room can read it, not just the new node beside it."""
+    shown = apply_view(graph, View(), highlight=[], highlight_edges=[("s1", "t1", "raised")])
+    assert shown.highlight_nodes == {"s1", "t1"} and shown.highlight_edges == {("s1", "t1", "raised")}

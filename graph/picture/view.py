@@ -179,6 +179,7 @@ def apply_view(
     extra = {n for n in (*highlight, *picked_nodes) if n in graph}
     lit_nodes = set(extra)
     lit_edges = {e for e in (*highlight_edges, *picked_edges) if graph.has_edge(*e)}
+    lit_nodes |= {n for e in lit_edges for n in e[:2]}  # a highlighted link is read with its two ends
     notes = []
     focus = view.focus if view.focus in graph else None
     if focus:
