@@ -520,29 +520,40 @@ if __name__ == "__main__":
 def app_section(run) -> None:
     """The ``app`` section of ``python -m bench.run``: the app's figures on the shipped data only
     (a browser session per figure is minutes of work; the synthetic sizes are for the library)."""
-    from bench.measure import Row
-
     if not run.size.startswith("data"):
         return
-    for row in measure(run.data_dir):
+    add_rows(
+        run,
+        measure(run.data_dir),
+        ratio_only=lambda row: "bytes" in row["step"],
+        note=lambda row: f"app {row['value']:,.0f} B, minimal {row['baseline']:,.0f} B",
+        against=_baseline_name,
+    )
+
+
+def add_rows(run, rows: list[dict[str, Any]], *, ratio_only, note, against) -> None:
+    """Add a browser measure's rows to ``run``: a skipped one says why; a row for which ``ratio_only``
+    holds shows only its ratio, with ``note(row)`` giving the two values; the others their seconds, with
+    ``against(row)`` naming the baseline."""
+    from bench.measure import Row
+
+    for row in rows:
         if "value" not in row:
             run.add(Row(row["step"], run.size, run.nodes, None, verdict="skipped", note=row["verdict"]))
             continue
-        bytes_row = "bytes" in row["step"]
+        only = ratio_only(row)
         run.add(
             Row(
                 row["step"],
                 run.size,
                 run.nodes,
-                None if bytes_row else row["value"],
-                wall=None if bytes_row else row["value"],
-                baseline=None if bytes_row else row["baseline"],
+                None if only else row["value"],
+                wall=None if only else row["value"],
+                baseline=None if only else row["baseline"],
                 ratio=row["ratio"],
                 target=row["target"],
                 verdict="ok" if row["verdict"] == "ok" else "MISS",
-                note=f"app {row['value']:,.0f} B, minimal {row['baseline']:,.0f} B"
-                if bytes_row
-                else _baseline_name(row),
+                note=note(row) if only else against(row),
             )
         )
 

@@ -32,7 +32,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.app import CHROMIUM, HELLO_APP, ROOT, SERVERS, _browser, format_rows, process_cpu, rerun_round_trip, served
+from bench.app import (
+    CHROMIUM,
+    HELLO_APP,
+    ROOT,
+    SERVERS,
+    _browser,
+    add_rows,
+    format_rows,
+    process_cpu,
+    rerun_round_trip,
+    served,
+)
 
 TIMER_APP = "bench/timer_app.py"
 
@@ -221,32 +232,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def live_section(run) -> None:
     """The ``live`` section of ``python -m bench.run``: on the shipped data only."""
-    from bench.measure import Row
-
     if not run.size.startswith("data"):
         return
-    for row in measure(run.data_dir):
-        if "value" not in row:
-            run.add(Row(row["step"], run.size, run.nodes, None, verdict="skipped", note=row["verdict"]))
-            continue
-        cpu_row = "CPU" in row["step"]
-        run.add(
-            Row(
-                row["step"],
-                run.size,
-                run.nodes,
-                None if cpu_row else row["value"],
-                wall=None if cpu_row else row["value"],
-                baseline=None if cpu_row else row["baseline"],
-                ratio=row["ratio"],
-                target=row["target"],
-                verdict="ok" if row["verdict"] == "ok" else "MISS",
-                note=f"app {row['value']:.2%}, hello-world {row['baseline']:.2%} of a core; {row['against']}"
-                if cpu_row
-                else row["against"],
-            )
-        )
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    add_rows(
+        run,
+        measure(run.data_dir),
+        ratio_only=lambda row: "CPU" in row["step"],
+        note=lambda row: f"app {row['value']:.2%}, hello-world {row['baseline']:.2%} of a core; {row['against']}",
+        against=lambda row: row["against"],
+    )
