@@ -6,12 +6,8 @@ but every assertion holds whatever the timing.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
-import random
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,7 +19,7 @@ from graph.data.edit import add_node, apply_batch, delete_node, read_changelog, 
 from graph.data.store import fingerprint, load_dataset
 from graph.errors import ConflictError
 from graph.schema import Dataset
-from tests.conftest import ROOT, edge, node
+from tests.conftest import edge, node
 
 FORK = multiprocessing.get_context("fork")
 WORKERS, ADDS_EACH = 4, 25
@@ -193,107 +189,4 @@ def test_a_crash_at_each_step_is_valid_at_once_and_settled_by_recovery(
     assert sorted(p.name for p in data_dir.glob(".kg.*")) == [".kg.lock"]
 
 
-# ---- the command line: imports from several terminals or scripts at once
-
-IMPORTS = 16
-
-
-def _import_file(folder: Path, number: int, size: int = 1) -> Path:
-    """A JSON file of ``size`` new topics, each raised by strand:a (nodes and edges, so both files change)."""
-    nodes = [
-        {"id": f"topic:import-{number}-{i}", "type": "topic", "label": f"Import {number} topic {i}", "refs": ["4"]}
-        for i in range(size)
-    ]
-    edges = [
-        {"source": "strand:a", "relation": "raised", "target": n["id"], "refs": ["4"], "basis": "stated"} for n in nodes
-    ]
-    path = folder / f"import-{number}.json"
-    path.write_text(json.dumps({"nodes": nodes, "edges": edges}), encoding="utf-8")
-    return path
-
-
-def _cli(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "graph", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-
-
-def _ids_per_import(data_dir: Path, count: int, size: int = 1) -> list[int]:
-    """For each import, how many of its topics (and their links) are in the data."""
-    dataset = load_dataset(data_dir)
-    node_ids = [n.id for n in dataset.nodes]
-    edge_targets = [e.target for e in dataset.edges if e.source == "strand:a"]
-    found = []
-    for number in range(count):
-        ids = [f"topic:import-{number}-{i}" for i in range(size)]
-        assert all(node_ids.count(i) <= 1 for i in ids)
-        present = sum(1 for i in ids if i in node_ids)
-        assert present == sum(1 for i in ids if i in edge_targets)  # a topic lands with its link
-        found.append(present)
-    return found
-
-
-def test_sixteen_imports_at_once_all_land_each_once(data_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    inbox = tmp_path_factory.mktemp("inbox")
-    start = fingerprint(data_dir)
-    runs = [_cli("import", "--data", str(data_dir), str(_import_file(inbox, n))) for n in range(IMPORTS)]
-    results = [(run.wait(timeout=300), *run.communicate()) for run in runs]
-
-    assert [code for code, _, _ in results] == [0] * IMPORTS, [err for _, _, err in results if err]
-    assert all(out.rstrip().endswith(f"Saved to {data_dir}.") and not err for _, out, err in results)
-    assert _ids_per_import(data_dir, IMPORTS) == [1] * IMPORTS
-    entries = _assert_history_is_whole(data_dir, start)
-    assert sorted(e["action"] for e in entries) == sorted(f"import import-{n}.json" for n in range(IMPORTS))
-    assert all(not e["before"]["nodes"] for e in entries)  # an import only adds here: nothing removed
-
-
-def _import_forever(data_dir: Path, inbox: Path, first: int) -> None:
-    """Import file after file (from import-<first>.json on) through the command line's own code until killed."""
-    from graph.cli.main import main
-
-    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (the process is killed, never closes)
-    for number in range(first, 10_000):
-        assert main(["import", "--data", str(data_dir), str(inbox / f"import-{number}.json")]) == 0
-
-
-def _wait_for_journal(data_dir: Path) -> None:
-    deadline = time.monotonic() + 30
-    while not (data_dir / ".kg.pending.json").exists() and time.monotonic() < deadline:
-        time.sleep(0.0005)
-
-
-def test_an_import_killed_at_random_moments_lands_whole_or_not_at_all(
-    data_dir: Path, tmp_path_factory: pytest.TempPathFactory
-):
-    inbox = tmp_path_factory.mktemp("inbox")
-    rounds, size = 10, 30
-    for number in range(rounds * 40):
-        _import_file(inbox, number, size)
-    chance = random.Random(10)
-    for number in range(rounds):
-        logged = len(read_changelog(data_dir))
-        importer = FORK.Process(target=_import_forever, args=(data_dir, inbox, number * 40))
-        importer.start()
-        _wait_for_entries(data_dir, logged + 1)
-        if number % 2:  # at any moment
-            time.sleep(chance.uniform(0, 0.25))
-        else:  # while a change is being written (its journal exists), a few milliseconds in
-            _wait_for_journal(data_dir)
-            time.sleep(chance.uniform(0, 0.01))
-        importer.kill()  # SIGKILL, at whatever step it has reached
-        importer.join()
-        assert importer.exitcode == -9
-
-        seen = _ids_per_import(data_dir, rounds * 40, size)  # what a reader sees, before any recovery
-        recover(data_dir)  # what the next writer does first
-        landed = _ids_per_import(data_dir, rounds * 40, size)
-        assert set(landed) <= {0, size}, "an import landed in part"
-        assert seen == landed, "a reader saw a change that was then rolled back"
-        logged_files = {e["action"] for e in read_changelog(data_dir)}
-        assert logged_files == {f"import import-{n}.json" for n, count in enumerate(landed) if count}
-        assert sorted(p.name for p in data_dir.glob(".kg.*")) == [".kg.lock"]
+# The command line's concurrent and killed imports are in tests/test_stores.py, run on both stores.

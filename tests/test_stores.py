@@ -235,6 +235,7 @@ def test_sixteen_imports_from_the_command_line_at_once_all_land_each_once(
     assert _ids_per_import(place, IMPORTS) == [1] * IMPORTS
     entries = history_is_whole(place, start)
     assert sorted(e["action"] for e in entries) == sorted(f"import import-{n}.json" for n in range(IMPORTS))
+    assert all(not e["before"]["nodes"] for e in entries)  # an import only adds here: nothing removed
 
 
 def _import_forever(cli_env: list[str], database: str | None, inbox: Path, first: int) -> None:
@@ -299,6 +300,8 @@ def test_an_importer_killed_at_random_moments_leaves_all_of_an_import_or_none(
         logged_files = {e["action"] for e in place.changelog()}
         assert logged_files == {f"import import-{n}.json" for n, count in enumerate(landed) if count}
         assert _wait_for(lambda: not _writing_now(place), seconds=10), "the killed writer's change is still open"
+        if isinstance(place, FolderStore):  # no journal, backup or temporary file is left behind
+            assert sorted(p.name for p in place.folder.glob(".kg.*")) == [".kg.lock"]
     # and the next writer gets the lock at once
     edit.add_node(place, NEW_TOPIC, editor="Sam", expected_version=place.version())
 
