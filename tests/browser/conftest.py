@@ -130,9 +130,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+def offline_page(browser, width: int = 1400, height: int = 900):
+    """A new context and page whose requests to any other host are aborted and recorded (see ``page``)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
     blocked: list[str] = []
     blocked_websockets: list[str] = []
     dialogs: list[str] = []
@@ -152,6 +152,12 @@ def page(browser):
     new_page.blocked_requests = blocked
     new_page.blocked_websockets = blocked_websockets
     new_page.dialogs = dialogs
+    return context, new_page
+
+
+@pytest.fixture
+def page(browser):
+    context, new_page = offline_page(browser)
     yield new_page
     context.close()
 

@@ -25,6 +25,7 @@ import pytest
 from graph.data.folder import FolderStore
 from graph.data.postgres import PgStore
 from graph.data.transfer import contents_of
+from tests.browser.conftest import offline_page
 from tests.conftest import DATA_DIR, ROOT
 from ui.live import LOOK_MS, WATCH_SECONDS
 
@@ -60,19 +61,7 @@ def hub(database_url: str) -> PgStore:
 
 
 def _projector(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    blocked: list[str] = []
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:"))
-            else (blocked.append(route.request.url), route.abort())
-        ),
-    )
-    page = context.new_page()
-    page.blocked_requests = blocked
-    return context, page
+    return offline_page(browser, 1920, 1080)
 
 
 def _own_redraw(browser, url: str) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.data.store import load_scenes
+from tests.browser.conftest import offline_page
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
@@ -12,18 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def projector(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    blocked: list[str] = []
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:"))
-            else (blocked.append(route.request.url), route.abort())
-        ),
-    )
-    page = context.new_page()
-    page.blocked_requests = blocked
+    context, page = offline_page(browser, 1920, 1080)
     yield page
     context.close()
 
