@@ -93,3 +93,13 @@ def database_url(pg_server) -> str:
 
 
 _DATABASES = itertools.count()
+
+
+@pytest.fixture
+def fresh_passcode_gate():
+    """The app's passcode gate (one per server process) as a server that has just started has it."""
+    from ui.editing import GATE
+
+    GATE.reset()
+    yield
+    GATE.reset()

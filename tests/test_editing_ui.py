@@ -17,18 +17,10 @@ from graph.data.store import fingerprint, load_dataset, save_dataset
 from graph.schema import edge_key
 from tests.conftest import DATA_DIR, ROOT
 
+pytestmark = pytest.mark.usefixtures("fresh_passcode_gate")  # each test meets a gate with no tries
 APP = str(ROOT / "app.py")
 PASSCODE = "tea-and-biscuits"
 MISSED = edge_key("strand:event-coventry", "raised", "topic:child-development")  # not in the shipped data
-
-
-@pytest.fixture(autouse=True)
-def _a_fresh_passcode_gate():
-    from ui.editing import GATE
-
-    GATE.reset()
-    yield
-    GATE.reset()
 
 
 @pytest.fixture

@@ -13,17 +13,9 @@ from graph.data import edit
 from graph.data.store import load_dataset, save_dataset
 from tests.conftest import DATA_DIR, ROOT
 
+pytestmark = pytest.mark.usefixtures("fresh_passcode_gate")  # each test meets a gate with no tries
 APP = str(ROOT / "app.py")
 PASSCODE = "tea-and-biscuits"
-
-
-@pytest.fixture(autouse=True)
-def _a_fresh_passcode_gate():
-    from ui.editing import GATE
-
-    GATE.reset()
-    yield
-    GATE.reset()
 
 
 @pytest.fixture

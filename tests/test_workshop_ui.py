@@ -12,16 +12,8 @@ from graph.data.journal import read_changelog
 from graph.data.store import load_scenes
 from tests.conftest import DATA_DIR, ROOT
 
+pytestmark = pytest.mark.usefixtures("fresh_passcode_gate")  # each test meets a gate with no tries
 APP = str(ROOT / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def _a_fresh_passcode_gate():
-    from ui.editing import GATE
-
-    GATE.reset()
-    yield
-    GATE.reset()
 
 
 @pytest.fixture
