@@ -228,3 +228,18 @@ def sample_graph():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def overlapping_labels(labels: list[dict]) -> list[tuple[str, str]]:
+    """The pairs of drawn labels (as ``window.kgLabels`` gives them) whose boxes overlap by more than half a pixel."""
+    found = []
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            if (
+                a["left"] < b["left"] + b["width"] - 0.5
+                and b["left"] < a["left"] + a["width"] - 0.5
+                and a["top"] < b["top"] + b["height"] - 0.5
+                and b["top"] < a["top"] + a["height"] - 0.5
+            ):
+                found.append((a["id"], b["id"]))
+    return found

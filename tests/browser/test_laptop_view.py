@@ -9,6 +9,7 @@ import pytest
 from graph.data.build import build_graph
 from graph.data.store import load_dataset
 from graph.picture.style import MIN_LABEL_PX
+from tests.browser.conftest import overlapping_labels
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
@@ -42,18 +43,6 @@ def _settle(page, focus: str | None = None) -> None:
     page.wait_for_timeout(600)
 
 
-def _overlaps(labels: list[dict]) -> int:
-    return sum(
-        1
-        for i, a in enumerate(labels)
-        for b in labels[i + 1 :]
-        if a["left"] < b["left"] + b["width"] - 0.5
-        and b["left"] < a["left"] + a["width"] - 0.5
-        and a["top"] < b["top"] + b["height"] - 0.5
-        and b["top"] < a["top"] + a["height"] - 0.5
-    )
-
-
 @pytest.mark.parametrize("node_id", ["strand:event-leeds", "strand:event-coventry", "barrier:access"])
 def test_the_drawing_fills_the_window_and_a_selection_labels_every_neighbour(
     browser, streamlit_server, graph, artifacts, node_id
@@ -80,7 +69,7 @@ def test_the_drawing_fills_the_window_and_a_selection_labels_every_neighbour(
         assert 0 <= unused <= BELOW, f"{unused:.0f} px under the drawing at {width}x{height}"
         assert unlabelled == [], f"{width}x{height}: not labelled {unlabelled}"
         assert not ({node_id} | neighbours) & set(seen["outside"])
-        assert _overlaps(seen["labels"]) == 0
+        assert overlapping_labels(seen["labels"]) == []
         assert min(label["px"] for label in seen["labels"]) >= MIN_LABEL_PX
         context.close()
 

@@ -29,6 +29,7 @@ from graph.data.build import build_graph
 from graph.data.store import load_dataset, load_scenes
 from graph.picture.style import MIN_PRESENTATION_PX
 from graph.picture.view import apply_view
+from tests.browser.conftest import overlapping_labels
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
@@ -111,18 +112,6 @@ def _inside(box: dict | None, window: dict, slack: float = 0.5) -> bool:
     )
 
 
-def _overlapping(labels: list[dict]) -> int:
-    return sum(
-        1
-        for i, a in enumerate(labels)
-        for b in labels[i + 1 :]
-        if a["left"] < b["left"] + b["width"] - 0.5
-        and b["left"] < a["left"] + a["width"] - 0.5
-        and a["top"] < b["top"] + b["height"] - 0.5
-        and b["top"] < a["top"] + a["height"] - 0.5
-    )
-
-
 def _whole(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -165,8 +154,8 @@ def check_scene(seen: dict, graph: nx.MultiDiGraph, *, selected: bool = False) -
         problems.append(f"{len(cut)} of {len(labels)} labels shortened: {cut}")
     if labels and min(label["px"] for label in labels) < MIN_PRESENTATION_PX:
         problems.append(f"labels under {MIN_PRESENTATION_PX} px")
-    if _overlapping(labels):
-        problems.append(f"{_overlapping(labels)} pairs of labels overlap")
+    if overlapping_labels(labels):
+        problems.append(f"{len(overlapping_labels(labels))} pairs of labels overlap: {overlapping_labels(labels)[:3]}")
     texts = [_whole(label["text"]) for label in labels]
     if len(set(texts)) < len(texts):
         problems.append("two labels read the same")

@@ -16,6 +16,7 @@ from graph.data.build import build_graph
 from graph.data.store import load_dataset, load_scenes
 from graph.picture.style import MIN_LABEL_PX, MIN_PRESENTATION_PX
 from graph.picture.view import apply_view
+from tests.browser.conftest import overlapping_labels
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
@@ -62,20 +63,6 @@ def _measure(page) -> dict:
     )
 
 
-def _overlapping(labels: list[dict]) -> list[tuple[str, str]]:
-    found = []
-    for i, a in enumerate(labels):
-        for b in labels[i + 1 :]:
-            if (
-                a["left"] < b["left"] + b["width"] - 0.5
-                and b["left"] < a["left"] + a["width"] - 0.5
-                and a["top"] < b["top"] + b["height"] - 0.5
-                and b["top"] < a["top"] + a["height"] - 0.5
-            ):
-                found.append((a["id"], b["id"]))
-    return found
-
-
 def _outside_the_pane(seen: dict) -> list[str]:
     box = seen["box"]
     return [
@@ -91,7 +78,7 @@ def _outside_the_pane(seen: dict) -> list[str]:
 def _assert_readable(seen: dict, smallest: float) -> None:
     sizes = [label["px"] for label in seen["labels"]]
     assert sizes and min(sizes) >= smallest, f"labels under {smallest} px: {min(sizes)}"
-    assert _overlapping(seen["labels"]) == []
+    assert overlapping_labels(seen["labels"]) == []
     assert _outside_the_pane(seen) == []  # no label is cut off by the edge of the drawing
 
 
@@ -255,7 +242,7 @@ def test_every_scene_of_the_tour_is_readable_from_the_back_of_the_room(projector
             problems.append(f"scene {index}: {len(set(seen['nodes']) - labelled)} of {len(shown)} nodes unlabelled")
         if not sizes or min(sizes) < MIN_PRESENTATION_PX:
             problems.append(f"scene {index}: labels under {MIN_PRESENTATION_PX} px")
-        if _overlapping(seen["labels"]) or _outside_the_pane(seen):
+        if overlapping_labels(seen["labels"]) or _outside_the_pane(seen):
             problems.append(f"scene {index}: labels overlap or are cut off")
         read = _ocr_share(artifacts / f"readable-scene-{index}.png", seen["labels"])
         print(f"scene {index}: {len(seen['labels'])} labels, smallest {min(sizes, default=0)} px, OCR reads {read}")
