@@ -363,3 +363,23 @@ def test_pioneer_partners_generate_and_share(graph):
 def test_what_bodies_work_on_is_inferred_from_the_report_words(graph, source, target, section, words):
     data = _link(graph, source, "works_on", target)
     assert data["basis"] == "inferred" and section in data["refs"] and words in data["rationale"]
+
+
+def test_a_scene_that_shows_an_overlap_says_what_the_chance_test_found(graph):
+    """A caption the room reads off the projector is a finding: it may not say more than the overlaps
+    analysis does. It gives the pair's p and q, says when chance explains the overlap, and says when
+    what they share rests on outside knowledge."""
+    from graph.analysis.overlaps import overlaps
+
+    shown = [scene for scene in load_scenes(DATA_DIR) if len(scene.view.overlap) == 2]
+    assert shown, "the tour has an overlap scene"
+    for scene in shown:
+        kind = graph.nodes[scene.view.overlap[0]]["type"]
+        pair = next(
+            p for p in overlaps(graph, kind)["pairs"] if {p["a"]["id"], p["b"]["id"]} == set(scene.view.overlap)
+        )
+        assert f"p = {pair['p_value']:.3g}, q = {pair['q_value']:.3g}" in scene.caption, scene.caption
+        if not pair["significant"]:
+            assert "no more than chance" in scene.caption and "not duplication" in scene.caption
+        if pair["rests_on"].get("external"):
+            assert "outside the report" in scene.caption
