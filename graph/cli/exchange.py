@@ -68,6 +68,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from graph.data.edit import merge_batch
     from graph.data.files import read_bytes
     from graph.formats import MAX_IMPORT_BYTES, parse_import, plan_merge
+    from graph.formats.ends import folded_name
 
     if args.format == "json" and not args.dry_run:
         raise GraphError("--format json goes with --dry-run (it shows what the import would do)")
@@ -76,6 +77,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     same_as = dict(args.merge or ())
     answers = {"ends": dict(args.means or ()), "create": dict(args.create or ()), "keep_back": args.skip_bad_rows}
     say = print if args.format == "text" else _quiet
+    written = {  # the names the file gives as link ends (a cell may hold several, separated by '|')
+        folded_name(part)
+        for row in batch.edges
+        for end in ("source", "target")
+        for part in str(row.data.get(end) or "").split("|")
+        if part.strip()
+    }
 
     def merge(existing):
         # Planned from the data as it is under the write lock, so a concurrent import is merged, not lost.
@@ -96,6 +104,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         unused = sorted(new for new, old in same_as.items() if new in added or old not in met)
         if unused:
             say(f"Note: --merge {visible(', '.join(unused))}: no row of the file would add that node; nothing merged there")
+        for flag, names in (("--means", answers["ends"]), ("--create", answers["create"])):
+            unanswered = sorted(name for name in names if folded_name(name) not in written)
+            if unanswered:
+                say(
+                    f"Note: {flag} {visible(', '.join(unanswered))}: no link's end in {visible(Path(args.file).name)} "
+                    "is written that way; that answer was not used"
+                )
         for note in plan.notes:
             say(f"Note: {visible(note)}")
         from graph.formats import near_duplicates

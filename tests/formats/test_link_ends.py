@@ -118,6 +118,33 @@ def test_the_command_line_applies_the_answers_and_keeps_back_the_rest(capsys, tm
     }
 
 
+def test_an_answer_for_a_name_the_file_does_not_write_is_said_to_be_unused(capsys, tmp_path):
+    """A facilitator who mistypes the name in --means or --create is told, rather than left guessing
+    why the row is still refused; the answers that match (in any case) are used."""
+    save_dataset(tmp_path, DATA)
+    sheet = tmp_path / "room.csv"
+    sheet.write_bytes(SHEET)
+    main(
+        [
+            "import",
+            str(sheet),
+            "--means",
+            "povety=topic:poverty",
+            "--means",
+            "Poverty Line=topic:poverty",
+            "--create",
+            "Kinship Alliance=organisation",
+            "--dry-run",
+            "--data",
+            str(tmp_path),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert "Note: --means Poverty Line: no link's end in room.csv is written that way; that answer was not used" in out
+    assert "Note: --create Kinship Alliance: no link's end in room.csv is written that way" in out
+    assert "--means povety" not in out
+
+
 @pytest.mark.parametrize("bad", ["Povety", "=topic:poverty", "Povety="])
 def test_an_answer_without_name_and_value_is_one_line(capsys, tmp_path, bad):
     with pytest.raises(SystemExit) as stop:
